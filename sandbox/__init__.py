@@ -1,0 +1,27 @@
+"""Run one program against one test suite under resource limits.
+
+The sandbox knows nothing about evolution: it takes source text, a suite and limits, and
+returns an `Evaluation`. It never imports `evolve`.
+"""
+
+from sandbox.evaluation import (
+    Case,
+    CaseSuite,
+    Evaluation,
+    Limits,
+    PytestSuite,
+    Status,
+    Suite,
+    TestOutcome,
+)
+
+__all__ = [
+    "Case",
+    "CaseSuite",
+    "Evaluation",
+    "Limits",
+    "PytestSuite",
+    "Status",
+    "Suite",
+    "TestOutcome",
+]

@@ -1,0 +1,154 @@
+"""The values the sandbox speaks in: what to run, under which limits, and what happened.
+
+Everything here is plain data. A bad variant never makes the sandbox raise: whatever the
+variant does, the caller gets an `Evaluation` whose `status` says why it did not pass.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class Status(enum.StrEnum):
+    """Why an evaluation ended the way it did, from best to worst."""
+
+    OK = "ok"  # every test passed
+    FAILED = "failed"  # ran to the end, some tests failed
+    TIMEOUT = "timeout"  # wall-clock or CPU limit reached
+    MEMORY = "memory"  # address-space limit reached
+    CRASH = "crash"  # died, or raised while loading, or the harness could not report
+    OUTPUT_LIMIT = "output-limit"  # wrote more than the output cap
+    INVALID = "invalid"  # the source does not compile
+    DENIED = "denied"  # refused before running (a forbidden construct)
+
+    def describe(self) -> str:
+        return _DESCRIPTIONS[self]
+
+
+_DESCRIPTIONS = {
+    Status.OK: "every test passed",
+    Status.FAILED: "some tests failed",
+    Status.TIMEOUT: "stopped at the time limit",
+    Status.MEMORY: "stopped at the memory limit",
+    Status.CRASH: "the program crashed",
+    Status.OUTPUT_LIMIT: "stopped at the output limit",
+    Status.INVALID: "the source does not compile",
+    Status.DENIED: "refused before running",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one evaluation of one variant."""
+
+    wall_s: float = 2.0
+    cpu_s: float = 1.0
+    memory_mb: int = 256
+    output_bytes: int = 1 << 20  # stdout and stderr together
+    file_size_mb: int = 16  # largest file the variant may write
+    open_files: int = 64
+
+    def __post_init__(self) -> None:
+        for name in ("wall_s", "cpu_s", "memory_mb", "output_bytes", "file_size_mb", "open_files"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"limit {name} must be positive")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input/output test. `expected` stays in the supervisor; the child sees only inputs."""
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    expected: Any = None
+
+
+@dataclass(frozen=True)
+class CaseSuite:
+    """Call `entry` of the variant with each case's arguments and compare outputs by value."""
+
+    entry: str
+    cases: tuple[Case, ...]
+    float_tolerance: float = 0.0  # relative; 0 means exact
+
+
+@dataclass(frozen=True)
+class PytestSuite:
+    """Run a pytest file against the variant, importable under `module_name`."""
+
+    test_file: Path
+
+
+Suite = CaseSuite | PytestSuite
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """The result of one test: outcome is one of passed, failed, error, timeout, skipped."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    outcome: str
+    detail: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What happened when one variant ran against one suite."""
+
+    status: Status
+    tests: tuple[TestOutcome, ...] = ()
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+    max_rss_mb: float = 0.0
+    cost: int | None = None  # deterministic cost (executed lines) when it was asked for
+    layers: tuple[str, ...] = ()
+    message: str = ""  # one line: why the status is not ok, when known
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for t in self.tests if t.passed)
+
+    @property
+    def failed(self) -> int:
+        return self.total - self.passed
+
+    @property
+    def total(self) -> int:
+        return len(self.tests)
+
+    @property
+    def passed_names(self) -> frozenset[str]:
+        return frozenset(t.name for t in self.tests if t.passed)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        data.update(passed=self.passed, failed=self.failed, total=self.total)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evaluation:
+        return cls(
+            status=Status(data["status"]),
+            tests=tuple(TestOutcome(**t) for t in data.get("tests", ())),
+            cpu_s=float(data.get("cpu_s", 0.0)),
+            wall_s=float(data.get("wall_s", 0.0)),
+            max_rss_mb=float(data.get("max_rss_mb", 0.0)),
+            cost=data.get("cost"),
+            layers=tuple(data.get("layers", ())),
+            message=str(data.get("message", "")),
+        )
