@@ -1,0 +1,43 @@
+"""Reference for first_pair_with_sum: a correct, fast program and the inputs of its cases.
+
+The seed is correct too; this version returns as soon as it finds the pair.
+"""
+
+from __future__ import annotations
+
+import random
+
+
+def first_pair_with_sum(xs, target):
+    for i in range(len(xs)):
+        for j in range(i + 1, len(xs)):
+            if xs[i] + xs[j] == target:
+                return [i, j]
+    return None
+
+
+def _case(rng: random.Random, size: int, early: bool) -> list:
+    xs = [rng.randint(0, 99) for _ in range(size)]
+    if early:
+        i, j = sorted(rng.sample(range(min(size, 8)), 2))
+        return [xs, xs[i] + xs[j]]
+    return [xs, rng.choice([-1, 199, 250, rng.randint(0, 198)])]
+
+
+def inputs(rng: random.Random) -> list[tuple[list, dict]]:
+    search = [
+        [[], 3],
+        [[1], 2],
+        [[2, 2], 4],
+        [[3, 1, 4, 1, 5, 9, 2, 6], 10],
+    ]
+    search += [_case(rng, rng.randint(30, 50), early=True) for _ in range(10)]
+    search += [_case(rng, rng.randint(20, 40), early=False) for _ in range(2)]
+    holdout = [
+        [[5, 5, 5], 10],
+        [[1, 2, 3], 7],
+        [[0, 0], 0],
+        [[-4, 9, 4, 13], 0],
+    ]
+    holdout += [_case(rng, rng.randint(2, 60), early=rng.random() < 0.7) for _ in range(60)]
+    return [(args, {}) for args in search + holdout]

@@ -1,0 +1,235 @@
+"""The run store: one SQLite database per run, the source of truth for audit and reports.
+
+Writes are grouped per generation in one transaction (WAL mode), so a crash loses at most the
+generation in flight and never leaves a half-written record.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sandbox import Evaluation
+
+DATABASE = "run.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS config (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL              -- JSON
+);
+CREATE TABLE IF NOT EXISTS variants (
+    hash TEXT PRIMARY KEY,           -- sha256 of the variant's source
+    source TEXT NOT NULL,
+    patch TEXT NOT NULL              -- JSON list of edits against the seed
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+    id INTEGER PRIMARY KEY,
+    variant TEXT NOT NULL REFERENCES variants(hash),
+    suite TEXT NOT NULL,             -- 'search' or 'holdout'
+    generation INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    cost INTEGER,
+    cpu_s REAL NOT NULL,
+    wall_s REAL NOT NULL,
+    detail TEXT NOT NULL,            -- the whole Evaluation as JSON
+    UNIQUE (variant, suite)
+);
+CREATE TABLE IF NOT EXISTS lineage (
+    child TEXT NOT NULL REFERENCES variants(hash),
+    parent TEXT NOT NULL REFERENCES variants(hash),
+    generation INTEGER NOT NULL,
+    origin TEXT NOT NULL,            -- 'mutation', 'crossover', 'initial'
+    PRIMARY KEY (child, parent)
+);
+CREATE TABLE IF NOT EXISTS accepted (
+    number INTEGER PRIMARY KEY,      -- 1, 2, ... in order of acceptance
+    generation INTEGER NOT NULL,
+    evaluations INTEGER NOT NULL,    -- search evaluations spent when it was accepted
+    parent TEXT NOT NULL REFERENCES variants(hash),
+    child TEXT NOT NULL REFERENCES variants(hash),
+    patch TEXT NOT NULL,             -- JSON: the child's edits against the seed
+    operators TEXT NOT NULL,         -- JSON list
+    diff TEXT NOT NULL,              -- unified diff parent -> child
+    fitness_before TEXT NOT NULL,
+    fitness_after TEXT NOT NULL,
+    tests_gained TEXT NOT NULL,      -- JSON list of test names
+    created_at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class AcceptedChange:
+    number: int
+    generation: int
+    evaluations: int
+    parent: str
+    child: str
+    patch: str
+    operators: tuple[str, ...]
+    diff: str
+    fitness_before: str
+    fitness_after: str
+    tests_gained: tuple[str, ...]
+    created_at: float
+
+
+class RunStore:
+    """Reads and writes one run's database."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def create(cls, run_dir: Path) -> RunStore:
+        run_dir.mkdir(parents=True, exist_ok=False)
+        return cls._connect(run_dir / DATABASE)
+
+    @classmethod
+    def open(cls, run_dir: Path) -> RunStore:
+        path = run_dir / DATABASE
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        return cls._connect(path)
+
+    @classmethod
+    def _connect(cls, path: Path) -> RunStore:
+        connection = sqlite3.connect(path, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.executescript(_SCHEMA)
+        return cls(connection, path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # configuration -------------------------------------------------------------------------
+
+    def set_config(self, **values: Any) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)",
+            [(key, json.dumps(value)) for key, value in values.items()],
+        )
+
+    def config(self) -> dict[str, Any]:
+        rows = self._db.execute("SELECT key, value FROM config").fetchall()
+        return {key: json.loads(value) for key, value in rows}
+
+    # variants and evaluations --------------------------------------------------------------
+
+    def add_variant(self, digest: str, source: str, patch_json: str) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO variants (hash, source, patch) VALUES (?, ?, ?)",
+            (digest, source, patch_json),
+        )
+
+    def variant_source(self, digest: str) -> str:
+        row = self._db.execute("SELECT source FROM variants WHERE hash = ?", (digest,)).fetchone()
+        if row is None:
+            raise KeyError(digest)
+        return str(row[0])
+
+    def add_evaluation(
+        self, digest: str, suite: str, generation: int, evaluation: Evaluation
+    ) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO evaluations"
+            " (variant, suite, generation, status, passed, total, cost, cpu_s, wall_s, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest,
+                suite,
+                generation,
+                evaluation.status.value,
+                evaluation.passed,
+                evaluation.total,
+                evaluation.cost,
+                evaluation.cpu_s,
+                evaluation.wall_s,
+                evaluation.to_json(),
+            ),
+        )
+
+    def evaluation(self, digest: str, suite: str) -> Evaluation | None:
+        row = self._db.execute(
+            "SELECT detail FROM evaluations WHERE variant = ? AND suite = ?", (digest, suite)
+        ).fetchone()
+        return None if row is None else Evaluation.from_dict(json.loads(row[0]))
+
+    def status_counts(self, suite: str = "search") -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT status, COUNT(*) FROM evaluations WHERE suite = ? GROUP BY status", (suite,)
+        ).fetchall()
+        return {str(status): int(count) for status, count in rows}
+
+    def add_lineage(self, child: str, parents: Sequence[str], generation: int, origin: str) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO lineage (child, parent, generation, origin) VALUES (?, ?, ?, ?)",
+            [(child, parent, generation, origin) for parent in parents],
+        )
+
+    # accepted changes ----------------------------------------------------------------------
+
+    def add_accepted(self, change: AcceptedChange) -> None:
+        self._db.execute(
+            "INSERT INTO accepted (number, generation, evaluations, parent, child, patch,"
+            " operators, diff, fitness_before, fitness_after, tests_gained, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                change.number,
+                change.generation,
+                change.evaluations,
+                change.parent,
+                change.child,
+                change.patch,
+                json.dumps(list(change.operators)),
+                change.diff,
+                change.fitness_before,
+                change.fitness_after,
+                json.dumps(list(change.tests_gained)),
+                change.created_at,
+            ),
+        )
+
+    def accepted(self) -> list[AcceptedChange]:
+        rows = self._db.execute(
+            "SELECT number, generation, evaluations, parent, child, patch, operators, diff,"
+            " fitness_before, fitness_after, tests_gained, created_at"
+            " FROM accepted ORDER BY number"
+        ).fetchall()
+        return [
+            AcceptedChange(
+                number=row[0],
+                generation=row[1],
+                evaluations=row[2],
+                parent=row[3],
+                child=row[4],
+                patch=row[5],
+                operators=tuple(json.loads(row[6])),
+                diff=row[7],
+                fitness_before=row[8],
+                fitness_after=row[9],
+                tests_gained=tuple(json.loads(row[10])),
+                created_at=row[11],
+            )
+            for row in rows
+        ]

@@ -1,0 +1,264 @@
+"""A task: the seed program, its test suites, limits and search settings, from `task.toml`.
+
+Loading validates everything up front so a bad task fails with one line naming the file and
+the key, before any search starts.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evolve.errors import UsageError
+from sandbox import Case, CaseSuite, Limits, PytestSuite, Suite
+
+TASK_FILE = "task.toml"
+
+# Every key a task.toml may hold; anything else is a typo the user wants to hear about.
+_KNOWN_KEYS: Mapping[str, frozenset[str]] = {
+    "task": frozenset({"name", "description", "program", "entry", "goal"}),
+    "tests": frozenset({"cases", "holdout", "pytest", "float_tolerance"}),
+    "limits": frozenset({"wall_s", "cpu_s", "memory_mb"}),
+    "search": frozenset({"budget", "editable"}),
+}
+
+DEFAULT_BUDGET = 5000
+_REQUIRED = object()  # marks a key with no default
+
+
+class Goal(enum.StrEnum):
+    REPAIR = "repair"  # make failing tests pass
+    SPEEDUP = "speedup"  # keep every test passing, cut the cost
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    description: str
+    directory: Path
+    program_path: Path
+    entry: str | None
+    goal: Goal
+    suite: Suite  # search-time tests
+    holdout: Suite | None  # never seen by the search; validates acceptance
+    limits: Limits
+    budget: int
+    editable: tuple[str, ...] | None
+
+    @property
+    def module_name(self) -> str:
+        """Name the variant is importable under: pytest suites `import` the seed's module."""
+        return self.program_path.stem
+
+    def describe_suites(self) -> str:
+        holdout = f", {_suite_size(self.holdout)} holdout" if self.holdout else ""
+        return f"{_suite_size(self.suite)} search tests{holdout}"
+
+
+def _suite_size(suite: Suite | None) -> str:
+    if isinstance(suite, CaseSuite):
+        return str(len(suite.cases))
+    return "pytest"
+
+
+def find_task_file(path: Path) -> Path:
+    """Accept a task directory or its task.toml."""
+    candidate = path / TASK_FILE if path.is_dir() else path
+    if not candidate.is_file():
+        raise UsageError(f"{path}: no {TASK_FILE} found")
+    return candidate
+
+
+def load_task(path: Path) -> Task:
+    toml_path = find_task_file(path)
+    try:
+        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{toml_path}: malformed TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{toml_path}: cannot read: {exc}") from None
+    return _TaskReader(toml_path, data).task()
+
+
+class _TaskReader:
+    """Reads one parsed task.toml; every error names the file and the key."""
+
+    def __init__(self, toml_path: Path, data: dict[str, Any]) -> None:
+        self.toml_path = toml_path
+        self.directory = toml_path.parent
+        self.data = data
+
+    def fail(self, key: str, problem: str) -> UsageError:
+        return UsageError(f"{self.toml_path}: {key}: {problem}")
+
+    def task(self) -> Task:
+        self._check_keys()
+        section = self._section("task")
+        goal_text = self._get(section, "task", "goal", str, "repair")
+        try:
+            goal = Goal(goal_text)
+        except ValueError:
+            choices = ", ".join(g.value for g in Goal)
+            raise self.fail("[task] goal", f"must be one of {choices}, not {goal_text!r}") from None
+        program_path = self._file(
+            self._get(section, "task", "program", str, _REQUIRED), "[task] program"
+        )
+        entry = self._get(section, "task", "entry", str, None) or None
+        tests = self._section("tests")
+        tolerance = float(self._get(tests, "tests", "float_tolerance", (int, float), 0.0))
+        if tolerance < 0:
+            raise self.fail("[tests] float_tolerance", "must not be negative")
+        suite, holdout = self._suites(tests, entry, tolerance)
+        return Task(
+            name=self._get(section, "task", "name", str, self.directory.name),
+            description=self._get(section, "task", "description", str, ""),
+            directory=self.directory,
+            program_path=program_path,
+            entry=entry,
+            goal=goal,
+            suite=suite,
+            holdout=holdout,
+            limits=self._limits(),
+            budget=self._budget(),
+            editable=self._editable(),
+        )
+
+    def _check_keys(self) -> None:
+        for section, value in self.data.items():
+            if section not in _KNOWN_KEYS:
+                raise self.fail(f"[{section}]", "unknown section")
+            if not isinstance(value, dict):
+                raise self.fail(section, "must be a table")
+            for key in value:
+                if key not in _KNOWN_KEYS[section]:
+                    raise self.fail(f"[{section}] {key}", "unknown key")
+        if "task" not in self.data:
+            raise self.fail("[task]", "missing section")
+
+    def _section(self, name: str) -> dict[str, Any]:
+        section: dict[str, Any] = self.data.get(name, {})
+        return section
+
+    def _get(
+        self,
+        section: dict[str, Any],
+        section_name: str,
+        key: str,
+        kind: type | tuple[type, ...],
+        default: Any,
+    ) -> Any:
+        if key not in section:
+            if default is _REQUIRED:
+                raise self.fail(f"[{section_name}] {key}", "missing")
+            return default
+        value = section[key]
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            raise self.fail(f"[{section_name}] {key}", f"wrong type {type(value).__name__}")
+        return value
+
+    def _file(self, relative: str, key: str) -> Path:
+        path = (self.directory / relative).resolve()
+        if not path.is_file():
+            raise self.fail(key, f"file not found: {relative}")
+        return path
+
+    def _suites(
+        self, tests: dict[str, Any], entry: str | None, tolerance: float
+    ) -> tuple[Suite, Suite | None]:
+        cases = self._get(tests, "tests", "cases", str, None)
+        pytest_file = self._get(tests, "tests", "pytest", str, None)
+        if (cases is None) == (pytest_file is None):
+            raise self.fail("[tests]", "give exactly one of cases or pytest")
+        suite: Suite
+        if cases is not None:
+            if entry is None:
+                raise self.fail("[task] entry", "missing (case tests call it)")
+            suite = self._case_suite(cases, "[tests] cases", entry, tolerance)
+        else:
+            suite = PytestSuite(self._file(pytest_file, "[tests] pytest"))
+        holdout_file = self._get(tests, "tests", "holdout", str, None)
+        holdout = None
+        if holdout_file is not None:
+            if entry is None:
+                raise self.fail("[task] entry", "missing (holdout cases call it)")
+            holdout = self._case_suite(holdout_file, "[tests] holdout", entry, tolerance)
+        return suite, holdout
+
+    def _case_suite(self, relative: str, key: str, entry: str, tolerance: float) -> CaseSuite:
+        path = self._file(relative, key)
+        cases = read_cases(path)
+        if not cases:
+            raise self.fail(key, f"{relative} holds no cases")
+        return CaseSuite(entry=entry, cases=cases, float_tolerance=tolerance)
+
+    def _limits(self) -> Limits:
+        section = self._section("limits")
+        defaults = Limits()
+        values = {}
+        for key in ("wall_s", "cpu_s", "memory_mb"):
+            value = self._get(section, "limits", key, (int, float), getattr(defaults, key))
+            if value <= 0:
+                raise self.fail(f"[limits] {key}", "must be positive")
+            values[key] = value
+        return Limits(
+            wall_s=float(values["wall_s"]),
+            cpu_s=float(values["cpu_s"]),
+            memory_mb=int(values["memory_mb"]),
+        )
+
+    def _budget(self) -> int:
+        budget = self._get(self._section("search"), "search", "budget", int, DEFAULT_BUDGET)
+        if budget <= 0:
+            raise self.fail("[search] budget", "must be positive")
+        return int(budget)
+
+    def _editable(self) -> tuple[str, ...] | None:
+        names = self._get(self._section("search"), "search", "editable", list, None)
+        if names is None:
+            return None
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise self.fail("[search] editable", "must be a non-empty list of function names")
+        return tuple(names)
+
+
+def read_cases(path: Path) -> tuple[Case, ...]:
+    """Read a JSONL case file: one {"args": [...], "kwargs": {...}, "expected": ...} a line."""
+    cases = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read: {exc}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{where}: not valid JSON: {exc.msg}") from None
+        if not isinstance(record, dict):
+            raise UsageError(f"{where}: a case must be a JSON object")
+        unknown = set(record) - {"args", "kwargs", "expected", "name"}
+        if unknown:
+            raise UsageError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        if "expected" not in record:
+            raise UsageError(f"{where}: missing key 'expected'")
+        args = record.get("args", [])
+        kwargs = record.get("kwargs", {})
+        if not isinstance(args, list) or not isinstance(kwargs, dict):
+            raise UsageError(f"{where}: args must be a list and kwargs an object")
+        name = record.get("name", f"{path.stem}[{number}]")
+        cases.append(
+            Case(name=str(name), args=tuple(args), kwargs=kwargs, expected=record["expected"])
+        )
+    return tuple(cases)
+
+
+def discover_tasks(root: Path) -> list[Path]:
+    """Every task directory under root, sorted by path."""
+    return sorted(p.parent for p in root.rglob(TASK_FILE))

@@ -1,0 +1,301 @@
+"""The bundled benchmark tasks are well formed, their cases are right, and their bugs are real.
+
+For each task: task.toml has the keys DESIGN.md lists, the case files are valid JSONL, the
+reference program passes every case, benchmarks/generate.py reproduces the case files byte
+for byte, a repair seed fails some search cases and passes others (so a repair earns partial
+credit), a speedup seed passes everything, and the documented fix (one or two engine edits,
+written out below as text replacements) turns the seed into a program that passes every case
+and holdout test.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCHMARKS = ROOT / "benchmarks"
+TASK_DIRS = sorted(
+    p.parent for p in BENCHMARKS.rglob("task.toml") if "perf" not in p.relative_to(BENCHMARKS).parts
+)
+TASK_IDS = [f"{d.parent.name}/{d.name}" for d in TASK_DIRS]
+
+REQUIRED_KEYS = {
+    "task": {"name", "description", "program", "entry", "goal"},
+    "tests": {"cases", "holdout"},
+    "limits": {"wall_s", "cpu_s", "memory_mb"},
+    "search": {"budget", "editable"},
+}
+ALLOWED_KEYS = {
+    "task": REQUIRED_KEYS["task"],
+    "tests": {"cases", "holdout", "pytest", "float_tolerance"},
+    "limits": REQUIRED_KEYS["limits"],
+    "search": REQUIRED_KEYS["search"],
+}
+
+# The intended fix of each task as (old, new) replacements on the seed's text, each one edit
+# of an engine operator. benchmarks/README.md lists the same fixes.
+FIXES: dict[str, list[tuple[str, str]]] = {
+    # binary-operator: / -> //
+    "final_balance": [("balance * amount / 100", "balance * amount // 100")],
+    # integer-constant: 1 -> 0
+    "max_window_sum": [("range(k, len(xs) - 1)", "range(k, len(xs) - 0)")],
+    # replace-name: start -> node
+    "hop_distances": [("dist[start] + 1", "dist[node] + 1")],
+    # swap-arguments
+    "caesar": [('_shift_letter(ch, shift, ord("A"))', '_shift_letter(ch, ord("A"), shift)')],
+    # copy-statement: `count = 1` from before the loop into the else block
+    "compress": [("            prev = ch\n", "            prev = ch\n            count = 1\n")],
+    # integer-constant: 10 -> 9
+    "luhn": [("digit -= 10", "digit -= 9")],
+    # comparison: != -> <
+    "isqrt": [("while y != x:", "while y < x:")],
+    # replace-return: -1 -> lo
+    "search_insert": [("return -1", "return lo")],
+    # boolean-operator: and -> or
+    "balanced_brackets": [("if not stack and stack.pop()", "if not stack or stack.pop()")],
+    # copy-statement: `return found` into the if block (speed-up: stop at the first pair)
+    "first_pair_with_sum": [
+        ("found = [i, j]\n", "found = [i, j]\n                return found\n"),
+    ],
+}
+
+# Runs programs in a child process, one case at a time under an alarm, so a seed that loops
+# forever costs a fraction of a second and counts as failing that case.
+_RUNNER = textwrap.dedent(
+    """
+    import json, signal, sys, types
+
+    class Timeout(Exception):
+        pass
+
+    def on_alarm(signum, frame):
+        raise Timeout()
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    results = {}
+    for job in json.load(sys.stdin):
+        module = types.ModuleType("program")
+        exec(compile(job["source"], job["label"], "exec"), module.__dict__)
+        function = getattr(module, job["entry"])
+        outcomes = []
+        for case in job["cases"]:
+            signal.setitimer(signal.ITIMER_REAL, 0.25)
+            try:
+                value = function(*case["args"], **case.get("kwargs", {}))
+                got = json.loads(json.dumps(value))
+                outcomes.append(got == case["expected"])
+            except Exception:
+                outcomes.append(False)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        results[job["label"]] = outcomes
+    print(json.dumps(results))
+    """
+)
+
+
+def _config(task_dir: Path) -> dict[str, Any]:
+    return tomllib.loads((task_dir / "task.toml").read_text(encoding="utf-8"))
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _suites(task_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    tests = _config(task_dir)["tests"]
+    return _read_jsonl(task_dir / tests["cases"]), _read_jsonl(task_dir / tests["holdout"])
+
+
+def _seed_source(task_dir: Path) -> str:
+    program = (task_dir / _config(task_dir)["task"]["program"]).resolve()
+    return program.read_text(encoding="utf-8")
+
+
+def _fixed_source(task_dir: Path) -> str:
+    source = _seed_source(task_dir)
+    for old, new in FIXES[_config(task_dir)["task"]["name"]]:
+        assert source.count(old) == 1, f"fix text {old!r} not found exactly once in the seed"
+        source = source.replace(old, new)
+    return source
+
+
+@cache
+def _outcomes() -> dict[str, list[bool]]:
+    """Per-case outcomes of every seed (on its cases) and every fixed seed (on everything)."""
+    jobs = []
+    for task_dir, task_id in zip(TASK_DIRS, TASK_IDS, strict=True):
+        entry = _config(task_dir)["task"]["entry"]
+        cases, holdout = _suites(task_dir)
+        jobs.append(
+            {
+                "label": f"seed:{task_id}",
+                "source": _seed_source(task_dir),
+                "entry": entry,
+                "cases": cases,
+            }
+        )
+        jobs.append(
+            {
+                "label": f"fixed:{task_id}",
+                "source": _fixed_source(task_dir),
+                "entry": entry,
+                "cases": cases + holdout,
+            }
+        )
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNNER],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    results: dict[str, list[bool]] = json.loads(done.stdout)
+    return results
+
+
+def test_there_are_enough_tasks() -> None:
+    goals = [_config(d)["task"]["goal"] for d in TASK_DIRS]
+    assert goals.count("repair") >= 8
+    assert goals.count("speedup") >= 1
+    assert {_config(d)["task"]["name"] for d in TASK_DIRS} == set(FIXES)
+
+
+@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
+def test_task_toml_has_the_documented_keys(task_dir: Path) -> None:
+    config = _config(task_dir)
+    assert set(config) == set(REQUIRED_KEYS)
+    for section, keys in REQUIRED_KEYS.items():
+        assert keys <= set(config[section]), f"[{section}] lacks {keys - set(config[section])}"
+        assert set(config[section]) <= ALLOWED_KEYS[section]
+    task = config["task"]
+    assert task["name"] == task_dir.name
+    assert task["goal"] in {"repair", "speedup"}
+    assert task_dir.parent.name == task["goal"]
+    program = (task_dir / task["program"]).resolve()
+    assert program.is_file()
+    assert program.is_relative_to(ROOT / "seeds")
+    assert 1000 <= config["search"]["budget"] <= 5000
+    assert isinstance(config["search"]["editable"], list) and config["search"]["editable"]
+    assert task["entry"] in config["search"]["editable"]
+
+
+@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
+def test_the_engine_loads_the_task(task_dir: Path) -> None:
+    task_module = pytest.importorskip("evolve.task")
+    task = task_module.load_task(task_dir)
+    assert task.name == task_dir.name
+
+
+@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
+def test_case_files_are_valid(task_dir: Path) -> None:
+    cases, holdout = _suites(task_dir)
+    assert 10 <= len(cases) <= 20
+    assert len(holdout) >= 30
+    for record in cases + holdout:
+        assert set(record) <= {"args", "kwargs", "expected"}
+        assert isinstance(record["args"], list)
+        assert isinstance(record.get("kwargs", {}), dict)
+        assert "expected" in record
+
+    def key(record: dict[str, Any]) -> str:
+        return json.dumps([record["args"], record.get("kwargs", {})], sort_keys=True)
+
+    assert not {key(r) for r in cases} & {key(r) for r in holdout}
+
+
+@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
+def test_reference_passes_every_case(task_dir: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        f"_ref_{task_dir.parent.name}_{task_dir.name}", task_dir / "reference.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    function = getattr(module, _config(task_dir)["task"]["entry"])
+    cases, holdout = _suites(task_dir)
+    for record in cases + holdout:
+        value = function(*record["args"], **record.get("kwargs", {}))
+        assert json.loads(json.dumps(value)) == record["expected"], record
+
+
+def test_generate_is_deterministic(tmp_path: Path) -> None:
+    copies = []
+    for task_dir in TASK_DIRS:
+        copy = tmp_path / task_dir.parent.name / task_dir.name
+        copy.mkdir(parents=True)
+        for name in ("task.toml", "reference.py"):
+            shutil.copy(task_dir / name, copy / name)
+        copies.append(copy)
+    subprocess.run(
+        [sys.executable, str(BENCHMARKS / "generate.py"), *map(str, copies)],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    for task_dir, copy in zip(TASK_DIRS, copies, strict=True):
+        tests = _config(task_dir)["tests"]
+        for key in ("cases", "holdout"):
+            assert (copy / tests[key]).read_bytes() == (task_dir / tests[key]).read_bytes()
+
+
+@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
+def test_seed_gets_partial_credit_or_passes(task_dir: Path) -> None:
+    outcomes = _outcomes()[f"seed:{task_dir.parent.name}/{task_dir.name}"]
+    if _config(task_dir)["task"]["goal"] == "repair":
+        assert not all(outcomes), "the seed passes every case: nothing to repair"
+        assert any(outcomes), "the seed fails every case: no partial credit to climb"
+    else:
+        assert all(outcomes), "a speed-up seed must pass every case"
+
+
+@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
+def test_documented_fix_passes_everything(task_dir: Path) -> None:
+    outcomes = _outcomes()[f"fixed:{task_dir.parent.name}/{task_dir.name}"]
+    assert all(outcomes), [i for i, ok in enumerate(outcomes) if not ok]
+
+
+def _executed_lines(source: str, entry: str, cases: list[dict[str, Any]]) -> int:
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<program>", "exec"), namespace)
+    function = namespace[entry]
+    count = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line" and frame.f_code.co_filename == "<program>":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        for case in cases:
+            function(*case["args"], **case.get("kwargs", {}))
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize(
+    "task_dir",
+    [d for d in TASK_DIRS if d.parent.name == "speedup"],
+    ids=[i for i in TASK_IDS if i.startswith("speedup/")],
+)
+def test_speedup_fix_cuts_executed_lines(task_dir: Path) -> None:
+    entry = _config(task_dir)["task"]["entry"]
+    cases, _ = _suites(task_dir)
+    before = _executed_lines(_seed_source(task_dir), entry, cases)
+    after = _executed_lines(_fixed_source(task_dir), entry, cases)
+    assert after < before / 2, (before, after)
