@@ -23,7 +23,7 @@ TASK_FILE = "task.toml"
 _KNOWN_KEYS: Mapping[str, frozenset[str]] = {
     "task": frozenset({"name", "description", "program", "entry", "goal"}),
     "tests": frozenset({"cases", "holdout", "pytest", "float_tolerance"}),
-    "limits": frozenset({"wall_s", "cpu_s", "memory_mb"}),
+    "limits": frozenset({"wall_s", "cpu_s", "memory_mb", "case_s"}),
     "search": frozenset({"budget", "editable"}),
 }
 
@@ -200,15 +200,16 @@ class _TaskReader:
         section = self._section("limits")
         defaults = Limits()
         values = {}
-        for key in ("wall_s", "cpu_s", "memory_mb"):
+        for key in ("wall_s", "cpu_s", "memory_mb", "case_s"):
             value = self._get(section, "limits", key, (int, float), getattr(defaults, key))
-            if value <= 0:
+            if value is not None and value <= 0:
                 raise self.fail(f"[limits] {key}", "must be positive")
             values[key] = value
         return Limits(
             wall_s=float(values["wall_s"]),
             cpu_s=float(values["cpu_s"]),
             memory_mb=int(values["memory_mb"]),
+            case_s=None if values["case_s"] is None else float(values["case_s"]),
         )
 
     def _budget(self) -> int:

@@ -4,6 +4,7 @@ The sandbox knows nothing about evolution: it takes source text, a suite and lim
 returns an `Evaluation`. It never imports `evolve`.
 """
 
+from sandbox.compare import outputs_equal
 from sandbox.evaluation import (
     Case,
     CaseSuite,
@@ -14,6 +15,7 @@ from sandbox.evaluation import (
     Suite,
     TestOutcome,
 )
+from sandbox.process import evaluate
 
 __all__ = [
     "Case",
@@ -24,4 +26,6 @@ __all__ = [
     "Status",
     "Suite",
     "TestOutcome",
+    "evaluate",
+    "outputs_equal",
 ]

@@ -51,11 +51,20 @@ class Limits:
     output_bytes: int = 1 << 20  # stdout and stderr together
     file_size_mb: int = 16  # largest file the variant may write
     open_files: int = 64
+    case_s: float | None = None  # wall time for one case; default: a quarter of wall and CPU
 
     def __post_init__(self) -> None:
         for name in ("wall_s", "cpu_s", "memory_mb", "output_bytes", "file_size_mb", "open_files"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"limit {name} must be positive")
+        if self.case_s is not None and self.case_s <= 0:
+            raise ValueError("limit case_s must be positive")
+
+    @property
+    def case_timeout_s(self) -> float:
+        """A case that loops fails alone: the others still count. A quarter of the whole
+        budget lets three hanging cases fail and the rest still finish within the limits."""
+        return self.case_s if self.case_s is not None else min(self.wall_s, self.cpu_s) / 4
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def test_loads_a_complete_task(tmp_path: Path) -> None:
     assert (task.limits.wall_s, task.limits.cpu_s, task.limits.memory_mb) == (1.5, 1.0, 128)
     assert task.budget == 300
     assert task.editable == ("largest",)
+    assert task.limits.case_timeout_s == 0.25  # a quarter of min(wall_s, cpu_s)
 
 
 def test_accepts_the_toml_file_itself_and_defaults(tmp_path: Path) -> None:
@@ -97,6 +98,7 @@ def test_pytest_suite(tmp_path: Path) -> None:
         (lambda t: t.replace("budget = 300", "budget = -1"), "[search] budget"),
         (lambda t: t.replace("budget = 300", 'budget = "many"'), "wrong type"),
         (lambda t: t.replace("wall_s = 1.5", "wall_s = 0"), "[limits] wall_s"),
+        (lambda t: t.replace("wall_s = 1.5", "wall_s = 1.5\ncase_s = -1"), "[limits] case_s"),
         (lambda t: t.replace('editable = ["largest"]', "editable = []"), "[search] editable"),
         (lambda t: t.replace('entry = "largest"\n', ""), "[task] entry"),
         (lambda t: t.replace('program = "seed.py"\n', ""), "[task] program: missing"),

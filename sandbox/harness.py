@@ -1,0 +1,344 @@
+"""The child side of an evaluation: load the variant, run the suite, report raw results.
+
+This file runs in the process that executes variant code, started as a script
+(`python -s -P -B [-S] /abs/path/harness.py`). It uses the standard library only and never
+imports the `sandbox` package, so nothing the supervisor holds (expected outputs above all) is
+in this process. It never compares: it sends back what the variant returned, as JSON text, and
+the supervisor judges.
+
+`main` does the process I/O (request on stdin, result on a dedicated pipe);
+`apply_limits` and `run_request` are plain functions so that a fork-server worker can call
+them in a forked child without a new interpreter.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import os
+import resource
+import signal
+import sys
+
+# `typing` costs milliseconds to import on every evaluation; annotations are strings here.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import FrameType
+    from typing import Any
+
+PROTOCOL_VERSION = 1
+_MESSAGE_CHARS = 1000
+_DETAIL_CHARS = 200
+# Freed on MemoryError so that the harness has room left to write its report.
+_RESERVE_BYTES = 1 << 20
+
+# Bound before any variant code runs, so a variant that rebinds these module attributes does
+# not change how the harness encodes results or checks the tracer.
+_dumps = json.dumps
+_gettrace = sys.gettrace
+_settrace = sys.settrace
+
+
+def main() -> None:
+    """Read the request, limit this process, run the variant, report, exit without cleanup."""
+    request = json.loads(sys.stdin.buffer.read())
+    _stdin_to_devnull()
+    result_fd = int(request["result_fd"])
+    try:
+        apply_limits(request["limits"])
+    except Exception as exc:
+        # Fail closed: variant code never runs without its limits.
+        _write_result(result_fd, {"version": PROTOCOL_VERSION, "harness_error": repr(exc)})
+        os._exit(3)
+    result = run_request(request)
+    _flush_standard_streams()
+    _write_result(result_fd, result)
+    # Skip interpreter teardown: the variant's atexit hooks, finalizers and non-daemon threads
+    # can neither change the report nor keep the process alive.
+    os._exit(0)
+
+
+def apply_limits(limits: dict[str, Any]) -> None:
+    """Set the rlimits of this process; raises if one cannot be set."""
+    cpu_s = int(limits["cpu_s"])
+    # The kernel sends SIGXCPU at the soft limit and SIGKILL at the hard one, for a variant
+    # that ignores SIGXCPU.
+    _set_limit(resource.RLIMIT_CPU, cpu_s, cpu_s + 1)
+    _set_limit(resource.RLIMIT_AS, int(limits["memory_bytes"]))
+    _set_limit(resource.RLIMIT_FSIZE, int(limits["file_size_bytes"]))
+    _set_limit(resource.RLIMIT_NOFILE, int(limits["open_files"]))
+    _set_limit(resource.RLIMIT_CORE, 0)
+
+
+def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
+    hard = soft if hard is None else hard
+    _, current_hard = resource.getrlimit(which)
+    if current_hard != resource.RLIM_INFINITY:
+        hard = min(hard, current_hard)
+        soft = min(soft, hard)
+    resource.setrlimit(which, (soft, hard))
+
+
+def run_request(request: dict[str, Any]) -> dict[str, Any]:
+    """Write and import the variant in the working directory, run the suite, return the report.
+
+    Whatever the variant raises is caught and reported; only a variant that ends the process
+    (os._exit, a signal, a limit) keeps this from returning.
+    """
+    return _Run(request).run()
+
+
+class _CaseTimeout(BaseException):
+    """Raised by the per-case alarm. A BaseException, so `except Exception` in the variant
+    does not swallow it; a variant that catches everything runs into the wall limit instead."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise _CaseTimeout
+
+
+class _Run:
+    def __init__(self, request: dict[str, Any]) -> None:
+        self.request = request
+        self.workdir = os.getcwd()
+        self.module_name: str = request["module_name"]
+        self.path = os.path.join(self.workdir, self.module_name + ".py")
+        self.counter = _LineCounter(self.path) if request.get("measure_cost") else None
+        self.reserve: bytearray | None = bytearray(_RESERVE_BYTES)
+        self.result: dict[str, Any] = {
+            "version": PROTOCOL_VERSION,
+            "import_error": None,
+            "cases": [],
+            "tests": [],
+            "cost": None,
+        }
+
+    def run(self) -> dict[str, Any]:
+        with open(self.path, "w", encoding="utf-8") as handle:
+            handle.write(self.request["source"])
+        if self.workdir not in sys.path:
+            sys.path.insert(0, self.workdir)
+        importlib.invalidate_caches()
+        suite = self.request["suite"]
+        previous_trace = _gettrace()
+        try:
+            if self.counter is not None:
+                self.counter.install()  # module-level code is work too: count the import
+            if suite["kind"] == "pytest":
+                self._prepare_pytest(suite)
+            module = self._load()
+            if module is not None:
+                if suite["kind"] == "cases":
+                    self._run_cases(module, suite)
+                else:
+                    self._run_pytest(suite)
+        finally:
+            _settrace(previous_trace)
+        if self.counter is not None:
+            self.result["cost"] = self.counter.count
+        return self.result
+
+    def _load(self) -> Any:
+        try:
+            return importlib.import_module(self.module_name)
+        except BaseException as exc:  # the variant may raise anything, SystemExit included
+            self.result["import_error"] = self._describe(exc)
+            return None
+
+    def _run_cases(self, module: Any, suite: dict[str, Any]) -> None:
+        entry_name = suite["entry"]
+        try:
+            entry = getattr(module, entry_name)
+            if not callable(entry):
+                raise TypeError(f"{entry_name!r} is not callable")
+        except BaseException as exc:  # a module __getattr__ is variant code
+            self.result["import_error"] = self._describe(exc)
+            return
+        max_output = int(self.request["max_output_bytes"])
+        self.case_timeout_s = float(self.request.get("case_timeout_s", 0.0))
+        if self.case_timeout_s > 0:
+            signal.signal(signal.SIGALRM, _on_alarm)
+        outcomes: list[dict[str, Any]] = self.result["cases"]
+        for case in suite["cases"]:
+            outcome = self._run_case(entry, case, max_output)
+            if self.counter is not None and not self.counter.installed():
+                # Python also drops the tracer when it raises (a RecursionError deep in the
+                # variant, say); that case has failed already and keeps its own error.
+                if "output" in outcome:
+                    outcome = {"error": {"type": None, "message": "the trace function was removed"}}
+                self.counter.install()
+            outcomes.append(outcome)
+            if "error" in outcome and outcome["error"]["type"] == "MemoryError":
+                break  # the status is decided; more cases would only fail again, slowly
+
+    def _run_case(
+        self, entry: Callable[..., Any], case: dict[str, Any], max_output: int
+    ) -> dict[str, Any]:
+        try:
+            if self.case_timeout_s > 0:
+                signal.setitimer(signal.ITIMER_REAL, self.case_timeout_s)
+            try:
+                value = entry(*case["args"], **case["kwargs"])
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _CaseTimeout:
+            message = f"case time limit of {self.case_timeout_s:g} s reached"
+            return {"error": {"type": "CaseTimeout", "message": message}}
+        except BaseException as exc:
+            return {"error": self._describe(exc)}
+        try:
+            text = _dumps(value)
+        except MemoryError as exc:
+            return {"error": self._describe(exc)}
+        except BaseException:  # TypeError, ValueError (cycles), RecursionError, odd subclasses
+            return {"error": {"type": None, "message": f"output is not JSON: {_type_name(value)}"}}
+        if len(text) > max_output:
+            message = f"output is too large: {len(text)} characters of JSON"
+            return {"error": {"type": None, "message": message}}
+        return {"output": text}
+
+    def _prepare_pytest(self, suite: dict[str, Any]) -> None:
+        # An ini file here stops pytest's search for configuration in parent directories,
+        # where anything (another variant's leftovers in /tmp included) could be.
+        with open(os.path.join(self.workdir, "pytest.ini"), "w", encoding="utf-8") as handle:
+            handle.write("[pytest]\n")
+        for entry in suite.get("sys_path", ()):
+            if entry not in sys.path:
+                sys.path.append(entry)
+
+    def _run_pytest(self, suite: dict[str, Any]) -> None:
+        import pytest
+
+        collector = _PytestCollector()
+        args = [suite["test_file"], "-q", "--tb=short", "-p", "no:cacheprovider"]
+        args += ["--rootdir", self.workdir, "-c", os.path.join(self.workdir, "pytest.ini")]
+        try:
+            code = pytest.main(args, plugins=[collector])
+        except BaseException as exc:
+            collector.add("<pytest>", "error", _error_line(self._describe(exc)))
+            code = -1
+        if self.counter is not None and not self.counter.installed():
+            collector.add("<cost>", "error", "the trace function was removed")
+        self.result["tests"] = list(collector.records.values())
+        self.result["pytest_exit"] = int(code)
+
+    def _describe(self, exc: BaseException) -> dict[str, Any]:
+        if isinstance(exc, MemoryError):
+            self.reserve = None
+            gc.collect()
+        try:
+            message = str(exc)
+        except BaseException:  # a variant's exception class may have a broken __str__
+            message = "<unprintable>"
+        return {"type": _type_name(exc), "message": message[:_MESSAGE_CHARS]}
+
+
+class _LineCounter:
+    """Counts line events in one file: a cost that does not wobble with machine load."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.count = 0
+
+    def install(self) -> None:
+        _settrace(self.trace)
+
+    def installed(self) -> bool:
+        return _gettrace() == self.trace
+
+    def trace(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
+        # Called for every new frame; returning None leaves other files' frames untraced.
+        if frame.f_code.co_filename == self.path:
+            return self.local
+        return None
+
+    def local(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any]:
+        if event == "line":
+            self.count += 1
+        return self.local
+
+
+class _PytestCollector:
+    """A pytest plugin object that keeps one record per test id, the worst outcome winning."""
+
+    _RANK = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+
+    def add(self, name: str, outcome: str, detail: str = "") -> None:
+        previous = self.records.get(name)
+        if previous is not None and self._RANK[previous["outcome"]] >= self._RANK[outcome]:
+            return
+        self.records[name] = {
+            "name": name,
+            "outcome": outcome,
+            "detail": detail[:_DETAIL_CHARS],
+            # pytest turns the exception into text; its first word is the exception type
+            "memory": detail.startswith("MemoryError"),
+        }
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            self.add(report.nodeid or "<collection>", "error", _report_line(report))
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.when == "call":
+            detail = _report_line(report) if report.outcome != "passed" else ""
+            self.add(report.nodeid, report.outcome, detail)
+        elif report.failed:  # setup or teardown: a fixture, not the test, went wrong
+            self.add(report.nodeid, "error", _report_line(report))
+        elif report.skipped:
+            self.add(report.nodeid, "skipped", _report_line(report))
+
+
+def _report_line(report: Any) -> str:
+    """The one line of a pytest report that says what went wrong."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
+        return str(longrepr[2])
+    crash = getattr(longrepr, "reprcrash", None)
+    text = str(getattr(crash, "message", "") or longrepr or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    # reprcrash.message starts with "ExcType: message"; a bare longrepr ends with the error
+    return lines[0] if crash is not None else lines[-1]
+
+
+def _error_line(error: dict[str, Any]) -> str:
+    if not error["type"]:
+        return str(error["message"])
+    return f"{error['type']}: {error['message']}" if error["message"] else str(error["type"])
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def _stdin_to_devnull() -> None:
+    fd = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(fd, 0)
+    os.close(fd)
+
+
+def _flush_standard_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:  # noqa: SIM105 -- contextlib would add milliseconds to every start
+            stream.flush()
+        except BaseException:  # the variant may have closed or replaced them
+            pass
+
+
+def _write_result(fd: int, result: dict[str, Any]) -> None:
+    data = _dumps(result).encode("ascii")
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.close(fd)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""What the supervisor sends to the harness, and how it reads the answer.
+
+The request carries inputs only; expected outputs stay in the supervisor. Both directions are
+JSON, never pickle: unpickling a document the variant could have forged would run its code in
+the supervisor.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import math
+import os
+from typing import Any
+
+from sandbox.evaluation import CaseSuite, Limits, Suite
+
+PROTOCOL_VERSION = 1  # the harness carries the same number; a test keeps them in step
+
+_MB = 1 << 20
+
+
+def cpu_limit_s(limits: Limits) -> int:
+    """RLIMIT_CPU counts whole seconds: the limit is `cpu_s` rounded up."""
+    return max(1, math.ceil(limits.cpu_s))
+
+
+def make_request(
+    source: str,
+    suite: Suite,
+    limits: Limits,
+    *,
+    module_name: str,
+    measure_cost: bool,
+    result_fd: int,
+) -> dict[str, Any]:
+    """The request document for one evaluation (JSON-able; raises if a case input is not)."""
+    request: dict[str, Any] = {
+        "version": PROTOCOL_VERSION,
+        "result_fd": result_fd,
+        "module_name": module_name,
+        "source": source,
+        "measure_cost": measure_cost,
+        "max_output_bytes": limits.output_bytes,
+        "case_timeout_s": limits.case_timeout_s,
+        "limits": {
+            "cpu_s": cpu_limit_s(limits),
+            "memory_bytes": limits.memory_mb * _MB,
+            "file_size_bytes": limits.file_size_mb * _MB,
+            "open_files": limits.open_files,
+        },
+    }
+    if isinstance(suite, CaseSuite):
+        request["suite"] = {
+            "kind": "cases",
+            "entry": suite.entry,
+            "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in suite.cases],
+        }
+    else:
+        request["suite"] = {
+            "kind": "pytest",
+            # copied into the working directory under its own name, so test ids read as usual
+            "test_file": suite.test_file.name,
+            "sys_path": list(pytest_sys_path()),
+        }
+    return request
+
+
+def encode_request(request: dict[str, Any]) -> bytes:
+    # allow_nan: a NaN input is a legitimate test; Python's JSON reads it back.
+    return json.dumps(request, allow_nan=True).encode("ascii")
+
+
+@functools.cache
+def pytest_sys_path() -> tuple[str, ...]:
+    """Where pytest and its dependencies live, so the child imports the supervisor's pytest."""
+    entries: list[str] = []
+    for name in ("pytest", "_pytest", "pluggy", "iniconfig", "packaging"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        entry = os.path.dirname(os.path.dirname(os.path.abspath(spec.origin)))
+        if entry not in entries:
+            entries.append(entry)
+    return tuple(entries)
+
+
+def parse_result(data: bytes) -> dict[str, Any] | None:
+    """The harness's report, or None when there is none or it is not one (a forged or torn
+    document is treated like a missing one)."""
+    if not data:
+        return None
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(document, dict) or document.get("version") != PROTOCOL_VERSION:
+        return None
+    return document
