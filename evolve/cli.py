@@ -1,0 +1,215 @@
+"""The command line: `evolve run | eval | tasks | log | diff`.
+
+User errors (`UsageError`) become one line on stderr and exit status 2; nothing here prints a
+traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import sandbox
+from evolve.diff import unified_diff
+from evolve.errors import UsageError
+from evolve.evaluator import HOLDOUT
+from evolve.progress import ProgressReporter
+from evolve.run import RunRequest, read_program, resolve_run, start_run
+from evolve.search import SearchSettings, Selection
+from evolve.store import RunStore
+from evolve.task import Goal, Task, discover_tasks, load_task
+from sandbox import Evaluation
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# The bundled benchmarks live beside the packages in a checkout or editable install.
+BUNDLED_TASKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.command
+    try:
+        return command(args)
+    except UsageError as exc:
+        print(f"evolve: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("evolve: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evolve", description="Evolve Python programs against their tests, safely."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="evolve a task's program")
+    run.add_argument("task", type=Path, help="task directory (holding task.toml)")
+    run.add_argument("--budget", type=int, help="evaluations (default: the task's)")
+    run.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
+    run.add_argument("--program", type=Path, help="start from this program instead of the seed")
+    _runs_dir(run)
+    run.add_argument(
+        "--selection", choices=[s.value for s in Selection], default=Selection.LEXICASE.value
+    )
+    run.add_argument("--population", type=int, default=SearchSettings.population)
+    run.add_argument("--json", action="store_true", help="end with one JSON summary line")
+    run.add_argument("--quiet", action="store_true", help="no live progress")
+    run.set_defaults(command=cmd_run)
+
+    evaluate = commands.add_parser("eval", help="evaluate one program in the sandbox")
+    evaluate.add_argument("task", type=Path)
+    evaluate.add_argument("--program", type=Path, help="evaluate this program instead")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(command=cmd_eval)
+
+    tasks = commands.add_parser("tasks", help="list tasks")
+    tasks.add_argument("directory", type=Path, nargs="?", default=BUNDLED_TASKS)
+    tasks.set_defaults(command=cmd_tasks)
+
+    log = commands.add_parser("log", help="list a run's accepted changes")
+    log.add_argument("run", help="run id or run directory")
+    _runs_dir(log)
+    log.set_defaults(command=cmd_log)
+
+    diff = commands.add_parser("diff", help="show an accepted change's diff")
+    diff.add_argument("run", help="run id or run directory")
+    diff.add_argument("number", type=int, nargs="?", help="change number (default: all)")
+    _runs_dir(diff)
+    diff.set_defaults(command=cmd_diff)
+    return parser
+
+
+def _runs_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--runs-dir", type=Path, default=Path("runs"), help="default: ./runs")
+
+
+# commands ------------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.population < 2:
+        raise UsageError(f"--population must be at least 2, not {args.population}")
+    settings = SearchSettings(population=args.population, selection=Selection(args.selection))
+    request = RunRequest(
+        task_dir=args.task,
+        seed=args.seed,
+        budget=args.budget,
+        program=args.program,
+        runs_dir=args.runs_dir,
+        settings=settings,
+    )
+    with ProgressReporter(quiet=args.quiet) as reporter:
+        summary = start_run(request, reporter)
+    if args.json:
+        print(json.dumps(summary.to_dict(), sort_keys=True))
+        return EXIT_OK
+    store = RunStore.open(Path(summary.run_dir))
+    try:
+        for change in store.accepted():
+            print(
+                f"--- change #{change.number}: {', '.join(change.operators)}"
+                f" ({change.fitness_before} -> {change.fitness_after})"
+            )
+            print(change.diff, end="")
+    finally:
+        store.close()
+    verdict = "solved" if summary.solved else f"not solved ({summary.stop_reason})"
+    print(
+        f"{summary.task}: {verdict}; best {summary.best}; {summary.accepted} accepted;"
+        f" {summary.evaluations} evaluations in {summary.wall_s:.1f} s"
+        f" ({summary.cache_hits} cache hits)"
+    )
+    print(f"run {summary.run_id}: champion written to {summary.champion_path}")
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    task = load_task(args.task)
+    program = read_program(task, args.program)
+    results = {"search": _evaluate(task.suite, program.source, task)}
+    if task.holdout is not None:
+        results[HOLDOUT] = _evaluate(task.holdout, program.source, task)
+    if args.json:
+        data = results["search"].to_dict()
+        if HOLDOUT in results:
+            data[HOLDOUT] = results[HOLDOUT].to_dict()
+        print(json.dumps(data, sort_keys=True))
+        return EXIT_OK
+    for name, evaluation in results.items():
+        print(
+            f"{name}: {evaluation.status.value} ({evaluation.status.describe()})"
+            f" {evaluation.passed}/{evaluation.total} passed,"
+            f" cpu {evaluation.cpu_s:.3f} s, max rss {evaluation.max_rss_mb:.1f} MB"
+        )
+        if evaluation.message:
+            print(f"  {evaluation.message}")
+        for test in evaluation.tests:
+            detail = f"  {test.detail}" if test.detail and not test.passed else ""
+            print(f"  {test.outcome:>7}  {test.name}{detail}")
+    print(f"layers: {', '.join(results['search'].layers)}")
+    return EXIT_OK
+
+
+def _evaluate(suite: sandbox.Suite, source: str, task: Task) -> Evaluation:
+    return sandbox.evaluate(
+        source,
+        suite,
+        task.limits,
+        module_name=task.module_name,
+        measure_cost=task.goal is Goal.SPEEDUP,
+    )
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    if not args.directory.is_dir():
+        raise UsageError(f"{args.directory}: not a directory")
+    for directory in discover_tasks(args.directory):
+        task = load_task(directory)
+        print(f"{task.name:<24} {task.goal.value:<8} {directory}")
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    store = RunStore.open(resolve_run(args.run, args.runs_dir))
+    try:
+        changes = store.accepted()
+    finally:
+        store.close()
+    if not changes:
+        print("no accepted changes")
+    for change in changes:
+        print(
+            f"#{change.number:<3} gen {change.generation:<4} evals {change.evaluations:<6}"
+            f" {', '.join(change.operators):<36} +{len(change.tests_gained)} tests"
+            f"  {change.fitness_before} -> {change.fitness_after}"
+        )
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    store = RunStore.open(resolve_run(args.run, args.runs_dir))
+    try:
+        if args.number is None:
+            config = store.config()
+            seed = store.variant_source(config["seed_hash"])
+            champion = store.variant_source(config.get("champion_hash", config["seed_hash"]))
+            print(unified_diff(seed, champion, Path(config["program"]).name), end="")
+            return EXIT_OK
+        changes = {change.number: change for change in store.accepted()}
+    finally:
+        store.close()
+    if args.number not in changes:
+        raise UsageError(f"run has no change #{args.number} (it has {len(changes)})")
+    print(changes[args.number].diff, end="")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

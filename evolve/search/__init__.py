@@ -1,0 +1,7 @@
+"""The evolutionary search: DEAP machinery over patches, one seeded random generator."""
+
+from evolve.search.engine import Search, SearchResult, SearchSettings
+from evolve.search.selection import Selection
+from evolve.search.stop import StopReason
+
+__all__ = ["Search", "SearchResult", "SearchSettings", "Selection", "StopReason"]

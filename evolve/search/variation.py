@@ -1,0 +1,37 @@
+"""Variation on edit lists: crossover swaps tails, mutation adds, drops or replaces an edit."""
+
+from __future__ import annotations
+
+import random
+
+from deap import tools
+
+from evolve.patch import Edit
+from evolve.program import Program
+from evolve.search.selection import deap_random
+
+
+def crossover(a: list[Edit], b: list[Edit], rng: random.Random) -> tuple[list[Edit], list[Edit]]:
+    """Messy one-point crossover: each parent is cut at its own point, so lengths may change."""
+    first, second = list(a), list(b)
+    with deap_random(rng):
+        tools.cxMessyOnePoint(first, second)
+    return first, second
+
+
+def mutate(edits: list[Edit], program: Program, rng: random.Random, max_edits: int) -> list[Edit]:
+    """One change to the edit list. Growing is the common move: fixes are built edit by edit;
+    dropping and replacing let the search undo an edit that stopped paying."""
+    result = list(edits)
+    roll = rng.random()
+    if result and (len(result) >= max_edits or roll < 0.25):
+        del result[rng.randrange(len(result))]
+        return result
+    fresh = program.random_edit(rng)
+    if fresh is None:
+        return result
+    if result and roll < 0.5:
+        result[rng.randrange(len(result))] = fresh
+    else:
+        result.append(fresh)
+    return result

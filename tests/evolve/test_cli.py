@@ -1,0 +1,180 @@
+"""The command line on real tasks: every verb, --json contracts, and bad input -> exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from evolve.cli import BUNDLED_TASKS, main
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_tasks_lists_the_bundled_tasks(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(capsys, "tasks")
+    assert status == 0
+    lines = out.splitlines()
+    assert len(lines) >= 9
+    goals = {line.split()[1] for line in lines}
+    assert goals == {"repair", "speedup"}
+    assert all(str(BUNDLED_TASKS) in line for line in lines)
+
+
+def test_eval_json(add_task: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(capsys, "eval", str(add_task), "--json")
+    assert status == 0
+    data = json.loads(out.splitlines()[-1])
+    assert data["status"] == "failed"
+    assert (data["passed"], data["failed"], data["total"]) == (1, 3, 4)
+    assert {t["outcome"] for t in data["tests"]} == {"passed", "failed"}
+    assert data["cpu_s"] >= 0 and data["max_rss_mb"] > 0
+    assert "rlimits" in data["layers"]
+    assert data["holdout"]["total"] == 21
+
+
+def test_eval_another_program(
+    add_task: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixed = tmp_path / "fixed.py"
+    fixed.write_text("def add(a, b):\n    return a + b\n")
+    status, out, _ = run_cli(capsys, "eval", str(add_task), "--program", str(fixed))
+    assert status == 0
+    assert "search: ok" in out and "4/4 passed" in out
+    assert "holdout: ok" in out
+
+
+def test_run_log_and_diff(
+    add_task: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = tmp_path / "runs"
+    status, out, _ = run_cli(
+        capsys,
+        "run",
+        str(add_task),
+        "--seed",
+        "1",
+        "--budget",
+        "300",
+        "--runs-dir",
+        str(runs),
+        "--json",
+        "--quiet",
+    )
+    assert status == 0
+    summary = json.loads(out.splitlines()[-1])
+    for key in (
+        "run_id",
+        "run_dir",
+        "evaluations",
+        "wall_s",
+        "cache_hits",
+        "accepted",
+        "solved",
+        "champion_path",
+    ):
+        assert key in summary
+    assert summary["solved"] is True
+    assert summary["accepted"] >= 1
+    assert Path(summary["champion_path"]).is_file()
+
+    status, out, _ = run_cli(capsys, "log", summary["run_id"], "--runs-dir", str(runs))
+    assert status == 0
+    assert out.startswith("#1 ")
+    assert "4/4" in out.splitlines()[-1]
+
+    status, out, _ = run_cli(capsys, "diff", summary["run_dir"])
+    assert status == 0
+    assert "-    return a - b" in out and "+    return a + b" in out
+
+    status, out, _ = run_cli(capsys, "diff", summary["run_dir"], "1")
+    assert status == 0 and out.startswith("--- a/seed.py")
+
+
+def test_run_prints_diffs_and_champion_path(
+    add_task: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run_cli(
+        capsys,
+        "run",
+        str(add_task),
+        "--seed",
+        "1",
+        "--budget",
+        "300",
+        "--runs-dir",
+        str(tmp_path),
+        "--quiet",
+    )
+    assert status == 0
+    assert "--- change #1" in out
+    assert "champion written to" in out
+
+
+def break_toml(task: Path) -> None:
+    (task / "task.toml").write_text("[task\n")
+
+
+def break_seed(task: Path) -> None:
+    (task / "seed.py").write_text("def add(a, b)\n    return a - b\n")
+
+
+def wrong_entry(task: Path) -> None:
+    text = (task / "task.toml").read_text().replace('entry = "add"', 'entry = "plus"')
+    (task / "task.toml").write_text(text)
+
+
+def bad_case(task: Path) -> None:
+    (task / "cases.jsonl").write_text('{"args": [1, 2], "expected": 3\n')
+
+
+def remove_cases(task: Path) -> None:
+    (task / "cases.jsonl").unlink()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (break_toml, "malformed TOML"),
+        (break_seed, "seed.py"),
+        (wrong_entry, "'plus' is not defined"),
+        (bad_case, "cases.jsonl:1: not valid JSON"),
+        (remove_cases, "file not found: cases.jsonl"),
+    ],
+)
+@pytest.mark.parametrize("verb", ["run", "eval"])
+def test_bad_input_is_one_line_and_exit_2(
+    add_task: Path, tmp_path: Path, damage: Callable[[Path], None], message: str, verb: str
+) -> None:
+    damage(add_task)
+    result = subprocess.run(
+        [sys.executable, "-m", "evolve.cli", verb, str(add_task), "--runs-dir", str(tmp_path)]
+        if verb == "run"
+        else [sys.executable, "-m", "evolve.cli", verb, str(add_task)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_task_and_unknown_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(capsys, "eval", str(tmp_path / "nope"))[0] == 2
+    status, _, err = run_cli(capsys, "log", "no-such-run", "--runs-dir", str(tmp_path))
+    assert status == 2 and "no such run" in err
+
+
+def test_missing_program_override(add_task: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "eval", str(add_task), "--program", "/nonexistent.py")
+    assert status == 2 and "cannot read program" in err
