@@ -2,6 +2,13 @@
 
 The sandbox knows nothing about evolution: it takes source text, a suite and limits, and
 returns an `Evaluation`. It never imports `evolve`.
+
+Two modes with one `evaluate` signature:
+- `evaluate` (module level): a fresh interpreter per call. Slow (~35 ms) and dependable; no
+  state, nothing to close.
+- `ForkServer`: a pool of warm workers that fork a child per call, with every isolation layer
+  this machine gives (`probe_layers` says which). A few ms per call; close it when done.
+`make_sandbox("fork" | "process")` returns either behind the same `.evaluate`.
 """
 
 from sandbox.compare import outputs_equal
@@ -15,17 +22,26 @@ from sandbox.evaluation import (
     Suite,
     TestOutcome,
 )
+from sandbox.forkserver import ForkServer
+from sandbox.layers import LayerReport, probe_layers
+from sandbox.modes import ProcessSandbox, Sandbox, make_sandbox
 from sandbox.process import evaluate
 
 __all__ = [
     "Case",
     "CaseSuite",
     "Evaluation",
+    "ForkServer",
+    "LayerReport",
     "Limits",
+    "ProcessSandbox",
     "PytestSuite",
+    "Sandbox",
     "Status",
     "Suite",
     "TestOutcome",
     "evaluate",
+    "make_sandbox",
     "outputs_equal",
+    "probe_layers",
 ]

@@ -55,7 +55,7 @@ def evaluate(
     input or expected value that is not JSON-able), and OSError if the pytest file cannot be
     copied or no process can be started.
     """
-    _check_arguments(suite, module_name)
+    check_arguments(suite, module_name)
     expected_values(suite)  # fail now, not after the run, on an expected value that is not JSON
     try:
         compile(source, f"{module_name}.py", "exec", dont_inherit=True)
@@ -105,7 +105,7 @@ def child_env(suite: Suite, workdir: str) -> dict[str, str]:
     return env
 
 
-def _check_arguments(suite: Suite, module_name: str) -> None:
+def check_arguments(suite: Suite, module_name: str) -> None:
     if not module_name.isidentifier() or keyword.iskeyword(module_name):
         raise ValueError(f"module_name {module_name!r} is not a Python identifier")
     if module_name in sys.stdlib_module_names or module_name in ("pytest", "_pytest"):

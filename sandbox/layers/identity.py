@@ -1,0 +1,77 @@
+"""Dropping root: the child runs as an unprivileged uid, without capabilities.
+
+Root with capabilities could raise its rlimits, write cgroup files and signal anyone. Each
+worker slot has its own uid (65534 downwards), so the children of two workers cannot touch
+each other either.
+
+When the interpreter lives where that uid cannot read (pyenv under a 0700 /root, say), the
+child keeps CAP_DAC_READ_SEARCH and nothing else, and only when Landlock confines reads to
+the interpreter's own directories and seccomp refuses `open_by_handle_at` (the classic way
+to turn that capability into an escape); otherwise root is not dropped and the report says so.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+
+from sandbox import _linux
+from sandbox.layers import LayerReport
+
+NAME = "drop-root"
+FIRST_UID = 65534
+CAP_DAC_READ_SEARCH = 2
+
+
+@dataclass(frozen=True)
+class Identity:
+    uid: int
+    keep_read_search: bool
+    nproc: int = 128
+
+
+def plan(
+    slot: int, read_paths: tuple[str, ...], *, confined: bool
+) -> tuple[LayerReport, Identity | None]:
+    if os.geteuid() != 0:
+        return LayerReport(NAME, False, "not running as root: the variant keeps this uid"), None
+    uid = FIRST_UID - slot
+    hidden = [p for p in read_paths if not _others_can_reach(p)]
+    if not hidden:
+        return LayerReport(NAME, True, f"uid {uid}, no capabilities"), Identity(uid, False)
+    if not confined:
+        why = f"{hidden[0]} is not readable by other users and Landlock or seccomp is missing"
+        return LayerReport(NAME, False, why), None
+    detail = f"uid {uid}, only CAP_DAC_READ_SEARCH (for {hidden[0]}), reads confined by Landlock"
+    return LayerReport(NAME, True, detail), Identity(uid, True)
+
+
+def drop(identity: Identity) -> None:
+    """Become `identity.uid` for good; called in the child after every root-only set-up."""
+    keep = 1 << CAP_DAC_READ_SEARCH if identity.keep_read_search else 0
+    for cap in range(_linux.last_capability() + 1):
+        if not keep >> cap & 1:
+            _linux.prctl(_linux.PR_CAPBSET_DROP, cap)
+    _linux.prctl(_linux.PR_CAP_AMBIENT, _linux.PR_CAP_AMBIENT_CLEAR_ALL)
+    _linux.prctl(_linux.PR_SET_KEEPCAPS, 1 if keep else 0)
+    os.setgroups([])
+    os.setresgid(identity.uid, identity.uid, identity.uid)
+    os.setresuid(identity.uid, identity.uid, identity.uid)
+    # Leaving uid 0 cleared the effective set, and the permitted one unless KEEPCAPS was on.
+    _linux.capset(keep)
+
+
+def _others_can_reach(path: str) -> bool:
+    current = os.path.realpath(path)
+    while True:
+        try:
+            mode = os.stat(current).st_mode
+        except OSError:
+            return False
+        if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
+            return False
+        parent = os.path.dirname(current)
+        if parent == current:
+            return True
+        current = parent

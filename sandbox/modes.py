@@ -1,0 +1,58 @@
+"""One interface over both modes, so the engine can offer `--sandbox fork|process`."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Literal, Protocol
+
+from sandbox.evaluation import Evaluation, Limits, Suite
+from sandbox.forkserver import ForkServer
+from sandbox.process import evaluate
+
+
+class Sandbox(Protocol):
+    def evaluate(
+        self,
+        source: str,
+        suite: Suite,
+        limits: Limits,
+        *,
+        module_name: str = "variant",
+        measure_cost: bool = False,
+    ) -> Evaluation: ...
+
+    def close(self) -> None: ...
+
+
+class ProcessSandbox:
+    """The fresh-process mode behind the pool's interface; there is nothing to close."""
+
+    def evaluate(
+        self,
+        source: str,
+        suite: Suite,
+        limits: Limits,
+        *,
+        module_name: str = "variant",
+        measure_cost: bool = False,
+    ) -> Evaluation:
+        return evaluate(source, suite, limits, module_name=module_name, measure_cost=measure_cost)
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> ProcessSandbox:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def make_sandbox(mode: Literal["fork", "process"], *, workers: int | None = None) -> Sandbox:
+    if mode == "fork":
+        return ForkServer(workers)
+    if mode == "process":
+        return ProcessSandbox()
+    raise ValueError(f"unknown sandbox mode {mode!r}: use 'fork' or 'process'")

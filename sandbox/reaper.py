@@ -1,0 +1,164 @@
+"""The worker's side of ending a child: watch its pipes until it exits or runs out of time,
+then kill and reap everything it left behind.
+
+The worker is a subreaper, so every orphan of the child's tree, setsid daemons included,
+becomes the worker's child: killing all of the worker's children until none is left is a
+sweep that nothing escapes but a process that left through a new PID namespace (which
+seccomp refuses).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import time
+from dataclasses import dataclass, field
+
+_READ_CHUNK = 1 << 16
+_STDERR_TAIL_BYTES = 4096
+RESULT_CAP_BYTES = 256 << 20
+_SWEEP_ROUNDS = 100
+
+
+@dataclass
+class Collected:
+    """What came out of the child while it ran."""
+
+    output_bytes: int = 0
+    stderr_tail: bytes = b""
+    result_parts: list[bytes] = field(default_factory=list)
+    result_size: int = 0
+    killed: str | None = None
+
+    @property
+    def result(self) -> bytes:
+        return b"".join(self.result_parts)
+
+
+def watch(
+    pid: int, stdout: int, stderr: int, result: int, *, deadline: float, output_cap: int
+) -> Collected:
+    """Read the child's pipes until it exits (or must be killed: time, output, report size)."""
+    got = Collected()
+    selector = selectors.DefaultSelector()
+    pidfd = os.pidfd_open(pid)
+    try:
+        for fd, name in ((stdout, "stdout"), (stderr, "stderr"), (result, "result")):
+            os.set_blocking(fd, False)
+            selector.register(fd, selectors.EVENT_READ, name)
+        selector.register(pidfd, selectors.EVENT_READ, "exit")
+        while got.killed is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                got.killed = "timeout"
+                break
+            exited = False
+            for key, _ in selector.select(remaining):
+                if key.data == "exit":
+                    exited = True
+                else:
+                    _read(selector, key.fd, key.data, got, output_cap)
+            if exited:
+                # A grandchild may hold the pipes open: stop the group, take what is buffered.
+                kill_group(pid)
+                for key in list(selector.get_map().values()):
+                    while key.data != "exit" and got.killed is None:
+                        if not _read(selector, key.fd, key.data, got, output_cap):
+                            break
+                break
+    finally:
+        selector.close()
+        os.close(pidfd)
+    return got
+
+
+def _read(
+    selector: selectors.BaseSelector, fd: int, name: str, got: Collected, output_cap: int
+) -> bool:
+    try:
+        data = os.read(fd, _READ_CHUNK)
+    except BlockingIOError:
+        return False
+    if not data:
+        selector.unregister(fd)
+        return False
+    if name == "result":
+        got.result_parts.append(data)
+        got.result_size += len(data)
+        if got.result_size > RESULT_CAP_BYTES:
+            got.killed = "result"
+    else:
+        got.output_bytes += len(data)
+        if name == "stderr":
+            got.stderr_tail = (got.stderr_tail + data)[-_STDERR_TAIL_BYTES:]
+        if got.output_bytes > output_cap:
+            got.killed = "output"
+    return True
+
+
+def kill_group(pid: int) -> None:
+    """Kill the child's process group (its pid: it called setsid), and the child itself."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def reap(pid: int) -> tuple[int | None, float, float]:
+    """Wait for the child: exit code (minus the signal), CPU seconds, peak RSS in MB."""
+    try:
+        _, status, usage = os.wait4(pid, 0)
+    except ChildProcessError:
+        return None, 0.0, 0.0
+    return (
+        os.waitstatus_to_exitcode(status),
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+    )
+
+
+def sweep() -> int:
+    """Kill and reap every child of this process until there are none; how many there were."""
+    killed = 0
+    for _ in range(_SWEEP_ROUNDS):
+        children = _children()
+        if not children:
+            break
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        killed += len(children)
+    # Zombies of processes that died on their own: their parents were killed above.
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    return killed
+
+
+def _children() -> list[int]:
+    me = os.getpid()
+    try:
+        with open(f"/proc/{me}/task/{me}/children", encoding="ascii") as handle:
+            return [int(p) for p in handle.read().split()]
+    except FileNotFoundError:  # a kernel without CONFIG_PROC_CHILDREN: scan /proc
+        return _children_by_scan(me)
+
+
+def _children_by_scan(parent: int) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                fields = handle.read().rpartition(b")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 1 and int(fields[1]) == parent:
+            found.append(int(name))
+    return found
