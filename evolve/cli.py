@@ -1,4 +1,4 @@
-"""The command line: `evolve run | eval | tasks | log | diff`.
+"""The command line: `evolve run | eval | tasks | log | diff | doctor`.
 
 User errors (`UsageError`) become one line on stderr and exit status 2; nothing here prints a
 traceback for bad input.
@@ -10,9 +10,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import asdict
 from pathlib import Path
 
-import sandbox
 from evolve.diff import unified_diff
 from evolve.errors import UsageError
 from evolve.evaluator import HOLDOUT
@@ -21,12 +22,15 @@ from evolve.run import RunRequest, read_program, resolve_run, start_run
 from evolve.search import SearchSettings, Selection
 from evolve.store import RunStore
 from evolve.task import Goal, Task, discover_tasks, load_task
-from sandbox import Evaluation
+from sandbox import Evaluation, Sandbox, Suite, make_sandbox, probe_layers
+from sandbox.layers import ALWAYS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # The bundled benchmarks live beside the packages in a checkout or editable install.
 BUNDLED_TASKS = Path(__file__).resolve().parent.parent / "benchmarks"
+# What `evolve run` evolves when no task is named: a bug that takes two accepted changes.
+DEFAULT_TASK = BUNDLED_TASKS / "repair" / "caesar"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,7 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="evolve a task's program")
-    run.add_argument("task", type=Path, help="task directory (holding task.toml)")
+    run.add_argument(
+        "task",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_TASK,
+        help="task directory holding task.toml (default: the bundled caesar repair)",
+    )
     run.add_argument("--budget", type=int, help="evaluations (default: the task's)")
     run.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
     run.add_argument("--program", type=Path, help="start from this program instead of the seed")
@@ -59,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         "--selection", choices=[s.value for s in Selection], default=Selection.LEXICASE.value
     )
     run.add_argument("--population", type=int, default=SearchSettings.population)
+    _sandbox_mode(run)
     run.add_argument("--json", action="store_true", help="end with one JSON summary line")
     run.add_argument("--quiet", action="store_true", help="no live progress")
     run.set_defaults(command=cmd_run)
@@ -67,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("task", type=Path)
     evaluate.add_argument("--program", type=Path, help="evaluate this program instead")
     evaluate.add_argument("--json", action="store_true")
+    _sandbox_mode(evaluate)
     evaluate.set_defaults(command=cmd_eval)
+
+    doctor = commands.add_parser("doctor", help="which isolation layers this machine gives")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(command=cmd_doctor)
 
     tasks = commands.add_parser("tasks", help="list tasks")
     tasks.add_argument("directory", type=Path, nargs="?", default=BUNDLED_TASKS)
@@ -84,6 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     _runs_dir(diff)
     diff.set_defaults(command=cmd_diff)
     return parser
+
+
+def _sandbox_mode(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sandbox",
+        choices=["fork", "process"],
+        default="fork",
+        help="fork: warm workers fork a child per evaluation, every isolation layer available"
+        " (default); process: a fresh interpreter per evaluation, rlimits only",
+    )
 
 
 def _runs_dir(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         budget=args.budget,
         program=args.program,
         runs_dir=args.runs_dir,
+        sandbox=args.sandbox,
         settings=settings,
     )
     with ProgressReporter(quiet=args.quiet) as reporter:
@@ -133,9 +160,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     task = load_task(args.task)
     program = read_program(task, args.program)
-    results = {"search": _evaluate(task.suite, program.source, task)}
-    if task.holdout is not None:
-        results[HOLDOUT] = _evaluate(task.holdout, program.source, task)
+    with closing(make_sandbox(args.sandbox, workers=1)) as box:
+        results = {"search": _evaluate(box, task.suite, program.source, task)}
+        if task.holdout is not None:
+            results[HOLDOUT] = _evaluate(box, task.holdout, program.source, task)
     if args.json:
         data = results["search"].to_dict()
         if HOLDOUT in results:
@@ -157,14 +185,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _evaluate(suite: sandbox.Suite, source: str, task: Task) -> Evaluation:
-    return sandbox.evaluate(
+def _evaluate(box: Sandbox, suite: Suite, source: str, task: Task) -> Evaluation:
+    return box.evaluate(
         source,
         suite,
         task.limits,
         module_name=task.module_name,
         measure_cost=task.goal is Goal.SPEEDUP,
     )
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    reports = probe_layers()
+    if args.json:
+        print(json.dumps([asdict(r) for r in reports], sort_keys=True))
+        return EXIT_OK
+    print(f"always: {', '.join(ALWAYS)}")
+    for report in reports:
+        mark = "yes" if report.available else "no "
+        print(f"{mark}  {report.name:<10} {report.detail}")
+    missing = [r.name for r in reports if not r.available]
+    if missing:
+        print(f"missing layers: {', '.join(missing)}; evaluations still run with the rest")
+    return EXIT_OK
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:

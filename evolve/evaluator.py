@@ -10,13 +10,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import sandbox
 from evolve.executor import Executor
 from evolve.patch import Patch, patch_to_json
 from evolve.program import Program
 from evolve.store import RunStore
 from evolve.task import Goal, Task
-from sandbox import Evaluation, Suite
+from sandbox import Evaluation, Sandbox, Suite
 
 SEARCH = "search"
 HOLDOUT = "holdout"
@@ -36,8 +35,16 @@ class Variant:
 class Evaluator:
     """Evaluates variants of one program against one task, through an executor."""
 
-    def __init__(self, task: Task, program: Program, store: RunStore, executor: Executor) -> None:
+    def __init__(
+        self,
+        task: Task,
+        program: Program,
+        store: RunStore,
+        executor: Executor,
+        sandbox: Sandbox,
+    ) -> None:
         self.task = task
+        self.sandbox = sandbox
         self.program = program
         self.store = store
         self.executor = executor
@@ -82,7 +89,7 @@ class Evaluator:
             return []
 
         def one(variant: Variant) -> Evaluation:
-            return sandbox.evaluate(
+            return self.sandbox.evaluate(
                 variant.source,
                 suite,
                 self.task.limits,

@@ -10,7 +10,7 @@ import random
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from evolve import __version__
 from evolve.errors import UsageError
@@ -22,6 +22,9 @@ from evolve.search import Search, SearchSettings
 from evolve.search.engine import Reporter, is_solved
 from evolve.store import DATABASE, RunStore
 from evolve.task import Task, load_task
+from sandbox import make_sandbox
+
+SandboxMode = Literal["fork", "process"]
 
 SEED_FILE = "seed.py"
 CHAMPION_FILE = "champion.py"
@@ -34,6 +37,7 @@ class RunRequest:
     budget: int | None = None
     program: Path | None = None
     runs_dir: Path = Path("runs")
+    sandbox: SandboxMode = "fork"
     settings: SearchSettings = field(default_factory=SearchSettings)
 
 
@@ -110,6 +114,7 @@ def start_run(
         program=program.path,
         seed=request.seed,
         budget=budget,
+        sandbox=request.sandbox,
         settings={k: str(v) for k, v in asdict(request.settings).items()},
         seed_hash=source_hash(program.source),
         started_at=time.time(),
@@ -117,9 +122,10 @@ def start_run(
     (run_dir / SEED_FILE).write_text(program.source, encoding="utf-8")
     own_executor = executor is None
     executor = executor or LocalExecutor()
+    sandbox = make_sandbox(request.sandbox)
     started = time.monotonic()
     try:
-        evaluator = Evaluator(task, program, store, executor)
+        evaluator = Evaluator(task, program, store, executor, sandbox)
         search = Search(
             task,
             program,
@@ -158,4 +164,5 @@ def start_run(
     finally:
         if own_executor:
             executor.close()
+        sandbox.close()
         store.close()

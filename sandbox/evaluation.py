@@ -51,7 +51,7 @@ class Limits:
     output_bytes: int = 1 << 20  # stdout and stderr together
     file_size_mb: int = 16  # largest file the variant may write
     open_files: int = 64
-    case_s: float | None = None  # wall time for one case; default: a quarter of wall and CPU
+    case_s: float | None = None  # wall time for one case; default: a tenth of wall and CPU
 
     def __post_init__(self) -> None:
         for name in ("wall_s", "cpu_s", "memory_mb", "output_bytes", "file_size_mb", "open_files"):
@@ -62,9 +62,10 @@ class Limits:
 
     @property
     def case_timeout_s(self) -> float:
-        """A case that loops fails alone: the others still count. A quarter of the whole
-        budget lets three hanging cases fail and the rest still finish within the limits."""
-        return self.case_s if self.case_s is not None else min(self.wall_s, self.cpu_s) / 4
+        """A case that loops fails alone: the others still count. A tenth of the whole budget
+        lets several hanging cases fail and the rest still finish within the limits, and keeps
+        a variant that hangs everywhere from costing the whole budget case by case."""
+        return self.case_s if self.case_s is not None else min(self.wall_s, self.cpu_s) / 10
 
 
 @dataclass(frozen=True)

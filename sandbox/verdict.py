@@ -162,6 +162,9 @@ def _judge(
     failures = [t for t in tests if not t.passed]
     if not failures:
         return Status.OK, tests, ""
+    if all(t.outcome == "timeout" for t in tests):
+        # Finished within the overall limits only because each case was cut short.
+        return Status.TIMEOUT, tests, "every test hit the per-case time limit"
     first = failures[0]
     message = f"{len(failures)} of {len(tests)} tests did not pass; {first.name}: {first.detail}"
     return Status.FAILED, tests, _one_line(message)

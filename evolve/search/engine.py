@@ -37,6 +37,8 @@ class SearchSettings:
     selection: Selection = Selection.LEXICASE
     tournament_size: int = 3
     patience: int = 25  # generations in a row without a new variant before giving up
+    # A speed-up has no "solved": it stops when this many generations accept nothing.
+    stagnation: int = 40
 
     def __post_init__(self) -> None:
         if self.population < 2 or self.elite < 0 or self.elite >= self.population:
@@ -118,7 +120,7 @@ class Search:
                 champion = self._advance(champion, population, variants, generation)
                 stale = stale + 1 if self.evaluator.evaluations == before else 0
                 self.reporter.generation(self._stats(generation, champion))
-                reason = self._stop_reason(champion, stale)
+                reason = self._stop_reason(champion, stale, generation)
                 if reason is not None:
                     break
                 population = self._next_population(population, champion)
@@ -234,13 +236,16 @@ class Search:
         self.accepted.append(change)
         self.reporter.accepted(change)
 
-    def _stop_reason(self, champion: Champion, stale: int) -> StopReason | None:
+    def _stop_reason(self, champion: Champion, stale: int, generation: int) -> StopReason | None:
         if self.task.goal is Goal.REPAIR and is_solved(champion):
             return StopReason.SOLVED
         if self.evaluator.evaluations >= self.budget:
             return StopReason.BUDGET
         if stale >= self.settings.patience:
             return StopReason.EXHAUSTED
+        last_change = self.accepted[-1].generation if self.accepted else 0
+        if self.task.goal is Goal.SPEEDUP and generation - last_change >= self.settings.stagnation:
+            return StopReason.STAGNATED
         return None
 
     def _next_population(

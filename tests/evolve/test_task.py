@@ -66,7 +66,7 @@ def test_loads_a_complete_task(tmp_path: Path) -> None:
     assert (task.limits.wall_s, task.limits.cpu_s, task.limits.memory_mb) == (1.5, 1.0, 128)
     assert task.budget == 300
     assert task.editable == ("largest",)
-    assert task.limits.case_timeout_s == 0.25  # a quarter of min(wall_s, cpu_s)
+    assert task.limits.case_timeout_s == 0.1  # a tenth of min(wall_s, cpu_s)
 
 
 def test_accepts_the_toml_file_itself_and_defaults(tmp_path: Path) -> None:

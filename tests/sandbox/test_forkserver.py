@@ -1,5 +1,6 @@
 """The fork server: the same behaviour as the fresh-process mode, plus the layers in force."""
 
+import dataclasses
 import os
 import signal
 import socket
@@ -133,7 +134,11 @@ def test_a_worker_killed_mid_run_gives_a_crash_not_an_exception() -> None:
         first = pool.evaluate("import os\ndef f():\n    return os.getppid()\n", single(0), LIMITS)
         worker_pid = int(first.tests[0].detail.rsplit(" ", 1)[1])
         threading.Timer(0.2, os.kill, (worker_pid, signal.SIGKILL)).start()
-        result = pool.evaluate("import time\ndef f():\n    time.sleep(0.8)\n", single(None), LIMITS)
+        # The case may run longer than the per-case limit: the worker must die first.
+        patient = dataclasses.replace(LIMITS, case_s=LIMITS.wall_s)
+        result = pool.evaluate(
+            "import time\ndef f():\n    time.sleep(0.8)\n", single(None), patient
+        )
         assert result.status is Status.CRASH
         assert pool.evaluate("def f(x):\n    return x + 1\n", INCREMENT, LIMITS).status is Status.OK
 
