@@ -14,8 +14,10 @@ from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 
+from evolve import control
+from evolve.audit import commands as audit_commands
 from evolve.diff import unified_diff
-from evolve.errors import UsageError
+from evolve.errors import RunAborted, UsageError
 from evolve.evaluator import HOLDOUT
 from evolve.progress import ProgressReporter
 from evolve.run import RunRequest, read_program, resolve_run, start_run
@@ -42,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"evolve: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RunAborted as exc:
+        print(f"evolve: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("evolve: interrupted", file=sys.stderr)
         return EXIT_FAILED
@@ -99,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("number", type=int, nargs="?", help="change number (default: all)")
     _runs_dir(diff)
     diff.set_defaults(command=cmd_diff)
+    control.register(commands)  # stop, report
+    audit_commands.register(commands)  # verify, review, apply, rollback
     return parser
 
 

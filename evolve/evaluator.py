@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evolve.constraints import Forbidden
 from evolve.executor import Executor
 from evolve.patch import Patch, patch_to_json
 from evolve.program import Program
@@ -49,14 +50,21 @@ class Evaluator:
         self.store = store
         self.executor = executor
         self.measure_cost = task.goal is Goal.SPEEDUP
+        self.forbidden = Forbidden(task.forbid, program.source)
         self._cache: dict[tuple[str, str], Evaluation] = {}
+        # Rendering is the engine's biggest cost per individual (libcst codegen, ~2 ms), and
+        # most of a generation are patches seen before (elites, repeated offspring).
+        self._variants: dict[Patch, Variant] = {}
         self.evaluations = 0  # sandbox runs of the search suite
         self.holdout_evaluations = 0
         self.cache_hits = 0
 
     def variant(self, patch: Patch) -> Variant:
-        source = self.program.render(patch)
-        return Variant(patch, source, source_hash(source))
+        cached = self._variants.get(patch)
+        if cached is None:
+            source = self.program.render(patch)
+            cached = self._variants[patch] = Variant(patch, source, source_hash(source))
+        return cached
 
     def evaluate(
         self, variants: Sequence[Variant], generation: int, budget_left: int
@@ -89,6 +97,9 @@ class Evaluator:
             return []
 
         def one(variant: Variant) -> Evaluation:
+            denied = self.forbidden.check(variant.source)
+            if denied is not None:
+                return denied  # never reaches the sandbox
             return self.sandbox.evaluate(
                 variant.source,
                 suite,

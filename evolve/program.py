@@ -26,6 +26,7 @@ from evolve.operators import OPERATORS, Context, Scope, Seed, Source
 from evolve.operators.analysis import (
     bindings,
     children,
+    condition_candidates,
     declares_scope,
     is_docstring,
     is_pass,
@@ -182,6 +183,14 @@ class _Walker:
         inner = state
         if type(node) is cst.FunctionDef:
             inner = self._enter_function(node, state)
+            if state.scope is None and inner.editable and _may_be_site(kind):
+                # An editable function's own definition lies outside editable code, yet
+                # whole-function transformations (memoise it, turn one of its lists into a
+                # set) need it as their site. It gets the function's own scope and is never a
+                # statement of a block, so statement operators leave the definition alone.
+                self.candidates.append(
+                    _Candidate(address, node, inner, False, is_load=False, is_callee=False)
+                )
         elif type(node) is cst.ClassDef:
             inner = replace(state, prefix=f"{state.prefix}{node.name.value}.", in_loop=False)
         elif kind in _LOOPS:
@@ -205,6 +214,7 @@ class _Walker:
             names=tuple(dict.fromkeys([*params, *variables, *definitions, *outer])),
             expressions=return_candidates(node, self.module) if editable else (),
             is_async=node.asynchronous is not None,
+            conditions=condition_candidates(node, self.module) if editable else (),
         )
         return _State(f"{qualname}.<locals>.", qualname, scope, editable, in_loop=False)
 
@@ -271,6 +281,8 @@ class Program:
     _infos: Mapping[str, _SiteInfo] = field(repr=False)
     _parts: tuple[str, ...] = field(repr=False)  # seed code of header, each statement, footer
     _trim: int = field(repr=False)  # characters libcst drops from the end of the joined parts
+    _bound: frozenset[str] = field(repr=False)  # names bound at module level
+    _import_at: int = field(repr=False)  # where an added import goes: after docstring, __future__
 
     @classmethod
     def parse(
@@ -340,6 +352,8 @@ class Program:
             _infos=infos,
             _parts=parts,
             _trim=len("".join(parts)) - len(module.code),
+            _bound=frozenset([*module_variables, *module_definitions]),
+            _import_at=_import_position(module),
         )
 
     def site(self, address: str) -> Site:
@@ -377,24 +391,29 @@ class Program:
 
     def render(self, patch: Patch) -> str:
         """The variant's source. Edits that do not apply are skipped; a bad edit never raises."""
-        replaced, _ = self._rebuild(patch)
+        replaced, applied = self._rebuild(patch)
         if not replaced:
             return self.source
         parts = list(self._parts)
         offset = len(self.module.header)
         for index, statement in replaced.items():
             parts[offset + index] = self.module.code_for_node(statement)
+        imports = self._imports(patch, applied)
+        if imports:
+            lines = "".join(self.module.code_for_node(line) for line in imports)
+            parts[offset + self._import_at] = lines + parts[offset + self._import_at]
         code = "".join(parts)
         return code[: len(code) - self._trim]
 
     def variant(self, patch: Patch) -> cst.Module:
         """The variant as a tree, for callers that analyse it rather than run it."""
-        replaced, _ = self._rebuild(patch)
+        replaced, applied = self._rebuild(patch)
         if not replaced:
             return self.module
         body: list[cst.BaseStatement] = list(self.module.body)
         for index, statement in replaced.items():
             body[index] = statement
+        body[self._import_at : self._import_at] = self._imports(patch, applied)
         return self.module.with_changes(body=body)
 
     def applicable(self, patch: Patch) -> Patch:
@@ -419,6 +438,35 @@ class Program:
         detail = operator.describe(info.site.node, edit.payload, info.context)
         return edit.describe(line=info.site.line, detail=detail)
 
+    def _imports(self, patch: Patch, applied: list[int]) -> list[cst.SimpleStatementLine]:
+        """`import` lines that the applied edits need and the seed lacks.
+
+        The only change ever made outside an editable function: `@functools.cache` from the
+        memoise operator is no use without `import functools`, and a decorator cannot import.
+        """
+        modules = dict.fromkeys(
+            module
+            for position in applied
+            if (module := OPERATORS[patch[position].operator].module_import) is not None
+            and module not in self._bound
+        )
+        if not modules:
+            return []
+        # The import takes the blank lines that open the statement after it, so the spacing
+        # of the module stays as it was; comments stay with their statement.
+        blank: list[cst.EmptyLine] = []
+        for line in self.module.body[self._import_at].leading_lines:
+            if line.comment is not None:
+                break
+            blank.append(line)
+        return [
+            cst.SimpleStatementLine(
+                body=[cst.Import(names=[cst.ImportAlias(name=cst.Name(module))])],
+                leading_lines=blank,
+            )
+            for module in modules
+        ]
+
     def _rebuild(self, patch: Patch) -> tuple[dict[int, cst.BaseStatement], list[int]]:
         """(top-level index -> rebuilt statement, positions in `patch` of applied edits)."""
         root = _Trie()
@@ -441,6 +489,23 @@ class Program:
                 replaced[index] = new
                 applied += done
         return replaced, applied
+
+
+def _import_position(module: cst.Module) -> int:
+    """The index of the first statement after the module docstring and future imports."""
+    index = 1 if module.body and is_docstring(module.body[0]) else 0
+    while index < len(module.body) and _is_future(module.body[index]):
+        index += 1
+    return index
+
+
+def _is_future(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.ImportFrom)
+        and isinstance(small.module, cst.Name)
+        and small.module.value == "__future__"
+        for small in statement.body
+    )
 
 
 def _site_info(

@@ -30,7 +30,9 @@ class ProgressReporter:
                 TextColumn("{task.fields[rate]:>7.1f} evals/s"),
                 TextColumn("best {task.fields[best]}"),
                 TextColumn("accepted {task.fields[accepted]}"),
+                TextColumn("cache {task.fields[hit_rate]:>4.0%}"),
                 TimeElapsedColumn(),
+                TextColumn("{task.fields[statuses]}"),
                 console=self.console,
             )
             self._progress.start()
@@ -42,10 +44,20 @@ class ProgressReporter:
 
     def generation(self, stats: GenerationStats) -> None:
         rate = stats.evaluations / stats.elapsed_s if stats.elapsed_s > 0 else 0.0
+        looked_up = stats.evaluations + stats.cache_hits
+        hit_rate = stats.cache_hits / looked_up if looked_up else 0.0
+        statuses = " ".join(f"{name} {count}" for name, count in sorted(stats.statuses.items()))
         if self._progress is not None:
             if self._task_id is None:
                 self._task_id = self._progress.add_task(
-                    "search", total=stats.budget, generation=0, rate=0.0, best="", accepted=0
+                    "search",
+                    total=stats.budget,
+                    generation=0,
+                    rate=0.0,
+                    best="",
+                    accepted=0,
+                    hit_rate=0.0,
+                    statuses="",
                 )
             self._progress.update(
                 self._task_id,
@@ -54,12 +66,14 @@ class ProgressReporter:
                 rate=rate,
                 best=stats.best,
                 accepted=stats.accepted,
+                hit_rate=hit_rate,
+                statuses=statuses,
             )
         elif not self.quiet and stats.generation % _PLAIN_EVERY == 1:
             self.console.print(
                 f"gen {stats.generation:>4}  {stats.evaluations}/{stats.budget} evals"
                 f"  {rate:.1f} evals/s  best {stats.best}  accepted {stats.accepted}"
-                f"  cache hits {stats.cache_hits}"
+                f"  cache hits {stats.cache_hits} ({hit_rate:.0%})  {statuses}"
             )
 
     def accepted(self, change: AcceptedChange) -> None:

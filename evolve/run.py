@@ -1,7 +1,8 @@
 """One run of the engine: load the task, set up the store and the sandbox, search, report.
 
 The run directory holds everything a later reader needs: `run.sqlite` (configuration, every
-evaluation, lineage, accepted changes), `seed.py` and `champion.py`.
+evaluation, lineage, accepted changes), `seed.py`, `champion.py` and `events.jsonl` (the
+event log). A `STOP` file appearing there ends the run at the next generation boundary.
 """
 
 from __future__ import annotations
@@ -13,21 +14,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evolve import __version__
-from evolve.errors import UsageError
-from evolve.evaluator import Evaluator, source_hash
+from evolve.errors import RunAborted, UsageError
+from evolve.evaluator import HOLDOUT, SEARCH, Evaluator, source_hash
+from evolve.events import EVENTS_FILE, EventLog
 from evolve.executor import Executor, LocalExecutor
 from evolve.gate import fitness_text
 from evolve.program import Program, ProgramError
 from evolve.search import Search, SearchSettings
 from evolve.search.engine import Reporter, is_solved
+from evolve.search.stop import StopReason, StopSwitch
 from evolve.store import DATABASE, RunStore
 from evolve.task import Task, load_task
-from sandbox import make_sandbox
+from sandbox import Status, make_sandbox
 
 SandboxMode = Literal["fork", "process"]
 
 SEED_FILE = "seed.py"
 CHAMPION_FILE = "champion.py"
+STOP_FILE = "STOP"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class RunSummary:
     best: str
     holdout_rejections: int
     champion_path: str
+    statuses: dict[str, int] = field(default_factory=dict)  # search evaluations by status
+    denied: int = 0  # variants refused by [search] forbid, never run
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -111,7 +117,10 @@ def start_run(
         task_name=task.name,
         task_dir=str(task.directory),
         goal=task.goal.value,
-        program=program.path,
+        # Absolute, so `evolve apply` finds the file from any working directory.
+        program=str(Path(program.path).resolve()),
+        editable=program.editable,  # decides the seed's sites, so verify can replay patches
+        review_mode=task.review.value,
         seed=request.seed,
         budget=budget,
         sandbox=request.sandbox,
@@ -120,6 +129,9 @@ def start_run(
         started_at=time.time(),
     )
     (run_dir / SEED_FILE).write_text(program.source, encoding="utf-8")
+    events = EventLog(run_dir / EVENTS_FILE)
+    events.emit("run_started", run_id=run_id, run_dir=str(run_dir), config=store.config())
+    switch = StopSwitch(run_dir / STOP_FILE)
     own_executor = executor is None
     executor = executor or LocalExecutor()
     sandbox = make_sandbox(request.sandbox)
@@ -135,8 +147,23 @@ def start_run(
             rng=random.Random(request.seed),
             settings=request.settings,
             reporter=reporter,
+            switch=switch,
+            events=events,
         )
-        result = search.run()
+        try:
+            with switch.catching_sigint():
+                result = search.run()
+        except KeyboardInterrupt:
+            # Closing rolls back the generation in flight; reopen to record what is kept.
+            store.close()
+            store = RunStore.open(run_dir)
+            summary = _abort_summary(store, run_id, run_dir, task, started, search)
+            events.emit("run_stopped", reason=summary.stop_reason, summary=summary.to_dict())
+            raise RunAborted(
+                f"stopped at once: {summary.generations} generations and"
+                f" {summary.accepted} accepted changes kept in {run_dir};"
+                f" champion written to {summary.champion_path}"
+            ) from None
         champion_path = run_dir / CHAMPION_FILE
         champion_path.write_text(result.champion.variant.source, encoding="utf-8")
         summary = RunSummary(
@@ -154,15 +181,67 @@ def start_run(
             best=fitness_text(task.goal, result.champion.evaluation),
             holdout_rejections=result.holdout_rejections,
             champion_path=str(champion_path),
+            statuses=store.status_counts(SEARCH),
+            denied=store.status_counts(SEARCH).get(Status.DENIED.value, 0),
         )
         store.set_config(
             finished_at=time.time(),
             summary=summary.to_dict(),
             champion_hash=result.champion.variant.digest,
         )
+        events.emit(
+            "run_stopped",
+            reason=summary.stop_reason,
+            description=result.stop_reason.describe(),
+            summary=summary.to_dict(),
+        )
         return summary
     finally:
+        events.close()
         if own_executor:
             executor.close()
         sandbox.close()
         store.close()
+
+
+def _abort_summary(
+    store: RunStore, run_id: str, run_dir: Path, task: Task, started: float, search: Search
+) -> RunSummary:
+    """Record a run stopped mid-generation from what the store committed: the champion is
+    the last accepted change's child (or the seed), never a variant the store does not hold."""
+    config = store.config()
+    accepted = store.accepted()
+    champion_hash = accepted[-1].child if accepted else str(config["seed_hash"])
+    champion_path = run_dir / CHAMPION_FILE
+    # The seed may not be in the store yet (stopped during its evaluation); its file is.
+    source = store.variant_source(champion_hash) if accepted else search.program.source
+    champion_path.write_text(source, encoding="utf-8")
+    evaluation = store.evaluation(champion_hash, SEARCH)
+    holdout = store.evaluation(champion_hash, HOLDOUT)
+    statuses = store.status_counts(SEARCH)
+    rows = store.evaluation_rows(SEARCH)
+    summary = RunSummary(
+        run_id=run_id,
+        run_dir=str(run_dir),
+        task=task.name,
+        evaluations=sum(statuses.values()),
+        holdout_evaluations=sum(store.status_counts(HOLDOUT).values()),
+        cache_hits=search.evaluator.cache_hits,
+        wall_s=round(time.monotonic() - started, 3),
+        generations=max((row.generation for row in rows), default=0),
+        accepted=len(accepted),
+        solved=evaluation is not None
+        and evaluation.total > 0
+        and evaluation.failed == 0
+        and (holdout is None or holdout.failed == 0),
+        stop_reason=StopReason.ABORTED.value,
+        best="" if evaluation is None else fitness_text(task.goal, evaluation),
+        holdout_rejections=search.holdout_rejections,
+        champion_path=str(champion_path),
+        statuses=statuses,
+        denied=statuses.get(Status.DENIED.value, 0),
+    )
+    store.set_config(
+        finished_at=time.time(), summary=summary.to_dict(), champion_hash=champion_hash
+    )
+    return summary

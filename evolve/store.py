@@ -61,9 +61,49 @@ CREATE TABLE IF NOT EXISTS accepted (
     fitness_before TEXT NOT NULL,
     fitness_after TEXT NOT NULL,
     tests_gained TEXT NOT NULL,      -- JSON list of test names
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    edits TEXT NOT NULL DEFAULT '[]',         -- JSON: the new edits, with a description each
+    evidence TEXT NOT NULL DEFAULT '{}',      -- JSON: per suite, tests fixed/broken/passing
+    layers TEXT NOT NULL DEFAULT '[]',        -- JSON: sandbox layers in force for the child
+    engine_version TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL DEFAULT '',       -- the previous record's hash (evolve.audit.chain)
+    hash TEXT NOT NULL DEFAULT ''             -- sha256 of this record's canonical content
+);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY,          -- append-only: the latest decision on a change counts
+    number INTEGER NOT NULL,         -- the accepted change decided on
+    decision TEXT NOT NULL,          -- 'approved' or 'rejected'
+    decided_at REAL NOT NULL,
+    who TEXT NOT NULL
 );
 """
+
+# Columns added to `accepted` after the first release, so older run databases still open
+# (their records then fail `evolve verify` as unsealed rather than crashing every reader).
+_ADDED_COLUMNS = {
+    "edits": "'[]'",
+    "evidence": "'{}'",
+    "layers": "'[]'",
+    "engine_version": "''",
+    "prev_hash": "''",
+    "hash": "''",
+}
+
+_ACCEPTED_COLUMNS = (
+    "number, generation, evaluations, parent, child, patch, operators, diff, fitness_before,"
+    " fitness_after, tests_gained, created_at, edits, evidence, layers, engine_version,"
+    " prev_hash, hash"
+)
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    generation: int
+    status: str
+    passed: int
+    total: int
+    cost: int | None
+    patch: str  # JSON list of edits against the seed
 
 
 @dataclass(frozen=True)
@@ -80,6 +120,20 @@ class AcceptedChange:
     fitness_after: str
     tests_gained: tuple[str, ...]
     created_at: float
+    edits: str = "[]"  # JSON list of {operator, site, payload, description}
+    evidence: str = "{}"  # JSON {suite: {fixed, broken, passing, total, status}}
+    layers: tuple[str, ...] = ()
+    engine_version: str = ""
+    prev_hash: str = ""
+    hash: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    number: int
+    decision: str  # 'approved' or 'rejected'
+    decided_at: float
+    who: str
 
 
 class RunStore:
@@ -107,6 +161,12 @@ class RunStore:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.executescript(_SCHEMA)
+        present = {row[1] for row in connection.execute("PRAGMA table_info(accepted)")}
+        for column, default in _ADDED_COLUMNS.items():
+            if column not in present:
+                connection.execute(
+                    f"ALTER TABLE accepted ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
+                )
         return cls(connection, path)
 
     def close(self) -> None:
@@ -181,6 +241,17 @@ class RunStore:
         ).fetchall()
         return {str(status): int(count) for status, count in rows}
 
+    def evaluation_rows(self, suite: str = "search") -> list[EvaluationRow]:
+        """Every evaluation of a suite in the order it was recorded, with the variant's patch:
+        what reports aggregate by generation, status and operator."""
+        rows = self._db.execute(
+            "SELECT e.generation, e.status, e.passed, e.total, e.cost, v.patch"
+            " FROM evaluations e JOIN variants v ON v.hash = e.variant"
+            " WHERE e.suite = ? ORDER BY e.id",
+            (suite,),
+        ).fetchall()
+        return [EvaluationRow(*row) for row in rows]
+
     def add_lineage(self, child: str, parents: Sequence[str], generation: int, origin: str) -> None:
         self._db.executemany(
             "INSERT OR IGNORE INTO lineage (child, parent, generation, origin) VALUES (?, ?, ?, ?)",
@@ -191,9 +262,8 @@ class RunStore:
 
     def add_accepted(self, change: AcceptedChange) -> None:
         self._db.execute(
-            "INSERT INTO accepted (number, generation, evaluations, parent, child, patch,"
-            " operators, diff, fitness_before, fitness_after, tests_gained, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO accepted ({_ACCEPTED_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 change.number,
                 change.generation,
@@ -207,29 +277,69 @@ class RunStore:
                 change.fitness_after,
                 json.dumps(list(change.tests_gained)),
                 change.created_at,
+                change.edits,
+                change.evidence,
+                json.dumps(list(change.layers)),
+                change.engine_version,
+                change.prev_hash,
+                change.hash,
             ),
         )
 
     def accepted(self) -> list[AcceptedChange]:
         rows = self._db.execute(
-            "SELECT number, generation, evaluations, parent, child, patch, operators, diff,"
-            " fitness_before, fitness_after, tests_gained, created_at"
-            " FROM accepted ORDER BY number"
+            f"SELECT {_ACCEPTED_COLUMNS} FROM accepted ORDER BY number"
         ).fetchall()
-        return [
-            AcceptedChange(
-                number=row[0],
-                generation=row[1],
-                evaluations=row[2],
-                parent=row[3],
-                child=row[4],
-                patch=row[5],
-                operators=tuple(json.loads(row[6])),
-                diff=row[7],
-                fitness_before=row[8],
-                fitness_after=row[9],
-                tests_gained=tuple(json.loads(row[10])),
-                created_at=row[11],
-            )
-            for row in rows
-        ]
+        return [_change(row) for row in rows]
+
+    def accepted_numbers(self) -> list[int]:
+        rows = self._db.execute("SELECT number FROM accepted ORDER BY number").fetchall()
+        return [int(row[0]) for row in rows]
+
+    def accepted_change(self, number: int) -> AcceptedChange:
+        """One record; KeyError if absent, ValueError or sqlite3.Error if it cannot be read
+        (a record altered by hand may no longer decode), so an auditor can name it."""
+        row = self._db.execute(
+            f"SELECT {_ACCEPTED_COLUMNS} FROM accepted WHERE number = ?", (number,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(number)
+        return _change(row)
+
+    # reviews -------------------------------------------------------------------------------
+
+    def add_review(self, review: Review) -> None:
+        self._db.execute(
+            "INSERT INTO reviews (number, decision, decided_at, who) VALUES (?, ?, ?, ?)",
+            (review.number, review.decision, review.decided_at, review.who),
+        )
+
+    def reviews(self) -> list[Review]:
+        """Every decision, oldest first."""
+        rows = self._db.execute(
+            "SELECT number, decision, decided_at, who FROM reviews ORDER BY id"
+        ).fetchall()
+        return [Review(int(n), str(d), float(at), str(who)) for n, d, at, who in rows]
+
+
+def _change(row: Sequence[Any]) -> AcceptedChange:
+    return AcceptedChange(
+        number=row[0],
+        generation=row[1],
+        evaluations=row[2],
+        parent=row[3],
+        child=row[4],
+        patch=row[5],
+        operators=tuple(json.loads(row[6])),
+        diff=row[7],
+        fitness_before=row[8],
+        fitness_after=row[9],
+        tests_gained=tuple(json.loads(row[10])),
+        created_at=row[11],
+        edits=row[12],
+        evidence=row[13],
+        layers=tuple(json.loads(row[14])),
+        engine_version=row[15],
+        prev_hash=row[16],
+        hash=row[17],
+    )

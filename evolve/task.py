@@ -24,11 +24,17 @@ _KNOWN_KEYS: Mapping[str, frozenset[str]] = {
     "task": frozenset({"name", "description", "program", "entry", "goal"}),
     "tests": frozenset({"cases", "holdout", "pytest", "float_tolerance"}),
     "limits": frozenset({"wall_s", "cpu_s", "memory_mb", "case_s"}),
-    "search": frozenset({"budget", "editable"}),
+    "search": frozenset({"budget", "editable", "forbid"}),
+    "review": frozenset({"mode"}),
 }
 
 DEFAULT_BUDGET = 5000
 _REQUIRED = object()  # marks a key with no default
+
+
+class ReviewMode(enum.StrEnum):
+    AUTO = "auto"  # accepted changes may be applied unless a reviewer rejected them
+    MANUAL = "manual"  # nothing reaches the user's file until a reviewer approved it
 
 
 class Goal(enum.StrEnum):
@@ -49,6 +55,8 @@ class Task:
     limits: Limits
     budget: int
     editable: tuple[str, ...] | None
+    review: ReviewMode = ReviewMode.AUTO
+    forbid: tuple[str, ...] = ()  # names, modules, calls a variant may not introduce
 
     @property
     def module_name(self) -> str:
@@ -126,6 +134,8 @@ class _TaskReader:
             limits=self._limits(),
             budget=self._budget(),
             editable=self._editable(),
+            review=self._review_mode(),
+            forbid=self._forbid(),
         )
 
     def _check_keys(self) -> None:
@@ -217,6 +227,23 @@ class _TaskReader:
         if budget <= 0:
             raise self.fail("[search] budget", "must be positive")
         return int(budget)
+
+    def _review_mode(self) -> ReviewMode:
+        text = self._get(self._section("review"), "review", "mode", str, ReviewMode.AUTO.value)
+        try:
+            return ReviewMode(text)
+        except ValueError:
+            choices = ", ".join(m.value for m in ReviewMode)
+            raise self.fail("[review] mode", f"must be one of {choices}, not {text!r}") from None
+
+    def _forbid(self) -> tuple[str, ...]:
+        names = self._get(self._section("search"), "search", "forbid", list, [])
+        # Dotted names (`os.system`) are allowed; anything else could never match code.
+        if not all(
+            isinstance(n, str) and all(p.isidentifier() for p in n.split(".")) for n in names
+        ):
+            raise self.fail("[search] forbid", 'must be a list of names such as "os" or "eval"')
+        return tuple(names)
 
     def _editable(self) -> tuple[str, ...] | None:
         names = self._get(self._section("search"), "search", "editable", list, None)

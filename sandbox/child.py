@@ -12,6 +12,7 @@ import os
 import resource
 import sys
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any, NoReturn
 
 from sandbox import _linux, harness
@@ -40,7 +41,9 @@ class Pipes:
     result: int
 
 
-def run(plan: Plan, request: dict[str, Any], workdir: str, pipes: Pipes) -> NoReturn:
+def run(
+    plan: Plan, request: dict[str, Any], workdir: str, pipes: Pipes, code: CodeType | None = None
+) -> NoReturn:
     """Never returns: the child ends with os._exit, whatever the variant does."""
     try:
         _isolate(plan, request, workdir, pipes)
@@ -52,7 +55,7 @@ def run(plan: Plan, request: dict[str, Any], workdir: str, pipes: Pipes) -> NoRe
         finally:
             os._exit(3)
     try:
-        result = harness.run_request(request)
+        result = harness.run_request(request, code)
         harness.flush_standard_streams()
         harness.write_result(RESULT_FD, result)
     finally:

@@ -26,7 +26,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from types import FrameType
+    from types import CodeType, FrameType
     from typing import Any
 
 PROTOCOL_VERSION = 1
@@ -82,13 +82,20 @@ def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
     resource.setrlimit(which, (soft, hard))
 
 
-def run_request(request: dict[str, Any]) -> dict[str, Any]:
+def run_request(request: dict[str, Any], code: CodeType | None = None) -> dict[str, Any]:
     """Write and import the variant in the working directory, run the suite, return the report.
+
+    With `code` (the variant compiled by the caller, a fork-server worker) and a case suite,
+    the code runs in a fresh module object instead: no file written, no import machinery,
+    which in a freshly forked child cost milliseconds of copy-on-write faults. A pytest suite
+    imports the variant by name, so it always gets the file.
 
     Whatever the variant raises is caught and reported; only a variant that ends the process
     (os._exit, a signal, a limit) keeps this from returning.
     """
-    return _Run(request).run()
+    if code is not None and request["suite"]["kind"] != "cases":
+        code = None
+    return _Run(request, code).run()
 
 
 class _CaseTimeout(BaseException):
@@ -101,12 +108,15 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 
 
 class _Run:
-    def __init__(self, request: dict[str, Any]) -> None:
+    def __init__(self, request: dict[str, Any], code: CodeType | None = None) -> None:
         self.request = request
+        self.code = code
         self.workdir = os.getcwd()
         self.module_name: str = request["module_name"]
         self.path = os.path.join(self.workdir, self.module_name + ".py")
-        self.counter = _LineCounter(self.path) if request.get("measure_cost") else None
+        # The tracer counts lines of the file the variant's code was compiled from.
+        traced = code.co_filename if code is not None else self.path
+        self.counter = _LineCounter(traced) if request.get("measure_cost") else None
         # Address space, not memory: RLIMIT_AS counts it, but no page is touched (zeroing a
         # bytearray would cost a millisecond of page faults per run).
         self.reserve: mmap.mmap | None = mmap.mmap(-1, _RESERVE_BYTES)
@@ -119,11 +129,12 @@ class _Run:
         }
 
     def run(self) -> dict[str, Any]:
-        with open(self.path, "w", encoding="utf-8") as handle:
-            handle.write(self.request["source"])
-        if self.workdir not in sys.path:
-            sys.path.insert(0, self.workdir)
-        importlib.invalidate_caches()
+        if self.code is None:
+            with open(self.path, "w", encoding="utf-8") as handle:
+                handle.write(self.request["source"])
+            if self.workdir not in sys.path:
+                sys.path.insert(0, self.workdir)
+            importlib.invalidate_caches()
         suite = self.request["suite"]
         previous_trace = _gettrace()
         try:
@@ -145,7 +156,15 @@ class _Run:
 
     def _load(self) -> Any:
         try:
-            return importlib.import_module(self.module_name)
+            if self.code is None:
+                return importlib.import_module(self.module_name)
+            # What the import system would make, minus the file: the variant may import
+            # itself by name, and its functions' globals are this module's namespace.
+            module = type(sys)(self.module_name)
+            module.__file__ = self.path
+            sys.modules[self.module_name] = module
+            exec(self.code, module.__dict__)
+            return module
         except BaseException as exc:  # the variant may raise anything, SystemExit included
             self.result["import_error"] = self._describe(exc)
             return None

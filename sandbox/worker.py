@@ -8,9 +8,11 @@ nothing to cheat with.
 
 from __future__ import annotations
 
+import binascii
 import contextlib
 import fcntl
 import gc
+import marshal
 import os
 import shutil
 import sys
@@ -71,13 +73,16 @@ class Worker:
                 f.write(text)
         if self.plan.cgroups is not None:
             self.plan.cgroups.set_memory(int(request["limits"]["memory_bytes"]))
+        code = None
+        if "code" in message:  # from the supervisor, which compiled the source (see there)
+            code = marshal.loads(binascii.a2b_base64(message["code"]))
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         res_r, res_w = os.pipe()
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:
-            child.run(self.plan, request, workdir, child.Pipes(out_w, err_w, res_w))
+            child.run(self.plan, request, workdir, child.Pipes(out_w, err_w, res_w), code)
         for fd in (out_w, err_w, res_w):
             os.close(fd)
         try:

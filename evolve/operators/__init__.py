@@ -12,16 +12,33 @@ from types import MappingProxyType
 from evolve.operators.augmented_assignment import AugmentedAssignment
 from evolve.operators.base import Operator, Result
 from evolve.operators.binary_operator import BinaryOperator
+from evolve.operators.boolean_constant import BooleanConstant
 from evolve.operators.boolean_operator import BooleanOperator
 from evolve.operators.comparison import Comparison
 from evolve.operators.context import Context, Scope, Seed, Source
 from evolve.operators.copy_statement import CopyStatement
 from evolve.operators.delete_statement import DeleteStatement
+from evolve.operators.extend_condition import ExtendCondition
+from evolve.operators.guard_statement import GuardStatement
+from evolve.operators.hoist_invariant import HoistInvariant
+from evolve.operators.insert_jump import InsertJump
 from evolve.operators.integer_constant import IntegerConstant
+from evolve.operators.memoise import Memoise
+from evolve.operators.move_statement import MoveStatement
+from evolve.operators.negate_condition import NegateCondition
+from evolve.operators.none_check import NoneCheck
+from evolve.operators.none_constant import NoneConstant
+from evolve.operators.off_by_one import OffByOne
+from evolve.operators.replace_attribute import ReplaceAttribute
+from evolve.operators.replace_callee import ReplaceCallee
 from evolve.operators.replace_name import ReplaceName
 from evolve.operators.replace_return import ReplaceReturn
+from evolve.operators.replace_string import ReplaceString
+from evolve.operators.set_membership import SetMembership
+from evolve.operators.sum_loop import SumLoop
 from evolve.operators.swap_arguments import SwapArguments
 from evolve.operators.swap_statements import SwapStatements
+from evolve.operators.unary_minus import UnaryMinus
 
 # The order is part of the contract: `Program.edits_at` and `random_edit` follow it, so
 # changing it changes which edit a given random seed picks.
@@ -40,6 +57,23 @@ OPERATORS: Mapping[str, Operator] = MappingProxyType(
             CopyStatement(),
             SwapStatements(),
             ReplaceReturn(),
+            OffByOne(),
+            ReplaceAttribute(),
+            ReplaceCallee(),
+            GuardStatement(),
+            ExtendCondition(),
+            NoneCheck(),
+            NegateCondition(),
+            InsertJump(),
+            MoveStatement(),
+            UnaryMinus(),
+            BooleanConstant(),
+            NoneConstant(),
+            ReplaceString(),
+            Memoise(),
+            SetMembership(),
+            HoistInvariant(),
+            SumLoop(),
         )
     }
 )

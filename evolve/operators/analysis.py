@@ -287,3 +287,155 @@ def is_pass(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and all(
         isinstance(small, cst.Pass) for small in statement.body
     )
+
+
+_MAX_CONDITION_CHARS = 60
+# Receivers are always truthy: guarding on them never fixes anything.
+_RECEIVERS = frozenset({"self", "cls"})
+
+
+def _is_not(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not)
+
+
+def condition_candidates(function: cst.FunctionDef, module: cst.Module) -> tuple[str, ...]:
+    """Conditions a missing guard might need: the function's own tests, comparisons and
+    boolean expressions (a fix is usually made of the program's own ingredients), then its
+    parameters as truth tests."""
+    found: dict[str, None] = {}
+
+    def visit(node: cst.CSTNode) -> None:
+        if type(node) in _NESTED_SCOPE_KINDS:
+            return
+        condition: cst.CSTNode | None = None
+        if isinstance(node, cst.If | cst.While):
+            condition = node.test
+        elif isinstance(node, cst.Comparison | cst.BooleanOperation) or _is_not(node):
+            condition = node
+        if condition is not None:
+            code = module.code_for_node(condition)
+            if "\n" not in code and len(code) <= _MAX_CONDITION_CHARS:
+                found.setdefault(code)
+        for _, _, child in children(node):
+            visit(child)
+
+    visit(function.body)
+    found.update(dict.fromkeys(p for p in parameters(function) if p not in _RECEIVERS))
+    return tuple(found)
+
+
+def first_position(block: cst.IndentedBlock) -> int:
+    """The first index of `block` a statement may be put at.
+
+    Anything inserted above a docstring would stop it being one, and a name used above its
+    global or nonlocal declaration does not compile.
+    """
+    first = 1 if block.body and is_docstring(block.body[0]) else 0
+    for index, statement in enumerate(block.body):
+        if declares_scope(statement):
+            first = max(first, index + 1)
+    return first
+
+
+def is_terminal(statement: cst.CSTNode) -> bool:
+    """Whether control never reaches past `statement` (it ends in return, raise, break...)."""
+    return isinstance(statement, cst.SimpleStatementLine) and isinstance(
+        statement.body[-1], cst.Return | cst.Raise | cst.Break | cst.Continue
+    )
+
+
+_MAX_STRING_CHARS = 40
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgramFacts:
+    """Program-wide pools that some operators draw replacements from, found in one walk."""
+
+    # (base code, called?) -> attribute names used on that base, in order of first use.
+    attributes: dict[tuple[str, bool], tuple[str, ...]]
+    # called? -> attribute names used on any base that is not a module-level definition.
+    any_attributes: dict[bool, tuple[str, ...]]
+    called_names: tuple[str, ...]  # bare names called anywhere
+    strings: tuple[str, ...]  # string literals as written, docstrings left out
+    docstrings: frozenset[int]  # ids of the string nodes that are docstrings
+    is_operands: frozenset[int]  # ids of nodes on either side of `is` / `is not`
+    imports_functools: bool  # the module itself has `import functools` at top level
+
+
+def _docstring_node(body: object) -> cst.CSTNode | None:
+    statements = body.body if isinstance(body, cst.IndentedBlock) else body
+    if isinstance(statements, tuple | list) and statements and is_docstring(statements[0]):
+        expression = statements[0].body[0]
+        assert isinstance(expression, cst.Expr)
+        return expression.value
+    return None
+
+
+def program_facts(module: cst.Module) -> ProgramFacts:
+    """The pools of `ProgramFacts`, walking `module` once (imports and annotations skipped)."""
+    _, definitions = bindings(module)
+    defined = set(definitions)
+    attributes: dict[tuple[str, bool], dict[str, None]] = {}
+    anywhere: dict[bool, dict[str, None]] = {False: {}, True: {}}
+    called: dict[str, None] = {}
+    strings: dict[str, None] = {}
+    docstrings: set[int] = set()
+    is_operands: set[int] = set()
+
+    def mark_docstring(body: object) -> None:
+        node = _docstring_node(body)
+        if node is not None:
+            docstrings.add(id(node))
+            if isinstance(node, cst.ConcatenatedString):
+                docstrings.update(id(part) for part in (node.left, node.right))
+
+    def visit(node: cst.CSTNode, parent: cst.CSTNode | None, slot: str) -> None:
+        if isinstance(node, cst.Import | cst.ImportFrom | cst.Annotation):
+            return
+        is_call = isinstance(parent, cst.Call) and slot == "func"
+        if isinstance(node, cst.FunctionDef | cst.ClassDef):
+            mark_docstring(node.body)
+        elif isinstance(node, cst.Attribute):
+            base = module.code_for_node(node.value)
+            attributes.setdefault((base, is_call), {}).setdefault(node.attr.value)
+            if not (isinstance(node.value, cst.Name) and node.value.value in defined):
+                anywhere[is_call].setdefault(node.attr.value)
+        elif isinstance(node, cst.Name) and is_call:
+            called.setdefault(node.value)
+        elif isinstance(node, cst.SimpleString) and id(node) not in docstrings:
+            if "\n" not in node.value and len(node.value) <= _MAX_STRING_CHARS:
+                strings.setdefault(node.value)
+        elif isinstance(node, cst.Comparison):
+            operands = [node.left, *(target.comparator for target in node.comparisons)]
+            for index, target in enumerate(node.comparisons):
+                if isinstance(target.operator, cst.Is | cst.IsNot):
+                    is_operands.update((id(operands[index]), id(operands[index + 1])))
+        for name, _, child in children(node):
+            visit(child, node, name)
+
+    mark_docstring(module.body)
+    for statement in module.body:
+        visit(statement, module, "body")
+    imports_functools = any(
+        isinstance(statement, cst.SimpleStatementLine)
+        and any(
+            isinstance(small, cst.Import)
+            and any(
+                isinstance(alias.name, cst.Name)
+                and alias.name.value == "functools"
+                and alias.asname is None
+                for alias in small.names
+            )
+            for small in statement.body
+        )
+        for statement in module.body
+    )
+    return ProgramFacts(
+        attributes={key: tuple(names) for key, names in attributes.items()},
+        any_attributes={key: tuple(names) for key, names in anywhere.items()},
+        called_names=tuple(called),
+        strings=tuple(strings),
+        docstrings=frozenset(docstrings),
+        is_operands=frozenset(is_operands),
+        imports_functools=imports_functools,
+    )

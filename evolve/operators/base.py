@@ -33,6 +33,10 @@ class Operator(abc.ABC):
     # False when `apply` replaces the node's whole subtree, so that edits already made inside
     # it no longer show in the variant and must not count as applied.
     keeps_children: ClassVar[bool] = True
+    # A module that the variant must import at top level for this operator's edits to run
+    # (`Program` adds `import <module>` when the seed lacks it). Only memoisation needs one:
+    # `@functools.cache` is no use without `functools`.
+    module_import: ClassVar[str | None] = None
 
     @abc.abstractmethod
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:

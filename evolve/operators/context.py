@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import libcst as cst
+
+from evolve.operators.analysis import ProgramFacts, program_facts
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,11 @@ class Seed:
     # Parsed replacement expressions, keyed by payload text: a payload is parsed once per run,
     # not once per variant.
     _expressions: dict[str, cst.BaseExpression | None] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def facts(self) -> ProgramFacts:
+        # Worked out on first use, once per seed: only a few operators need these pools.
+        return program_facts(self.module)
 
     def statement(self, address: str) -> Source | None:
         return self._by_address.get(address)
@@ -63,6 +71,7 @@ class Scope:
     names: tuple[str, ...]  # own params and locals, then enclosing functions', then globals
     expressions: tuple[str, ...]  # replace-return candidates, most generic first
     is_async: bool
+    conditions: tuple[str, ...] = ()  # missing-guard candidates, the function's own first
 
 
 @dataclass(frozen=True, eq=False)

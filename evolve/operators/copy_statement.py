@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.analysis import declares_scope, is_docstring
+from evolve.operators.analysis import first_position
 from evolve.operators.base import Operator, Result, code_line
 from evolve.operators.context import Context, Source
 from evolve.patch import Payload
@@ -20,16 +20,6 @@ def _fits(source: Source, context: Context) -> bool:
     return (context.in_loop or not source.needs_loop) and (
         context.scope.is_async or not source.needs_async
     )
-
-
-def _first_position(block: cst.IndentedBlock) -> int:
-    # Anything inserted above a docstring would stop it being one, and a name used above its
-    # global or nonlocal declaration does not compile.
-    first = 1 if block.body and is_docstring(block.body[0]) else 0
-    for index, statement in enumerate(block.body):
-        if declares_scope(statement):
-            first = max(first, index + 1)
-    return first
 
 
 def _parse(payload: Payload, context: Context) -> tuple[int, Source] | None:
@@ -52,7 +42,7 @@ class CopyStatement(Operator):
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not isinstance(node, cst.IndentedBlock):
             return []
-        positions = range(_first_position(node), len(node.body) + 1)
+        positions = range(first_position(node), len(node.body) + 1)
         return [
             (position, source.address)
             for source in context.seed.statements
@@ -65,7 +55,7 @@ class CopyStatement(Operator):
         if not isinstance(node, cst.IndentedBlock) or parsed is None:
             return None
         position, source = parsed
-        if not _first_position(node) <= position <= len(node.body) or not _fits(source, context):
+        if not first_position(node) <= position <= len(node.body) or not _fits(source, context):
             return None
         # Comments and blank lines above the original belong to it, not to the copy.
         copy = source.node.with_changes(leading_lines=())

@@ -10,18 +10,22 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Protocol
 
+from evolve import __version__
+from evolve.audit.chain import GENESIS, edits_json, evidence_json, seal
 from evolve.diff import unified_diff
 from evolve.errors import UsageError
 from evolve.evaluator import Evaluator, Variant
+from evolve.events import EventLog
 from evolve.gate import fitness_text, holdout_holds, judge
 from evolve.patch import Edit, patch_to_json
 from evolve.program import Program
 from evolve.search.individual import UNMEASURED_COST, Individual, case_fitness_class
 from evolve.search.selection import Selection, best, select
-from evolve.search.stop import StopReason
+from evolve.search.stop import StopReason, StopSwitch
 from evolve.search.variation import crossover, mutate
 from evolve.store import AcceptedChange, RunStore
 from evolve.task import Goal, Task
@@ -54,6 +58,8 @@ class GenerationStats:
     elapsed_s: float
     best: str
     accepted: int
+    statuses: dict[str, int] = field(default_factory=dict)  # search evaluations so far
+    holdout_rejections: int = 0
 
 
 class Reporter(Protocol):
@@ -90,6 +96,8 @@ class Search:
         rng: random.Random,
         settings: SearchSettings,
         reporter: Reporter,
+        switch: StopSwitch | None = None,
+        events: EventLog | None = None,
     ) -> None:
         self.task = task
         self.program = program
@@ -99,6 +107,8 @@ class Search:
         self.rng = rng
         self.settings = settings
         self.reporter = reporter
+        self.switch = switch or StopSwitch()
+        self.events = events
         self.test_names: tuple[str, ...] = ()
         self.fitness_class = case_fitness_class(1)
         self.accepted: list[AcceptedChange] = []
@@ -112,20 +122,22 @@ class Search:
         generation = 0
         stale = 0
         population = self._initial_population()
-        try:
-            while True:
-                generation += 1
-                before = self.evaluator.evaluations
-                variants = self._evaluate(population, generation)
-                champion = self._advance(champion, population, variants, generation)
-                stale = stale + 1 if self.evaluator.evaluations == before else 0
-                self.reporter.generation(self._stats(generation, champion))
-                reason = self._stop_reason(champion, stale, generation)
-                if reason is not None:
-                    break
-                population = self._next_population(population, champion)
-        except KeyboardInterrupt:
-            reason = StopReason.INTERRUPTED
+        # A KeyboardInterrupt (a second Ctrl-C) propagates: the store has committed every
+        # finished generation and rolled back the one in flight; the caller records the rest.
+        while True:
+            generation += 1
+            before = self.evaluator.evaluations
+            variants = self._evaluate(population, generation)
+            champion = self._advance(champion, population, variants, generation)
+            stale = stale + 1 if self.evaluator.evaluations == before else 0
+            stats = self._stats(generation, champion)
+            self.reporter.generation(stats)
+            if self.events is not None:
+                self.events.emit("generation_finished", **asdict(stats))
+            reason = self._stop_reason(champion, stale, generation)
+            if reason is not None:
+                break
+            population = self._next_population(population, champion)
         return SearchResult(
             champion, reason, generation, list(self.accepted), self.holdout_rejections
         )
@@ -205,18 +217,38 @@ class Search:
                 candidates.append((key, variant, evaluation))
         for _, variant, evaluation in sorted(candidates, key=lambda c: c[0]):
             holdout = self.evaluator.holdout(variant, generation)
-            if holdout is not None and not holdout_holds(champion.holdout, holdout).accepted:
-                self.holdout_rejections += 1
-                continue
+            if holdout is not None:
+                verdict = holdout_holds(champion.holdout, holdout)
+                if not verdict.accepted:
+                    self._reject_on_holdout(variant, holdout, verdict.reason, generation)
+                    continue
             new = Champion(variant, evaluation, holdout)
             self._record_acceptance(champion, new, generation)
+            if self.events is not None:
+                self.events.accepted(self.accepted[-1])
             return new
         return champion
 
+    def _reject_on_holdout(
+        self, variant: Variant, holdout: Evaluation, reason: str, generation: int
+    ) -> None:
+        self.holdout_rejections += 1
+        if self.events is not None:
+            self.events.emit(
+                "holdout_rejected",
+                generation=generation,
+                variant=variant.digest,
+                reason=reason,
+                holdout=fitness_text(self.task.goal, holdout),
+            )
+
     def _record_acceptance(self, old: Champion, new: Champion, generation: int) -> None:
         old_edits = set(old.variant.patch)
-        operators = tuple(e.operator for e in new.variant.patch if e not in old_edits)
+        new_edits = tuple(e for e in new.variant.patch if e not in old_edits)
+        operators = tuple(e.operator for e in new_edits)
         goal = self.task.goal
+        # The diff names the file the run started from, which is where `evolve apply` writes.
+        program_name = Path(self.program.path).name
         change = AcceptedChange(
             number=len(self.accepted) + 1,
             generation=generation,
@@ -225,12 +257,17 @@ class Search:
             child=new.variant.digest,
             patch=patch_to_json(new.variant.patch),
             operators=operators,
-            diff=unified_diff(old.variant.source, new.variant.source, self.task.program_path.name),
+            diff=unified_diff(old.variant.source, new.variant.source, program_name),
             fitness_before=fitness_text(goal, old.evaluation),
             fitness_after=fitness_text(goal, new.evaluation),
             tests_gained=tuple(sorted(new.evaluation.passed_names - old.evaluation.passed_names)),
             created_at=time.time(),
+            edits=edits_json(self.program, new_edits),
+            evidence=evidence_json(old.evaluation, new.evaluation, old.holdout, new.holdout),
+            layers=new.evaluation.layers,
+            engine_version=__version__,
         )
+        change = seal(change, self.accepted[-1].hash if self.accepted else GENESIS)
         with self.store.transaction():
             self.store.add_accepted(change)
         self.accepted.append(change)
@@ -246,7 +283,8 @@ class Search:
         last_change = self.accepted[-1].generation if self.accepted else 0
         if self.task.goal is Goal.SPEEDUP and generation - last_change >= self.settings.stagnation:
             return StopReason.STAGNATED
-        return None
+        # Last, so a run that finished on its own this generation says why it finished.
+        return self.switch.requested()
 
     def _next_population(
         self, population: list[Individual], champion: Champion
@@ -293,6 +331,8 @@ class Search:
             elapsed_s=time.monotonic() - self._started,
             best=fitness_text(self.task.goal, champion.evaluation),
             accepted=len(self.accepted),
+            statuses=self.store.status_counts(),
+            holdout_rejections=self.holdout_rejections,
         )
 
 

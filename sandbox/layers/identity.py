@@ -37,6 +37,7 @@ def plan(
     if os.geteuid() != 0:
         return LayerReport(NAME, False, "not running as root: the variant keeps this uid"), None
     uid = FIRST_UID - slot
+    _linux.last_capability()  # cached now, in the worker, for every child's `drop`
     hidden = [p for p in read_paths if not _others_can_reach(p)]
     if not hidden:
         return LayerReport(NAME, True, f"uid {uid}, no capabilities"), Identity(uid, False)

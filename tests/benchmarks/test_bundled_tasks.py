@@ -5,7 +5,8 @@ reference program passes every case, benchmarks/generate.py reproduces the case 
 for byte, a repair seed fails some search cases and passes others (so a repair earns partial
 credit), a speedup seed passes everything, and the documented fix (one or two engine edits,
 written out below as text replacements) turns the seed into a program that passes every case
-and holdout test.
+and holdout test. A negative control (benchmarks/controls/) has no fix, and its seed passes
+every case and holdout test.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ REQUIRED_KEYS = {
 ALLOWED_KEYS = {
     "task": REQUIRED_KEYS["task"],
     "tests": {"cases", "holdout", "pytest", "float_tolerance"},
-    "limits": REQUIRED_KEYS["limits"],
+    "limits": REQUIRED_KEYS["limits"] | {"case_s"},
     "search": REQUIRED_KEYS["search"],
 }
 
@@ -68,7 +69,105 @@ FIXES: dict[str, list[tuple[str, str]]] = {
     "first_pair_with_sum": [
         ("found = [i, j]\n", "found = [i, j]\n                return found\n"),
     ],
+    # wrong function called: min -> max
+    "tree_depth": [
+        ("1 + min(tree_depth", "1 + max(tree_depth"),
+    ],
+    # augmented-assignment: += -> -=
+    "topo_order": [
+        ("indegree[nxt] += 1", "indegree[nxt] -= 1"),
+    ],
+    # comparison (or `not` insertion): in -> not in; the seed hangs on any edge
+    "count_components": [
+        ("if nxt in seen:", "if nxt not in seen:"),
+    ],
+    # `not` removal in the helper
+    "is_palindrome": [
+        ("if not ch.isalnum()", "if ch.isalnum()"),
+    ],
+    # swap-statements: reset the count after using it
+    "rle_decode": [
+        (
+            "            count = 0\n            out.append(ch * max(count, 1))\n",
+            "            out.append(ch * max(count, 1))\n            count = 0\n",
+        ),
+    ],
+    # copy-statement: `i += 1` into the else branch; the seed hangs on an operator
+    "tokenize": [
+        ("            tokens.append(ch)\n", "            tokens.append(ch)\n            i += 1\n"),
+    ],
+    # swap-arguments: the entry passes hi, lo to the helper
+    "find_recursive": [
+        ("_search(xs, target, len(xs) - 1, 0)", "_search(xs, target, 0, len(xs) - 1)"),
+    ],
+    # replace-name: items -> item (the seed recurses forever)
+    "flatten": [
+        ("out.extend(flatten(items))", "out.extend(flatten(item))"),
+    ],
+    # integer-constant: the third n - 2 -> n - 3
+    "climb_ways": [
+        ("+ climb_ways(n - 2, memo)\n", "+ climb_ways(n - 3, memo)\n"),
+    ],
+    # guard insertion: `if score is not None:` around the addition
+    "total_score": [
+        ("        total += score\n", "        if score is not None:\n            total += score\n"),
+    ],
+    # break insertion (copy-statement of a `return found` works too)
+    "first_repeat": [
+        ("            found = i\n", "            found = i\n            break\n"),
+    ],
+    # boolean-operator in the helper: and -> or
+    "count_leap_years": [
+        ("(year % 100 != 0 and year % 400", "(year % 100 != 0 or year % 400"),
+    ],
+    # replace-name: b[i] -> b[j]
+    "merge_sorted": [
+        ("out.append(b[i])", "out.append(b[j])"),
+    ],
+    # integer-constant (or off-by-one): s[mid + 1] -> s[mid - 1]
+    "median": [
+        ("s[mid + 1]", "s[mid - 1]"),
+    ],
+    # integer-constant: slice bound i + 1 -> i + 0
+    "common_prefix": [
+        ("prefix[: i + 1]", "prefix[: i + 0]"),
+    ],
+    # binary-operator in the helper: + -> -
+    "format_duration": [
+        ("seconds // 60 + hours * 60", "seconds // 60 - hours * 60"),
+    ],
+    # memoise the recursive function (speed-up)
+    "grid_paths": [
+        (
+            '"""Counting paths through grids."""\n',
+            '"""Counting paths through grids."""\n\nfrom functools import cache\n',
+        ),
+        ("def grid_paths(rows, cols):", "@cache\ndef grid_paths(rows, cols):"),
+    ],
+    # hoist the loop-invariant stop-word list (speed-up)
+    "content_words": [
+        ("    out = []\n", "    out = []\n    stops = [stop.lower() for stop in stopwords]\n"),
+        ("not in [stop.lower() for stop in stopwords]:", "not in stops:"),
+    ],
+    # hoist the loop-invariant _mean(xs) call (speed-up)
+    "above_average": [
+        (
+            "    out = []\n    for x in xs:\n        if x > _mean(xs):\n",
+            "    out = []\n    mean = _mean(xs)\n    for x in xs:\n        if x > mean:\n",
+        ),
+    ],
+    # sum() for the manual accumulation (speed-up)
+    "within_budget": [
+        (
+            "    total = 0\n    for price in prices:\n        total += price\n    return total\n",
+            "    return sum(prices)\n",
+        ),
+    ],
 }
+
+# Negative controls (benchmarks/controls/, goal "speedup"): already efficient seeds with no
+# fix that honestly cuts the executed lines by much, so the engine must accept nothing.
+CONTROLS = {"lower_bound", "gcd", "max_subarray_sum"}
 
 # Runs programs in a child process, one case at a time under an alarm, so a seed that loops
 # forever costs a fraction of a second and counts as failing that case.
@@ -90,7 +189,7 @@ _RUNNER = textwrap.dedent(
         function = getattr(module, job["entry"])
         outcomes = []
         for case in job["cases"]:
-            signal.setitimer(signal.ITIMER_REAL, 0.25)
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
             try:
                 value = function(*case["args"], **case.get("kwargs", {}))
                 got = json.loads(json.dumps(value))
@@ -143,9 +242,12 @@ def _outcomes() -> dict[str, list[bool]]:
                 "label": f"seed:{task_id}",
                 "source": _seed_source(task_dir),
                 "entry": entry,
-                "cases": cases,
+                # A negative control's seed is the answer: it must pass the holdout too.
+                "cases": cases + holdout if task_dir.name in CONTROLS else cases,
             }
         )
+        if task_dir.name in CONTROLS:
+            continue
         jobs.append(
             {
                 "label": f"fixed:{task_id}",
@@ -167,10 +269,13 @@ def _outcomes() -> dict[str, list[bool]]:
 
 
 def test_there_are_enough_tasks() -> None:
-    goals = [_config(d)["task"]["goal"] for d in TASK_DIRS]
-    assert goals.count("repair") >= 8
-    assert goals.count("speedup") >= 1
-    assert {_config(d)["task"]["name"] for d in TASK_DIRS} == set(FIXES)
+    suites = [d.parent.name for d in TASK_DIRS]
+    assert suites.count("repair") >= 25
+    assert suites.count("speedup") >= 5
+    assert suites.count("controls") >= 3
+    assert {_config(d)["task"]["name"] for d in TASK_DIRS} == set(FIXES) | CONTROLS
+    assert not set(FIXES) & CONTROLS
+    assert {d.name for d in TASK_DIRS if d.parent.name == "controls"} == CONTROLS
 
 
 @pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
@@ -183,7 +288,8 @@ def test_task_toml_has_the_documented_keys(task_dir: Path) -> None:
     task = config["task"]
     assert task["name"] == task_dir.name
     assert task["goal"] in {"repair", "speedup"}
-    assert task_dir.parent.name == task["goal"]
+    expected_goal = "speedup" if task_dir.parent.name == "controls" else task_dir.parent.name
+    assert task["goal"] == expected_goal
     program = (task_dir / task["program"]).resolve()
     assert program.is_file()
     assert program.is_relative_to(ROOT / "seeds")
@@ -203,7 +309,7 @@ def test_the_engine_loads_the_task(task_dir: Path) -> None:
 def test_case_files_are_valid(task_dir: Path) -> None:
     cases, holdout = _suites(task_dir)
     assert 10 <= len(cases) <= 20
-    assert len(holdout) >= 30
+    assert len(holdout) >= 50
     for record in cases + holdout:
         assert set(record) <= {"args", "kwargs", "expected"}
         assert isinstance(record["args"], list)
@@ -251,6 +357,17 @@ def test_generate_is_deterministic(tmp_path: Path) -> None:
             assert (copy / tests[key]).read_bytes() == (task_dir / tests[key]).read_bytes()
 
 
+@pytest.mark.parametrize(
+    "task_dir",
+    [d for d in TASK_DIRS if d.name in CONTROLS],
+    ids=[i for i in TASK_IDS if i.startswith("controls/")],
+)
+def test_negative_control_has_no_fix_and_its_seed_is_the_reference(task_dir: Path) -> None:
+    assert task_dir.name not in FIXES
+    assert _config(task_dir)["task"]["goal"] == "speedup"
+    assert all(_outcomes()[f"seed:controls/{task_dir.name}"])
+
+
 @pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
 def test_seed_gets_partial_credit_or_passes(task_dir: Path) -> None:
     outcomes = _outcomes()[f"seed:{task_dir.parent.name}/{task_dir.name}"]
@@ -261,7 +378,11 @@ def test_seed_gets_partial_credit_or_passes(task_dir: Path) -> None:
         assert all(outcomes), "a speed-up seed must pass every case"
 
 
-@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
+FIXED_DIRS = [d for d in TASK_DIRS if d.name not in CONTROLS]
+FIXED_IDS = [f"{d.parent.name}/{d.name}" for d in FIXED_DIRS]
+
+
+@pytest.mark.parametrize("task_dir", FIXED_DIRS, ids=FIXED_IDS)
 def test_documented_fix_passes_everything(task_dir: Path) -> None:
     outcomes = _outcomes()[f"fixed:{task_dir.parent.name}/{task_dir.name}"]
     assert all(outcomes), [i for i, ok in enumerate(outcomes) if not ok]

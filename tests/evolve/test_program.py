@@ -210,10 +210,70 @@ async def gather(sources):
     await asyncio.sleep(0)
     return results"""
 
+# Speed-up patterns and attribute access: recursion, list membership, loop-invariant work,
+# an accumulation loop, methods.
+SPEED = '''\
+"""Slow but correct programs, waiting for speed-ups."""
+
+from __future__ import annotations
+
+# Counting, recursively.
+
+
+def ways(n, coins):
+    if n == 0:
+        return 1
+    if n < 0 or not coins:
+        return 0
+    return ways(n - coins[0], coins) + ways(n, coins[1:])
+
+
+def common(xs, ys):
+    wanted = list(ys)
+    seen = []
+    out = []
+    for x in xs:
+        limit = len(ys) * 2
+        if x in wanted and x not in seen:
+            seen.append(x)
+            out.append(x)
+        if len(out) > limit:
+            break
+    return out
+
+
+def total(xs):
+    t = 0
+    for x in xs:
+        t += x
+    return t
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def norm(self):
+        return abs(self.x) + abs(self.y)
+
+    def label(self, sep=","):
+        if self.x is None:
+            return ""
+        return f"{self.x}{sep}{self.y}" if sep else 'origin'
+'''
+
 # Windows newlines and tabs.
 CRLF = "def total(xs):\r\n\tt = 0\r\n\tfor x in xs:\r\n\t\tt += x\r\n\treturn t\r\n"
 
-SAMPLES = {"lists": LISTS, "graph": GRAPH, "numbers": NUMBERS, "odd": ODD, "crlf": CRLF}
+SAMPLES = {
+    "lists": LISTS,
+    "graph": GRAPH,
+    "numbers": NUMBERS,
+    "odd": ODD,
+    "crlf": CRLF,
+    "speed": SPEED,
+}
 PROGRAMS = {name: Program.parse(source, path=f"{name}.py") for name, source in SAMPLES.items()}
 # Part of each sample editable, to check that the rest never changes.
 EDITABLE = {
@@ -222,6 +282,7 @@ EDITABLE = {
     "numbers": ["gcd", "bump"],
     "odd": ["counter", "sign"],
     "crlf": ["total"],
+    "speed": ["ways", "common", "Point.label"],
 }
 PARTIAL = {
     name: Program.parse(SAMPLES[name], path=f"{name}.py", editable=names)
@@ -408,7 +469,9 @@ def test_an_inapplicable_patch_renders_the_seed(name: str) -> None:
 
 
 def mask(source: str, editable: Sequence[str]) -> str:
-    """`source` with the body of every editable function blanked out."""
+    """`source` with the body and decorators of every editable function blanked out, and
+    without `import functools`: memoising an editable function may add both (and nothing
+    else outside it, which `test_only_memoise_adds_an_import` checks)."""
 
     class Mask(cst.CSTTransformer):
         def __init__(self) -> None:
@@ -432,11 +495,23 @@ def mask(source: str, editable: Sequence[str]) -> str:
             qualname = ".".join([*self.stack, original.name.value])
             if qualname in editable:
                 return updated.with_changes(
-                    body=cst.SimpleStatementSuite([cst.Expr(cst.Ellipsis())])
+                    body=cst.SimpleStatementSuite([cst.Expr(cst.Ellipsis())]), decorators=()
                 )
             return updated
 
-    return cst.parse_module(source).visit(Mask()).code
+    module = cst.parse_module(source).visit(Mask())
+    kept = [
+        line
+        for line in module.body
+        if not (
+            isinstance(line, cst.SimpleStatementLine)
+            and line.with_changes(leading_lines=()).deep_equals(IMPORT_FUNCTOOLS)
+        )
+    ]
+    return module.with_changes(body=kept).code
+
+
+IMPORT_FUNCTOOLS = cst.parse_statement("import functools\n")
 
 
 @settings(max_examples=300, deadline=None)
@@ -643,3 +718,54 @@ def test_describe_names_the_line_and_the_change() -> None:
             for edit in sample.edits_at(site.address)[:5]:
                 line = sample.describe(edit)
                 assert "\n" not in line and line.startswith(f"{edit.operator} at line ")
+
+
+# --- the one edit outside editable code ------------------------------------------------
+
+
+def edits_of(program: Program, operator: str) -> list[Edit]:
+    return [
+        edit
+        for site in program.sites
+        for edit in program.edits_at(site.address)
+        if edit.operator == operator
+    ]
+
+
+def test_memoise_imports_functools_below_the_docstring_and_future_imports() -> None:
+    program = PARTIAL["speed"]
+    (edit,) = edits_of(program, "memoise")
+    rendered = program.render((edit,))
+    assert rendered == program.variant((edit,)).code
+    head = rendered.split("# Counting")[0]
+    assert head.endswith("from __future__ import annotations\n\nimport functools\n\n")
+    assert "@functools.cache\ndef ways(n, coins):" in rendered
+    compile(rendered, "speed.py", "exec")
+    # Applied twice or beside other edits, the import still comes once.
+    other = edits_of(program, "set-membership")
+    assert program.render((edit, edit, *other)).count("import functools") == 1
+
+
+def test_memoise_uses_an_existing_import() -> None:
+    program = PROGRAMS["numbers"]
+    (edit,) = edits_of(program, "memoise")  # fib; factorial is cached already
+    rendered = program.render((edit,))
+    assert rendered.count("import functools") == 1
+    assert "@functools.cache\ndef fib(n):" in rendered
+
+
+def test_memoise_leaves_impure_recursion_alone() -> None:
+    # `visit` mutates the set it is passed; bfs is no recursion; methods are never memoised.
+    assert edits_of(PROGRAMS["graph"], "memoise") == []
+    shadowed = "functools = None\n\n\ndef f(n):\n    return n if n < 2 else f(n - 1)\n"
+    assert edits_of(Program.parse(shadowed), "memoise") == []
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_only_memoise_adds_an_import(name: str) -> None:
+    program = PROGRAMS[name]
+    imports = SAMPLES[name].count("import functools")
+    for site in program.sites:
+        for edit in program.edits_at(site.address)[:60]:
+            added = program.render((edit,)).count("import functools") - imports
+            assert added == (1 if edit.operator == "memoise" and imports == 0 else 0), edit

@@ -1,9 +1,12 @@
 """The fork server: the same behaviour as the fresh-process mode, plus the layers in force."""
 
 import dataclasses
+import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +26,7 @@ from sandbox import (
     make_sandbox,
     probe_layers,
 )
+from sandbox.forkserver import worker_env
 from sandbox.layers import ALWAYS, OPTIONAL
 
 LIMITS = Limits(wall_s=1.0, cpu_s=1.0, memory_mb=96, output_bytes=64 * 1024)
@@ -80,17 +84,37 @@ def test_cost_is_deterministic(server: ForkServer) -> None:
     assert len(costs) == 1 and None not in costs
 
 
-def test_the_environment_is_scrubbed(server: ForkServer) -> None:
+def test_the_environment_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worker started after the supervisor got a secret: the secret must be in no
+    # environment the variant can reach, its own (os.environ and /proc/self/environ) and its
+    # worker's; the supervisor's too when root is dropped (same uid could read it otherwise).
+    secret = "evolve-test-secret-4d1f"
+    monkeypatch.setenv("EVOLVE_TEST_SECRET", secret)
     source = (
         "import os\n"
-        "def f():\n"
-        "    raw = open('/proc/self/environ', 'rb').read()\n"
-        "    parent = open(f'/proc/{os.getppid()}/environ', 'rb').read() if False else b''\n"
-        "    return sorted(k for k in os.environ if k not in ('HOME', 'TMPDIR'))\n"
+        "def f(supervisor, check_supervisor):\n"
+        "    found = []\n"
+        f"    secret = {secret!r}\n"
+        "    if any(secret in k or secret in v for k, v in os.environ.items()):\n"
+        "        found.append('os.environ')\n"
+        "    pids = ['self', str(os.getppid())] + ([str(supervisor)] if check_supervisor else [])\n"
+        "    for pid in pids:\n"
+        "        try:\n"
+        "            raw = open(f'/proc/{pid}/environ', 'rb').read()\n"
+        "        except OSError:\n"
+        "            continue  # unreadable is as good as clean\n"
+        "        if secret.encode() in raw:\n"
+        "            found.append(pid)\n"
+        "    return [sorted(os.environ), found]\n"
     )
-    result = server.evaluate(source, single(None), LIMITS)
-    shown = result.tests[0].detail
-    assert "SECRET" not in shown and os.environ.get("PATH", "") not in ("", shown)
+    keys = sorted({*worker_env(), "HOME", "TMPDIR"})
+    with ForkServer(workers=1) as pool:
+        check = (
+            "drop-root" in pool.evaluate("def f(x):\n    return x + 1\n", INCREMENT, LIMITS).layers
+        )
+        suite = CaseSuite("f", (Case("env", (os.getpid(), check), expected=[keys, []]),))
+        result = pool.evaluate(source, suite, LIMITS)
+    assert result.status is Status.OK, result.tests[0].detail
 
 
 def test_pytest_suites_run_in_the_fork(server: ForkServer, tmp_path: Path) -> None:
@@ -172,6 +196,60 @@ def test_no_setsid_daemon_survives(server: ForkServer, layers: set[str]) -> None
         return
     pid = int(result.tests[0].detail.rsplit(" ", 1)[1])
     assert not _alive(pid)
+
+
+# Runs in its own process: a worker enters a network namespace and becomes a subreaper,
+# which the test process must not. seccomp is left out of the plan (the only test hook: the
+# worker's plan is plain data) so that the variant can double-fork a setsid daemon that ignores
+# SIGTERM; the worker's kill_group, cgroup kill and subreaper sweep must remove it anyway.
+_DAEMON_IN_THE_FORK_PATH = """
+import dataclasses, json, os, sys
+sys.path.insert(0, sys.argv[1])
+from sandbox import CaseSuite, Case, Limits, worker
+from sandbox.child import RESULT_FD
+from sandbox.protocol import make_request
+source = sys.argv[2]
+w = worker.Worker(0)
+w.plan = dataclasses.replace(w.plan, seccomp_program=None)
+limits = Limits(wall_s=2.0, cpu_s=1.0, memory_mb=96)
+request = make_request(source, CaseSuite("f", (Case("only", ()),)), limits,
+                       module_name="variant", measure_cost=False, result_fd=RESULT_FD)
+message = {"request": request, "files": {}, "wall_s": 2.0, "output_bytes": 65536}
+try:
+    exit_info, report = w.evaluate(message)
+finally:
+    w.close()
+print(json.dumps({"layers": w.layers, "report": json.loads(report)}))
+"""
+
+
+def test_the_fork_path_kills_a_setsid_daemon_without_seccomp() -> None:
+    source = (
+        "import os, signal, time\n"
+        "def f():\n"
+        "    r, w = os.pipe()\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        if os.fork() == 0:\n"
+        "            signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "            os.write(w, str(os.getpid()).encode())\n"
+        "            time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "    return int(os.read(r, 20))\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", _DAEMON_IN_THE_FORK_PATH, root, source],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    answer = json.loads(done.stdout.splitlines()[-1])
+    [case] = answer["report"]["cases"]
+    assert "output" in case, case  # the daemon really started: seccomp was out of the way
+    daemon = int(json.loads(case["output"]))
+    assert daemon > 0 and not _alive(daemon)
 
 
 def test_a_loopback_listener_cannot_be_reached(server: ForkServer) -> None:

@@ -133,7 +133,6 @@ def test_a_memory_bomb_hits_the_memory_limit(source: str) -> None:
     result = evaluate(source, INCREMENT, dataclasses.replace(LIMITS, case_s=LIMITS.wall_s))
     assert result.status is Status.MEMORY
     assert "MemoryError" in result.message
-    assert result.max_rss_mb < LIMITS.memory_mb
 
 
 def test_flooding_stdout_hits_the_output_limit() -> None:

@@ -47,6 +47,24 @@ def test_registry_names_match() -> None:
         "copy-statement",
         "swap-statements",
         "replace-return",
+        "off-by-one",
+        "replace-attribute",
+        "replace-callee",
+        "guard-statement",
+        "extend-condition",
+        "none-check",
+        "negate-condition",
+        "insert-jump",
+        "move-statement",
+        "unary-minus",
+        "boolean-constant",
+        "none-constant",
+        "replace-string",
+        "memoise",
+        "set-membership",
+        "hoist-invariant",
+        "sum-loop",
     ]
+    assert len(OPERATORS) >= 25  # the defect classes of issue 4, and the speed-ups
     for name, operator in OPERATORS.items():
         assert operator.name == name

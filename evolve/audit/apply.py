@@ -1,0 +1,103 @@
+"""`evolve apply` and `evolve rollback`: write a version of the program to the user's file.
+
+Both refuse to overwrite work the run did not produce: the target must hold the seed or a
+version this run recorded (so apply after rollback, or apply again after a review, works),
+unless --force. Whatever the target held is kept in a backup beside it first, and the new
+content replaces the file atomically, so a crash leaves either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from evolve.errors import UsageError
+from evolve.evaluator import source_hash
+
+BACKUP_INFIX = ".evolve-backup-"
+
+
+@dataclass(frozen=True)
+class Written:
+    target: Path
+    backup: Path | None  # None: there was nothing to back up, or nothing changed
+    unchanged: bool  # the target already held this version
+
+
+def read_program_text(path: Path) -> str:
+    """The file as the run read its seed (universal newlines), so hashes compare equal."""
+    with path.open(encoding="utf-8") as handle:
+        return handle.read()
+
+
+def write_version(
+    target: Path,
+    source: str,
+    *,
+    run_id: str,
+    allowed: Collection[str],
+    must_exist: bool,
+    force: bool,
+) -> Written:
+    """Write `source` to `target` after the checks above; UsageError says why not."""
+    if target.is_dir():
+        raise UsageError(f"{target}: is a directory")
+    if target.exists():
+        try:
+            current = read_program_text(target)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{target}: cannot read: {exc}") from None
+        if not force and source_hash(current) not in allowed:
+            raise UsageError(
+                f"{target}: changed since run {run_id} started (it holds neither the seed nor"
+                " a version this run produced); refusing to overwrite, use --force"
+            )
+        if current == source and target.read_bytes() == source.encode("utf-8"):
+            return Written(target, None, unchanged=True)
+        backup = _backup(target, run_id)
+    else:
+        if must_exist and not force:
+            raise UsageError(
+                f"{target}: missing, but it held the seed when run {run_id} started;"
+                " use --force to write it anyway"
+            )
+        backup = None
+    _replace(target, source.encode("utf-8"))
+    return Written(target, backup, unchanged=False)
+
+
+def _backup(target: Path, run_id: str) -> Path:
+    """Copy the target beside itself; an earlier backup is never overwritten."""
+    base = target.with_name(f"{target.name}{BACKUP_INFIX}{run_id}")
+    backup, suffix = base, 1
+    while backup.exists():
+        suffix += 1
+        backup = base.with_name(f"{base.name}-{suffix}")
+    shutil.copy2(target, backup)
+    return backup
+
+
+def _replace(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        if target.exists():
+            shutil.copymode(target, temporary)
+        else:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

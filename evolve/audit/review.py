@@ -1,0 +1,211 @@
+"""`evolve review`: approve or reject accepted changes; what may be applied follows from that.
+
+Lineage is linear (change N is built on change N-1's child), so rejecting change k excludes k
+and every later change, and the champion becomes the child of the last change before k. In
+manual mode every change that would be applied must be approved first.
+"""
+
+from __future__ import annotations
+
+import enum
+import getpass
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from evolve.errors import UsageError
+from evolve.store import AcceptedChange, Review, RunStore
+from evolve.task import ReviewMode
+
+APPROVED, REJECTED = "approved", "rejected"
+
+
+class Standing(enum.StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PENDING = "pending"  # no decision yet
+    EXCLUDED = "excluded"  # built on a rejected change
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the reviews allow: each change's standing and the champion that follows."""
+
+    standings: Mapping[int, Standing]
+    mode: ReviewMode
+    rejected: int | None  # the first rejected change
+
+    @property
+    def included(self) -> tuple[int, ...]:
+        return tuple(
+            n for n, s in self.standings.items() if s in (Standing.APPROVED, Standing.PENDING)
+        )
+
+    @property
+    def champion(self) -> int:
+        """The change whose child is the champion; 0 for the seed."""
+        return max(self.included, default=0)
+
+    @property
+    def pending(self) -> tuple[int, ...]:
+        return tuple(n for n, s in self.standings.items() if s is Standing.PENDING)
+
+    def require_approved(self, upto: int) -> None:
+        """UsageError unless changes 1..upto may reach a user's file."""
+        if self.rejected is not None and self.rejected <= upto:
+            raise UsageError(f"change #{self.rejected} was rejected; it cannot be applied")
+        waiting = [n for n in self.pending if n <= upto]
+        if self.mode is ReviewMode.MANUAL and waiting:
+            numbers = ", ".join(f"#{n}" for n in waiting)
+            raise UsageError(
+                f"review mode is manual and change(s) {numbers} are not approved:"
+                " approve them with `evolve review` first"
+            )
+
+
+def latest_decisions(reviews: Sequence[Review]) -> dict[int, str]:
+    decisions: dict[int, str] = {}
+    for review in reviews:  # oldest first, so the latest decision wins
+        decisions[review.number] = review.decision
+    return decisions
+
+
+def plan(numbers: Sequence[int], reviews: Sequence[Review], mode: ReviewMode) -> Plan:
+    decisions = latest_decisions(reviews)
+    rejected = min((n for n in numbers if decisions.get(n) == REJECTED), default=None)
+    standings: dict[int, Standing] = {}
+    for number in numbers:
+        decision = decisions.get(number)
+        if decision == REJECTED:
+            standings[number] = Standing.REJECTED
+        elif rejected is not None and number > rejected:
+            standings[number] = Standing.EXCLUDED
+        elif decision == APPROVED:
+            standings[number] = Standing.APPROVED
+        else:
+            standings[number] = Standing.PENDING
+    return Plan(standings, mode, rejected)
+
+
+def run_mode(store: RunStore) -> ReviewMode:
+    # Fixed when the run started: editing task.toml afterwards cannot loosen the review.
+    return ReviewMode(store.config().get("review_mode", ReviewMode.AUTO.value))
+
+
+def current_plan(store: RunStore) -> Plan:
+    return plan(store.accepted_numbers(), store.reviews(), run_mode(store))
+
+
+def decide(store: RunStore, number: int, decision: str) -> None:
+    store.add_review(Review(number, decision, time.time(), getpass.getuser()))
+
+
+def apply_flags(
+    store: RunStore, approve: Sequence[int], reject: Sequence[int], approve_all: bool
+) -> None:
+    """Record the decisions given on the command line, checked before any is written."""
+    numbers = set(store.accepted_numbers())
+    for number in (*approve, *reject):
+        if number not in numbers:
+            raise UsageError(f"run has no change #{number} (it has {len(numbers)})")
+    both = sorted(set(approve) & set(reject))
+    if both:
+        raise UsageError(f"change #{both[0]} is both approved and rejected")
+    with store.transaction():
+        for number in approve:
+            decide(store, number, APPROVED)
+        for number in reject:
+            decide(store, number, REJECTED)
+        if approve_all:
+            for number in current_plan(store).pending:
+                decide(store, number, APPROVED)
+
+
+# the interactive walk ------------------------------------------------------------------------
+
+PROMPT = "[a]pprove, [r]eject, [s]kip, [q]uit? "
+_ANSWERS = {"a": APPROVED, "r": REJECTED, "s": "skip", "q": "quit"}
+
+
+def walk(store: RunStore, read_line: Callable[[], str], write: Callable[[str], None]) -> None:
+    """Show each pending change and ask; end of input counts as quit."""
+    changes = {change.number: change for change in store.accepted()}
+    skipped: set[int] = set()
+    while True:
+        todo = [n for n in current_plan(store).pending if n not in skipped]
+        if not todo:
+            return
+        change = changes[todo[0]]
+        write(describe(change, len(changes)))
+        answer = _ask(read_line, write)
+        if answer == "quit":
+            return
+        if answer == "skip":
+            skipped.add(change.number)
+        else:
+            decide(store, change.number, answer)
+
+
+def _ask(read_line: Callable[[], str], write: Callable[[str], None]) -> str:
+    while True:
+        write(PROMPT)
+        line = read_line()
+        if not line:
+            write("\n")
+            return "quit"
+        answer = _ANSWERS.get(line.strip().lower()[:1])
+        if answer is not None:
+            return answer
+        write("please answer a, r, s or q\n")
+
+
+def describe(change: AcceptedChange, total: int) -> str:
+    """A change as a reviewer reads it: what changed, why it was accepted, the diff."""
+    lines = [
+        f"=== change #{change.number} of {total}: generation {change.generation},"
+        f" {change.evaluations} evaluations ===",
+        f"fitness: {change.fitness_before} -> {change.fitness_after}",
+    ]
+    lines += [f"edit: {edit['description']}" for edit in json.loads(change.edits)]
+    for suite, evidence in sorted(
+        json.loads(change.evidence).items(), key=lambda i: i[0] != "search"
+    ):
+        fixed = _names(evidence["fixed"])
+        lines.append(
+            f"{suite}: fixed {fixed}; {len(evidence['passing'])}/{evidence['total']} passing"
+        )
+    return "\n".join(lines) + "\n" + change.diff
+
+
+def _names(names: Sequence[str], shown: int = 6) -> str:
+    if not names:
+        return "none"
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def summary(store: RunStore) -> list[str]:
+    """One line per change and one for the champion that follows from the reviews."""
+    current = current_plan(store)
+    decisions = {r.number: r for r in store.reviews()}
+    lines = []
+    for change in store.accepted():
+        standing = current.standings[change.number]
+        note = ""
+        if standing is Standing.EXCLUDED:
+            note = f" (built on rejected #{current.rejected})"
+        elif change.number in decisions and standing is not Standing.PENDING:
+            note = f" (by {decisions[change.number].who})"
+        lines.append(
+            f"#{change.number:<3} {standing.value:<8} {', '.join(change.operators)}"
+            f"  {change.fitness_before} -> {change.fitness_after}{note}"
+        )
+    if not lines:
+        lines.append("no accepted changes")
+    champion = f"change #{current.champion}" if current.champion else "the seed"
+    lines.append(f"champion: {champion} (review mode {current.mode.value})")
+    if current.mode is ReviewMode.MANUAL and current.pending:
+        waiting = ", ".join(f"#{n}" for n in current.pending)
+        lines.append(f"apply waits for approval of {waiting}")
+    return lines

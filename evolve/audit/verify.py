@@ -1,0 +1,198 @@
+"""`evolve verify`: recompute the hash chain, cross-check it against the stored sources, and
+re-run the final champion's evidence in the sandbox.
+
+Every check names the first record it fails on, so one changed byte anywhere in the record
+(a diff, a fitness, a source, a hash) is reported as one line pointing at where it is.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from evolve.audit.chain import GENESIS, record_hash
+from evolve.diff import unified_diff
+from evolve.evaluator import HOLDOUT, SEARCH, source_hash
+from evolve.patch import patch_from_json
+from evolve.program import Program, ProgramError
+from evolve.run import CHAMPION_FILE, SEED_FILE
+from evolve.store import AcceptedChange, RunStore
+from evolve.task import Goal, load_task
+from sandbox import Evaluation, make_sandbox
+
+
+class Tampered(Exception):
+    """The record does not hold together; the message is one line naming where."""
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A chain that checked out: its records in order and the seed they start from."""
+
+    seed_source: str
+    seed_hash: str
+    changes: tuple[AcceptedChange, ...]
+    sources: dict[str, str]  # hash -> source, for the seed and every record's child
+
+    @property
+    def head(self) -> str:
+        return self.changes[-1].hash if self.changes else GENESIS
+
+    def source_after(self, number: int) -> str:
+        """The program as it was after change `number` (0: the seed)."""
+        if number == 0:
+            return self.seed_source
+        return self.sources[self.changes[number - 1].child]
+
+    def hash_after(self, number: int) -> str:
+        return self.seed_hash if number == 0 else self.changes[number - 1].child
+
+
+def check_chain(store: RunStore, run_dir: Path) -> Chain:
+    """The verified chain, or Tampered naming the first thing that does not hold."""
+    config = store.config()
+    seed_hash = str(config.get("seed_hash", ""))
+    seed_source = _source(store, seed_hash, "seed")
+    if source_hash(seed_source) != seed_hash:
+        raise Tampered("seed: stored source does not match the seed hash")
+    _same_file(run_dir / SEED_FILE, seed_source, "seed")
+    try:
+        program = Program.parse(
+            seed_source, path=str(config.get("program", SEED_FILE)), editable=config.get("editable")
+        )
+    except ProgramError as exc:
+        raise Tampered(f"seed: no longer parses ({exc})") from None
+    name = Path(str(config.get("program", SEED_FILE))).name
+
+    changes: list[AcceptedChange] = []
+    sources = {seed_hash: seed_source}
+    previous_hash, parent_hash, parent_source = GENESIS, seed_hash, seed_source
+    for position, number in enumerate(store.accepted_numbers(), start=1):
+        where = f"record #{number}"
+        if number != position:
+            raise Tampered(f"{where}: out of sequence (expected #{position})")
+        change = _read(store, number)
+        if not change.hash:
+            raise Tampered(f"{where}: not sealed (written before the audit chain existed)")
+        if record_hash(change) != change.hash:
+            raise Tampered(f"{where}: content does not match its hash (the record was altered)")
+        if change.prev_hash != previous_hash:
+            raise Tampered(f"{where}: does not link to the record before it")
+        if change.parent != parent_hash:
+            first = "the seed" if number == 1 else f"record #{number - 1}'s child"
+            raise Tampered(f"{where}: parent is not {first}")
+        child_source = _source(store, change.child, where + " child")
+        if source_hash(child_source) != change.child:
+            raise Tampered(f"{where}: stored child source does not match the child hash")
+        if unified_diff(parent_source, child_source, name) != change.diff:
+            raise Tampered(f"{where}: diff does not match the stored parent and child sources")
+        try:
+            patch = patch_from_json(change.patch)
+        except ValueError as exc:
+            raise Tampered(f"{where}: patch is not valid ({exc})") from None
+        if program.render(patch) != child_source:
+            raise Tampered(f"{where}: replaying the patch on the seed does not give the child")
+        changes.append(change)
+        sources[change.child] = child_source
+        previous_hash, parent_hash, parent_source = change.hash, change.child, child_source
+
+    _check_run_end(config, run_dir, changes, parent_hash, parent_source)
+    return Chain(seed_source, seed_hash, tuple(changes), sources)
+
+
+def _check_run_end(
+    config: dict[str, Any],
+    run_dir: Path,
+    changes: Sequence[AcceptedChange],
+    final_hash: str,
+    final_source: str,
+) -> None:
+    """A finished run names its champion and count: dropping trailing records shows here."""
+    where = f"record #{len(changes)}" if changes else "run"
+    champion = config.get("champion_hash")
+    if champion is not None and champion != final_hash:
+        raise Tampered(f"{where}: the run's champion is not the last record's child")
+    summary = config.get("summary")
+    if isinstance(summary, dict) and summary.get("accepted") not in (None, len(changes)):
+        raise Tampered(
+            f"{where}: the run accepted {summary['accepted']} changes, not {len(changes)}"
+        )
+    if champion is not None:
+        _same_file(run_dir / CHAMPION_FILE, final_source, "champion")
+
+
+def _read(store: RunStore, number: int) -> AcceptedChange:
+    try:
+        return store.accepted_change(number)
+    except (ValueError, sqlite3.Error) as exc:  # altered so that it no longer decodes
+        raise Tampered(f"record #{number}: cannot be read ({exc})") from None
+
+
+def _source(store: RunStore, digest: str, what: str) -> str:
+    try:
+        return store.variant_source(digest)
+    except KeyError:
+        raise Tampered(f"{what}: no stored source for hash {digest[:12]}") from None
+    except (ValueError, sqlite3.Error) as exc:
+        raise Tampered(f"{what}: stored source cannot be read ({exc})") from None
+
+
+def _same_file(path: Path, source: str, what: str) -> None:
+    if path.is_file() and path.read_bytes() != source.encode("utf-8"):
+        raise Tampered(f"{what}: {path.name} in the run directory differs from the stored source")
+
+
+# evidence ------------------------------------------------------------------------------------
+
+
+def _sandbox_mode(config: dict[str, Any]) -> Literal["fork", "process"]:
+    # The run's own mode, so the evidence is re-run under the isolation it was gathered in.
+    return "process" if config.get("sandbox") == "process" else "fork"
+
+
+def rerun_evidence(store: RunStore, chain: Chain) -> list[str]:
+    """Run the final champion again; every test its record says it passes must still pass.
+
+    Returns a line per suite for the summary; Tampered names the first test that fails.
+    """
+    if not chain.changes:
+        return ["no accepted changes: nothing to re-run"]
+    config = store.config()
+    last = chain.changes[-1]
+    where = f"record #{last.number}"
+    try:
+        evidence = json.loads(last.evidence)
+    except ValueError as exc:
+        raise Tampered(f"{where}: evidence is not JSON ({exc})") from None
+    task = load_task(Path(config["task_dir"]))
+    suites = {SEARCH: task.suite, HOLDOUT: task.holdout}
+    source = chain.sources[last.child]
+    lines = []
+    with closing(make_sandbox(_sandbox_mode(config), workers=1)) as box:
+        for name, recorded in sorted(evidence.items(), key=lambda item: item[0] != SEARCH):
+            suite = suites.get(name)
+            if suite is None:
+                raise Tampered(f"{where}: the task no longer has a {name} suite to re-run")
+            result: Evaluation = box.evaluate(
+                source,
+                suite,
+                task.limits,
+                module_name=task.module_name,
+                measure_cost=task.goal is Goal.SPEEDUP,
+            )
+            lost = sorted(set(recorded["passing"]) - result.passed_names)
+            if lost:
+                raise Tampered(
+                    f"{where}: champion no longer passes {name} test {lost[0]}"
+                    f" ({len(lost)} recorded as passing now fail; status {result.status.value})"
+                )
+            lines.append(
+                f"{name}: {len(recorded['passing'])} recorded passing tests still pass"
+                f" ({result.passed}/{result.total}; layers {', '.join(result.layers)})"
+            )
+    return lines

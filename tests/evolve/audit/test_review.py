@@ -1,0 +1,137 @@
+"""`evolve review`: decisions in the store, rejection excludes later changes, manual mode gates
+apply; interactively (stdin) and with flags."""
+
+from __future__ import annotations
+
+import getpass
+import io
+from pathlib import Path
+
+import pytest
+
+from evolve.cli import main
+from evolve.errors import UsageError
+from evolve.store import Review, RunStore
+from evolve.task import ReviewMode, load_task
+
+from .conftest import Run, start_run, write_calc
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def reviews(run: Run) -> list[Review]:
+    store = RunStore.open(run.run_dir)
+    try:
+        return store.reviews()
+    finally:
+        store.close()
+
+
+def test_manual_review_blocks_apply_until_approved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task_dir = write_calc(tmp_path / "calc", review_mode="manual")
+    assert load_task(task_dir).review is ReviewMode.MANUAL
+    run = start_run(task_dir, tmp_path / "runs")
+    capsys.readouterr()
+    seed = run.program.read_bytes()
+    store = RunStore.open(run.run_dir)
+    last = len(store.accepted())
+    store.close()
+    assert last >= 3
+    pending = ", ".join(f"#{n}" for n in range(1, last + 1))
+
+    status, _, err = cli(capsys, "apply", str(run.run_dir))
+    assert status == 2 and err.count("\n") == 1
+    assert f"review mode is manual and change(s) {pending} are not approved" in err
+    assert run.program.read_bytes() == seed
+
+    cli(capsys, "review", str(run.run_dir), "--approve", "1", "--approve", "2")
+    status, _, err = cli(capsys, "apply", str(run.run_dir))
+    rest = ", ".join(f"#{n}" for n in range(3, last + 1))
+    assert status == 2 and f"change(s) {rest} are not approved" in err
+    assert run.program.read_bytes() == seed
+
+    status, out, _ = cli(capsys, "review", str(run.run_dir), "--approve-all")
+    assert status == 0 and f"champion: change #{last} (review mode manual)" in out
+    status, out, _ = cli(capsys, "apply", str(run.run_dir))
+    assert status == 0 and f"applied change #{last}" in out
+    assert run.program.read_text() == run.source_after(last)
+
+
+def test_rejecting_a_change_excludes_it_and_later_ones(
+    calc_run: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = cli(capsys, "review", str(calc_run.run_dir), "--reject", "2")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("#1   pending")
+    assert lines[1].startswith("#2   rejected")
+    assert lines[2].startswith("#3   excluded") and "(built on rejected #2)" in lines[2]
+    assert "champion: change #1" in lines[3]
+
+    status, out, _ = cli(capsys, "apply", str(calc_run.run_dir))
+    assert status == 0 and "applied change #1" in out
+    assert calc_run.program.read_text() == calc_run.source_after(1)
+
+    # A rejected change cannot come back through rollback either.
+    status, _, err = cli(capsys, "rollback", str(calc_run.run_dir), "--to", "3")
+    assert status == 2 and "change #2 was rejected" in err
+    [review] = reviews(calc_run)
+    assert (review.number, review.decision, review.who) == (2, "rejected", getpass.getuser())
+
+
+def test_interactive_review_reads_stdin(
+    calc_run: Run, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "x" is not an answer and is asked again; after rejecting #2, #3 is not even shown.
+    monkeypatch.setattr("sys.stdin", io.StringIO("x\na\nr\n"))
+    status, out, _ = cli(capsys, "review", str(calc_run.run_dir))
+    assert status == 0
+    assert out.count("[a]pprove, [r]eject, [s]kip, [q]uit? ") == 3
+    assert "please answer a, r, s or q" in out
+    assert "=== change #1 of 3" in out and "=== change #2 of 3" in out
+    assert "=== change #3 of 3" not in out
+    assert "--- a/seed.py" in out and "fitness: " in out and "search: fixed cases[" in out
+    assert [(r.number, r.decision) for r in reviews(calc_run)] == [(1, "approved"), (2, "rejected")]
+
+
+def test_interactive_skip_and_quit(
+    calc_run: Run, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("s\na\nq\n"))
+    status, out, _ = cli(capsys, "review", str(calc_run.run_dir))
+    assert status == 0
+    assert [(r.number, r.decision) for r in reviews(calc_run)] == [(2, "approved")]
+    assert "#1   pending" in out and "#2   approved" in out and "#3   pending" in out
+
+    # End of input is a quit, and a later decision replaces an earlier one.
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert cli(capsys, "review", str(calc_run.run_dir), "--reject", "2")[0] == 0
+    status, out, _ = cli(capsys, "review", str(calc_run.run_dir), "--approve", "2")
+    assert "#2   approved" in out and "champion: change #3" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--approve", "4"], "run has no change #4 (it has 3)"),
+        (["--approve", "1", "--reject", "1"], "change #1 is both approved and rejected"),
+    ],
+)
+def test_bad_review_flags_are_usage_errors(
+    calc_run: Run, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    status, _, err = cli(capsys, "review", str(calc_run.run_dir), *argv)
+    assert status == 2 and message in err
+    assert reviews(calc_run) == []
+
+
+def test_review_mode_must_be_known(tmp_path: Path) -> None:
+    task_dir = write_calc(tmp_path / "calc", review_mode="sometimes")
+    with pytest.raises(UsageError, match=r"\[review\] mode: must be one of auto, manual"):
+        load_task(task_dir)
