@@ -77,7 +77,7 @@ def test_a_hanging_seed_is_repaired(tmp_path: Path) -> None:
 
 
 def test_speedup_accepts_only_a_cheaper_correct_program(tmp_path: Path) -> None:
-    summary = run_json("speedup/first_pair_with_sum", tmp_path, "--seed", "1", "--budget", "300")
+    summary = run_json("speedup/grid_paths", tmp_path, "--seed", "1", "--budget", "300")
     assert summary["accepted"] >= 1
     assert summary["solved"] is True  # still passes every case and the holdout
     with sqlite3.connect(Path(summary["run_dir"]) / "run.sqlite") as db:
