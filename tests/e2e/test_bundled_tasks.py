@@ -81,9 +81,10 @@ def test_speedup_accepts_only_a_cheaper_correct_program(tmp_path: Path) -> None:
     assert summary["accepted"] >= 1
     assert summary["solved"] is True  # still passes every case and the holdout
     with sqlite3.connect(Path(summary["run_dir"]) / "run.sqlite") as db:
-        before, after = db.execute(
+        rows = db.execute(
             "SELECT fitness_before, fitness_after FROM accepted ORDER BY number"
-        ).fetchall()[-1]
+        ).fetchall()
+    before, after = rows[0][0], rows[-1][1]  # seed's cost, final champion's cost
     first_cost = int(before.split("cost ")[1])
     last_cost = int(after.split("cost ")[1])
     assert last_cost * 2 <= first_cost
