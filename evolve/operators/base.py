@@ -81,3 +81,19 @@ def code_line(code: str, limit: int = 60) -> str:
     lines = [line.strip() for line in code.splitlines()]
     first = next((line for line in lines if line and not line.startswith("#")), "")
     return first if len(first) <= limit else first[: limit - 3] + "..."
+
+
+def index_pair(payload: Payload) -> tuple[int, int] | None:
+    """A swap payload [i, j] with 0 <= i < j, or None if the payload is not one."""
+    if not isinstance(payload, tuple) or len(payload) != 2:
+        return None
+    i, j = payload
+    # bool is an int subclass, but True is no index a payload would hold
+    if (
+        not isinstance(i, int)
+        or not isinstance(j, int)
+        or isinstance(i, bool)
+        or isinstance(j, bool)
+    ):
+        return None
+    return (i, j) if 0 <= i < j else None

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import Operator, Result, index_pair
 from evolve.operators.context import Context
 from evolve.patch import Payload
 
 
 def _positional(call: cst.Call) -> list[int]:
     return [i for i, arg in enumerate(call.args) if arg.keyword is None and not arg.star]
-
-
-def _pair(payload: Payload) -> tuple[int, int] | None:
-    if not isinstance(payload, tuple) or len(payload) != 2:
-        return None
-    i, j = payload
-    if (
-        not isinstance(i, int)
-        or not isinstance(j, int)
-        or isinstance(i, bool)
-        or isinstance(j, bool)
-    ):
-        return None
-    return (i, j) if i < j else None
 
 
 class SwapArguments(Operator):
@@ -46,7 +32,7 @@ class SwapArguments(Operator):
         ]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
-        pair = _pair(payload)
+        pair = index_pair(payload)
         if not isinstance(node, cst.Call) or pair is None:
             return None
         i, j = pair
@@ -64,7 +50,7 @@ class SwapArguments(Operator):
         return node.with_changes(args=args)
 
     def describe(self, node: cst.CSTNode, payload: Payload, context: Context) -> str:
-        pair = _pair(payload)
+        pair = index_pair(payload)
         if not isinstance(node, cst.Call) or pair is None or pair[1] >= len(node.args):
             return super().describe(node, payload, context)
         i, j = pair

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from evolve.operators.analysis import declares_scope, is_docstring, is_pass
-from evolve.operators.base import Operator, Result, code_line
+from evolve.operators.base import Operator, Result, code_line, index_pair
 from evolve.operators.context import Context
 from evolve.patch import Payload
 
@@ -20,20 +20,6 @@ def _movable(block: cst.IndentedBlock) -> list[int]:
         and not (i == 0 and is_docstring(statement))
         and not declares_scope(statement)
     ]
-
-
-def _pair(payload: Payload) -> tuple[int, int] | None:
-    if not isinstance(payload, tuple) or len(payload) != 2:
-        return None
-    i, j = payload
-    if (
-        not isinstance(i, int)
-        or not isinstance(j, int)
-        or isinstance(i, bool)
-        or isinstance(j, bool)
-    ):
-        return None
-    return (i, j) if 0 <= i < j else None
 
 
 class SwapStatements(Operator):
@@ -56,7 +42,7 @@ class SwapStatements(Operator):
         ]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
-        pair = _pair(payload)
+        pair = index_pair(payload)
         if not isinstance(node, cst.IndentedBlock) or pair is None:
             return None
         i, j = pair
@@ -72,7 +58,7 @@ class SwapStatements(Operator):
         return node.with_changes(body=body)
 
     def describe(self, node: cst.CSTNode, payload: Payload, context: Context) -> str:
-        pair = _pair(payload)
+        pair = index_pair(payload)
         if not isinstance(node, cst.IndentedBlock) or pair is None or pair[1] >= len(node.body):
             return super().describe(node, payload, context)
         first, second = (code_line(context.seed.code(node.body[k])) for k in pair)
