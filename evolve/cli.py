@@ -1,4 +1,5 @@
-"""The command line: `evolve run | eval | tasks | log | diff | doctor`.
+"""The command line: `evolve run`, `eval`, `tasks`, `log`, `diff`, `doctor`, plus the verbs
+registered by their own modules (stop, report, verify, review, apply, rollback, ...).
 
 User errors (`UsageError`) become one line on stderr and exit status 2; nothing here prints a
 traceback for bad input.
@@ -14,14 +15,15 @@ from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 
-from evolve import control
+from evolve import bench, control, resume
 from evolve.audit import commands as audit_commands
 from evolve.diff import unified_diff
 from evolve.errors import RunAborted, UsageError
 from evolve.evaluator import HOLDOUT
+from evolve.executor import LOCAL, check_executor
 from evolve.progress import ProgressReporter
 from evolve.run import RunRequest, read_program, resolve_run, start_run
-from evolve.search import SearchSettings, Selection
+from evolve.search import Algorithm, SearchSettings
 from evolve.store import RunStore
 from evolve.task import Goal, Task, discover_tasks, load_task
 from sandbox import Evaluation, Sandbox, Suite, make_sandbox, probe_layers
@@ -71,10 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--program", type=Path, help="start from this program instead of the seed")
     _runs_dir(run)
     run.add_argument(
-        "--selection", choices=[s.value for s in Selection], default=Selection.LEXICASE.value
+        "--algorithm",
+        "--selection",  # the name before there were algorithms other than selection schemes
+        dest="algorithm",
+        choices=[a.value for a in Algorithm],
+        default=Algorithm.LEXICASE.value,
+        help="search algorithm (default: lexicase); `random` is the baseline",
     )
     run.add_argument("--population", type=int, default=SearchSettings.population)
     _sandbox_mode(run)
+    _executor(run)
     run.add_argument("--json", action="store_true", help="end with one JSON summary line")
     run.add_argument("--quiet", action="store_true", help="no live progress")
     run.set_defaults(command=cmd_run)
@@ -105,7 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     _runs_dir(diff)
     diff.set_defaults(command=cmd_diff)
     control.register(commands)  # stop, report
+    bench.register(commands)  # bench
     audit_commands.register(commands)  # verify, review, apply, rollback
+    resume.register(commands)  # resume
     return parser
 
 
@@ -119,6 +129,16 @@ def _sandbox_mode(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _executor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--executor",
+        default=LOCAL,
+        metavar="local|dask://HOST:PORT",
+        help="where evaluations run: local (default: a sandbox on this machine) or a Dask"
+        " distributed scheduler, whose workers each run a sandbox of their own",
+    )
+
+
 def _runs_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs-dir", type=Path, default=Path("runs"), help="default: ./runs")
 
@@ -129,7 +149,7 @@ def _runs_dir(parser: argparse.ArgumentParser) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     if args.population < 2:
         raise UsageError(f"--population must be at least 2, not {args.population}")
-    settings = SearchSettings(population=args.population, selection=Selection(args.selection))
+    settings = SearchSettings(population=args.population, algorithm=Algorithm(args.algorithm))
     request = RunRequest(
         task_dir=args.task,
         seed=args.seed,
@@ -137,6 +157,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         program=args.program,
         runs_dir=args.runs_dir,
         sandbox=args.sandbox,
+        executor=check_executor(args.executor),
         settings=settings,
     )
     with ProgressReporter(quiet=args.quiet) as reporter:

@@ -1,36 +1,57 @@
 """From patches to evaluations: render, hash, look up the cache, run the rest in the sandbox.
 
-An identical source is never run twice in a run: evaluations are keyed by the sha256 of the
-variant's source, and every hit is counted.
+An equivalent source is never run twice in a run: evaluations are keyed by the sha256 of the
+variant's syntax tree, so comments and formatting do not matter, and every hit is counted. The
+sha256 of the exact source stays the variant's identity in the store.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from evolve.constraints import Forbidden
 from evolve.executor import Executor
+from evolve.jobs import EvaluationJob, SandboxMode, portable_files
 from evolve.patch import Patch, patch_to_json
 from evolve.program import Program
 from evolve.store import RunStore
 from evolve.task import Goal, Task
-from sandbox import Evaluation, Sandbox, Suite
+from sandbox import Evaluation, Limits, Sandbox, Suite
 
 SEARCH = "search"
 HOLDOUT = "holdout"
+# The evaluator's counters, which a checkpoint keeps: they decide the budget and the summary.
+COUNTERS = ("evaluations", "holdout_evaluations", "check_evaluations", "cache_hits")
 
 
 def source_hash(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
+def normalised_hash(source: str) -> str:
+    """The sha256 of the source's syntax tree: equal for sources that differ only in comments,
+    blank lines, spacing or redundant parentheses, which cannot change what the program does.
+    A source that does not parse keys on its exact text (it is invalid either way)."""
+    try:
+        tree = ast.dump(ast.parse(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return "exact:" + source_hash(source)
+    return hashlib.sha256(tree.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Variant:
     patch: Patch
     source: str
-    digest: str
+    digest: str  # sha256 of the exact source: the variant's identity in the store
+    key: str = ""  # normalised hash: what evaluations are cached by; computed when not given
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", normalised_hash(self.source))
 
 
 class Evaluator:
@@ -43,9 +64,13 @@ class Evaluator:
         store: RunStore,
         executor: Executor,
         sandbox: Sandbox,
+        *,
+        sandbox_mode: SandboxMode = "fork",  # the mode remote workers use; see `evolve.jobs`
     ) -> None:
         self.task = task
         self.sandbox = sandbox
+        self.sandbox_mode: SandboxMode = sandbox_mode
+        self._test_files: dict[str, tuple[tuple[str, str], ...]] = {}  # by suite name
         self.program = program
         self.store = store
         self.executor = executor
@@ -57,7 +82,22 @@ class Evaluator:
         self._variants: dict[Patch, Variant] = {}
         self.evaluations = 0  # sandbox runs of the search suite
         self.holdout_evaluations = 0
+        self.check_evaluations = 0  # generated-input checks of candidates for acceptance
         self.cache_hits = 0
+
+    def counters(self) -> dict[str, int]:
+        return {name: int(getattr(self, name)) for name in COUNTERS}
+
+    def restore(self, counters: Mapping[str, int]) -> None:
+        """Continue a resumed run: every stored evaluation is a cache entry again, keyed as it
+        was when it ran, and the counters go on from the checkpoint's."""
+        for _digest, source, suite, evaluation in self.store.stored_evaluations():
+            self._cache[(normalised_hash(source), suite)] = evaluation
+        for name in COUNTERS:
+            setattr(self, name, int(counters.get(name, 0)))
+
+    def cached(self, variant: Variant, suite: str) -> Evaluation | None:
+        return self._cache.get((variant.key, suite))
 
     def variant(self, patch: Patch) -> Variant:
         cached = self._variants.get(patch)
@@ -72,19 +112,52 @@ class Evaluator:
         """Search-suite evaluations in input order; None where the budget ran out first."""
         pending: dict[str, Variant] = {}
         for variant in variants:
-            key = (variant.digest, SEARCH)
-            if key in self._cache or variant.digest in pending:
+            if (variant.key, SEARCH) in self._cache or variant.key in pending:
                 self.cache_hits += 1
             elif len(pending) < budget_left:
-                pending[variant.digest] = variant
+                pending[variant.key] = variant
         fresh = self._run(list(pending.values()), self.task.suite, SEARCH, generation)
         self.evaluations += len(fresh)
-        return [self._cache.get((v.digest, SEARCH)) for v in variants]
+        return [self._cache.get((v.key, SEARCH)) for v in variants]
+
+    @property
+    def cache_hit_rate(self) -> float:
+        """Hits over search look-ups: how much of the search the cache saved."""
+        lookups = self.cache_hits + self.evaluations
+        return round(self.cache_hits / lookups, 4) if lookups else 0.0
+
+    def check(
+        self, variant: Variant, suite: Suite, suite_name: str, limits: Limits, generation: int
+    ) -> Evaluation:
+        """One variant on a suite of the acceptance checks (generated inputs): run once per
+        normalised source, stored, and counted apart from the search's evaluations."""
+        cached = self._cache.get((variant.key, suite_name))
+        if cached is not None:
+            return cached
+        self.check_evaluations += 1
+        evaluation = self.forbidden.check(variant.source)
+        if evaluation is None:
+            job = EvaluationJob(
+                variant.source, suite, limits, self.task.module_name, sandbox=self.sandbox_mode
+            )
+            [evaluation] = self.executor.evaluate([job], self.sandbox)
+        with self.store.transaction():
+            self._cache[(variant.key, suite_name)] = evaluation
+            self.store.add_variant(variant.digest, variant.source, patch_to_json(variant.patch))
+            self.store.add_evaluation(variant.digest, suite_name, generation, evaluation)
+        return evaluation
+
+    def timed(self, variant: Variant, suite: Suite, limits: Limits) -> Evaluation:
+        """One uncached, unstored run on this machine's sandbox, without cost tracing: timing
+        runs repeat the same source on purpose, and a remote worker's clock is another's."""
+        return self.sandbox.evaluate(
+            variant.source, suite, limits, module_name=self.task.module_name
+        )
 
     def holdout(self, variant: Variant, generation: int) -> Evaluation | None:
         if self.task.holdout is None:
             return None
-        cached = self._cache.get((variant.digest, HOLDOUT))
+        cached = self._cache.get((variant.key, HOLDOUT))
         if cached is not None:
             return cached
         self.holdout_evaluations += 1
@@ -96,22 +169,34 @@ class Evaluator:
         if not variants:
             return []
 
-        def one(variant: Variant) -> Evaluation:
-            denied = self.forbidden.check(variant.source)
-            if denied is not None:
-                return denied  # never reaches the sandbox
-            return self.sandbox.evaluate(
-                variant.source,
-                suite,
-                self.task.limits,
-                module_name=self.task.module_name,
-                measure_cost=self.measure_cost,
-            )
-
-        results = self.executor.map(one, variants)
+        # Checked here, in the engine: a denied variant never becomes a job.
+        denied = [self.forbidden.check(v.source) for v in variants]
+        files = self._test_files.get(suite_name)
+        if files is None:  # read once: the text travels with every job to remote workers
+            files = self._test_files[suite_name] = portable_files(suite)
+        jobs = [
+            self._job(variant, suite, files)
+            for variant, refused in zip(variants, denied, strict=True)
+            if refused is None
+        ]
+        ran = iter(self.executor.evaluate(jobs, self.sandbox))  # in input order
+        results = [next(ran) if refused is None else refused for refused in denied]
         with self.store.transaction():
             for variant, evaluation in zip(variants, results, strict=True):
-                self._cache[(variant.digest, suite_name)] = evaluation
+                self._cache[(variant.key, suite_name)] = evaluation
                 self.store.add_variant(variant.digest, variant.source, patch_to_json(variant.patch))
                 self.store.add_evaluation(variant.digest, suite_name, generation, evaluation)
         return results
+
+    def _job(
+        self, variant: Variant, suite: Suite, files: tuple[tuple[str, str], ...]
+    ) -> EvaluationJob:
+        return EvaluationJob(
+            variant.source,
+            suite,
+            self.task.limits,
+            self.task.module_name,
+            measure_cost=self.measure_cost,
+            sandbox=self.sandbox_mode,
+            test_files=files,
+        )

@@ -3,7 +3,8 @@
 A variant advances only when it keeps every test the champion passed, stays within the
 limits, and is strictly better: more tests passed (repair), or the same tests at a cost at
 least `MIN_COST_GAIN` lower (speedup). The holdout is checked separately, only for variants
-that pass this gate, so it never steers the search.
+that pass this gate, so it never steers the search; so are the generated-input check and,
+for speed-ups, the timed confirmation (`evolve.acceptance`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,21 @@ def judge(goal: Goal, champion: Evaluation, candidate: Evaluation) -> Verdict:
     if candidate.cost <= champion.cost * (1 - MIN_COST_GAIN):
         return Verdict(True, f"cost {champion.cost} -> {candidate.cost}")
     return Verdict(False, "not measurably cheaper")
+
+
+def at_least_as_good(
+    goal: Goal, champion: Evaluation, candidate: Evaluation, reduced: Evaluation
+) -> bool:
+    """Whether `reduced` (the candidate with edits dropped) still passes the gate against the
+    champion and is no worse than the candidate: as many tests (repair), no higher cost
+    (speedup). Minimisation may make a change smaller, never weaker."""
+    if not judge(goal, champion, reduced).accepted:
+        return False
+    if goal is Goal.REPAIR:
+        return reduced.passed >= candidate.passed
+    if reduced.cost is None or candidate.cost is None:
+        return False
+    return reduced.cost <= candidate.cost
 
 
 def holdout_holds(champion: Evaluation | None, candidate: Evaluation) -> Verdict:

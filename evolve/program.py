@@ -53,6 +53,12 @@ class Site:
     node: cst.CSTNode
     function: str  # qualified name of the innermost enclosing function
     line: int  # first line of the node in the seed, 1-based; a block's is its first statement's
+    end_line: int = 0  # last line of the node in the seed; 0 when unknown (same as `line`)
+
+    @property
+    def lines(self) -> range:
+        """The seed lines the node spans, for weighting sites by what ran there."""
+        return range(self.line, max(self.line, self.end_line) + 1)
 
 
 Segment = tuple[str, int | None]  # a field of a node, and an index when the field is a sequence
@@ -369,13 +375,18 @@ class Program:
         ]
 
     def random_edit(
-        self, rng: random.Random, site_weights: Mapping[str, float] | None = None
+        self,
+        rng: random.Random,
+        site_weights: Mapping[str, float] | None = None,
+        operator_weights: Mapping[str, float] | None = None,
     ) -> Edit | None:
         """A random edit: a site, then an operator that applies there, then its payload.
 
         With `site_weights`, sites are drawn in proportion to their weight, and a site absent
         from the mapping weighs nothing. None when there is no site to draw (no editable site,
-        or every weight zero). All randomness comes from `rng`.
+        or every weight zero). With `operator_weights`, the operators that apply at the drawn
+        site are drawn in proportion to their weight (uniformly if all of them weigh nothing).
+        All randomness comes from `rng`.
         """
         if not self.sites:
             return None
@@ -386,7 +397,13 @@ class Program:
             if not sum(weights) > 0.0:
                 return None
             site = rng.choices(self.sites, weights)[0]
-        name, payloads = rng.choice(self._infos[site.address].operators)
+        offered = self._infos[site.address].operators
+        chosen = None
+        if operator_weights is not None:
+            weights = [max(0.0, float(operator_weights.get(name, 0.0))) for name, _ in offered]
+            if sum(weights) > 0.0:
+                chosen = rng.choices(offered, weights)[0]
+        name, payloads = chosen if chosen is not None else rng.choice(offered)
         return Edit(name, site.address, rng.choice(payloads))
 
     def render(self, patch: Patch) -> str:
@@ -531,7 +548,8 @@ def _site_info(
     if not operators:
         return None
     first = node.body[0] if isinstance(node, cst.IndentedBlock) and node.body else node
-    site = Site(candidate.address, node, state.function, positions[first].start.line)
+    line, end_line = positions[first].start.line, positions[node].end.line
+    site = Site(candidate.address, node, state.function, line, end_line)
     return _SiteInfo(site, context, _segments(candidate.address), tuple(operators))
 
 

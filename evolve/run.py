@@ -1,12 +1,16 @@
 """One run of the engine: load the task, set up the store and the sandbox, search, report.
 
 The run directory holds everything a later reader needs: `run.sqlite` (configuration, every
-evaluation, lineage, accepted changes), `seed.py`, `champion.py` and `events.jsonl` (the
-event log). A `STOP` file appearing there ends the run at the next generation boundary.
+evaluation, lineage, accepted changes, the last checkpoint), `seed.py`, `champion.py` and
+`events.jsonl` (the event log). A `STOP` file appearing there ends the run at the next
+generation boundary; `run.lock` is held by the process working on the run, so `evolve resume`
+never races it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import random
 import time
 from dataclasses import asdict, dataclass, field
@@ -14,24 +18,27 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evolve import __version__
+from evolve.checkpoint import Checkpoint
 from evolve.errors import RunAborted, UsageError
 from evolve.evaluator import HOLDOUT, SEARCH, Evaluator, source_hash
 from evolve.events import EVENTS_FILE, EventLog
-from evolve.executor import Executor, LocalExecutor
+from evolve.executor import LOCAL, Executor, LocalExecutor, connect_executor
 from evolve.gate import fitness_text
+from evolve.jobs import LazySandbox
 from evolve.program import Program, ProgramError
 from evolve.search import Search, SearchSettings
 from evolve.search.engine import Reporter, is_solved
 from evolve.search.stop import StopReason, StopSwitch
 from evolve.store import DATABASE, RunStore
 from evolve.task import Task, load_task
-from sandbox import Status, make_sandbox
+from sandbox import Status
 
 SandboxMode = Literal["fork", "process"]
 
 SEED_FILE = "seed.py"
 CHAMPION_FILE = "champion.py"
 STOP_FILE = "STOP"
+LOCK_FILE = "run.lock"
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class RunRequest:
     program: Path | None = None
     runs_dir: Path = Path("runs")
     sandbox: SandboxMode = "fork"
+    executor: str = LOCAL  # or "dask://HOST:PORT"
     settings: SearchSettings = field(default_factory=SearchSettings)
 
 
@@ -63,6 +71,12 @@ class RunSummary:
     champion_path: str
     statuses: dict[str, int] = field(default_factory=dict)  # search evaluations by status
     denied: int = 0  # variants refused by [search] forbid, never run
+    cache_hit_rate: float = 0.0  # cache hits over search look-ups (normalised sources)
+    # Passed the gate on the cases but failed the holdout or the generated inputs; never
+    # accepted. Counted once per distinct program.
+    plausible_overfitting: int = 0
+    unconfirmed_speedups: int = 0  # cheaper by executed lines, not faster when timed
+    check_evaluations: int = 0  # sandbox runs on generated inputs, besides the search's
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,8 +124,16 @@ def start_run(
     budget = request.budget if request.budget is not None else task.budget
     if budget <= 0:
         raise UsageError(f"--budget must be positive, not {budget}")
+    own_executor = executor is None
+    if executor is None:
+        # Before the run directory exists: an unreachable cluster leaves nothing behind.
+        local = request.executor == LOCAL
+        executor = LocalExecutor() if local else connect_executor(request.executor)
     run_id, run_dir = new_run_dir(request.runs_dir, task, request.seed)
     store = RunStore.create(run_dir)
+    lock = lock_run(run_dir)
+    # Before the configuration: a run whose configuration is on disk has its seed file.
+    (run_dir / SEED_FILE).write_text(program.source, encoding="utf-8")
     store.set_config(
         engine_version=__version__,
         task_name=task.name,
@@ -124,35 +146,81 @@ def start_run(
         seed=request.seed,
         budget=budget,
         sandbox=request.sandbox,
+        executor=request.executor,
         settings={k: str(v) for k, v in asdict(request.settings).items()},
         seed_hash=source_hash(program.source),
         started_at=time.time(),
     )
-    (run_dir / SEED_FILE).write_text(program.source, encoding="utf-8")
     events = EventLog(run_dir / EVENTS_FILE)
     events.emit("run_started", run_id=run_id, run_dir=str(run_dir), config=store.config())
+    context = RunContext(
+        run_id, run_dir, task, program, budget, request.seed, request.sandbox, request.settings
+    )
+    return execute(context, store, events, lock, reporter, executor, own_executor=own_executor)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """A run that has its directory: what its search is built from, fresh or resumed."""
+
+    run_id: str
+    run_dir: Path
+    task: Task
+    program: Program
+    budget: int
+    seed: int
+    sandbox: SandboxMode
+    settings: SearchSettings
+
+
+def lock_run(run_dir: Path) -> int:
+    """Hold the run's lock for as long as this process works on it, or UsageError if another
+    process does. The kernel drops the lock with its holder, so a killed run leaves none."""
+    fd = os.open(run_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise UsageError(f"{run_dir}: another process is running this run") from None
+    return fd
+
+
+def execute(
+    context: RunContext,
+    store: RunStore,
+    events: EventLog,
+    lock: int,
+    reporter: Reporter,
+    executor: Executor,
+    *,
+    own_executor: bool,
+    checkpoint: Checkpoint | None = None,
+) -> RunSummary:
+    """Search, from the seed or from `checkpoint`, and record the outcome: what `start_run`
+    and `evolve resume` share. Closes the store, the event log, the lock and an owned
+    executor."""
+    run_id, run_dir, task, program = context.run_id, context.run_dir, context.task, context.program
     switch = StopSwitch(run_dir / STOP_FILE)
-    own_executor = executor is None
-    executor = executor or LocalExecutor()
-    sandbox = make_sandbox(request.sandbox)
+    # Started on first use: with a remote executor the jobs run in the workers' sandboxes.
+    sandbox = LazySandbox(context.sandbox)
     started = time.monotonic()
     try:
-        evaluator = Evaluator(task, program, store, executor, sandbox)
+        evaluator = Evaluator(task, program, store, executor, sandbox, sandbox_mode=context.sandbox)
         search = Search(
             task,
             program,
             evaluator,
             store,
-            budget=budget,
-            rng=random.Random(request.seed),
-            settings=request.settings,
+            budget=context.budget,
+            rng=random.Random(context.seed),
+            settings=context.settings,
             reporter=reporter,
             switch=switch,
             events=events,
         )
         try:
             with switch.catching_sigint():
-                result = search.run()
+                result = search.run(checkpoint)
         except KeyboardInterrupt:
             # Closing rolls back the generation in flight; reopen to record what is kept.
             store.close()
@@ -180,6 +248,10 @@ def start_run(
             stop_reason=result.stop_reason.value,
             best=fitness_text(task.goal, result.champion.evaluation),
             holdout_rejections=result.holdout_rejections,
+            cache_hit_rate=evaluator.cache_hit_rate,
+            plausible_overfitting=result.plausible_overfitting,
+            unconfirmed_speedups=result.unconfirmed_speedups,
+            check_evaluations=evaluator.check_evaluations,
             champion_path=str(champion_path),
             statuses=store.status_counts(SEARCH),
             denied=store.status_counts(SEARCH).get(Status.DENIED.value, 0),
@@ -202,6 +274,7 @@ def start_run(
             executor.close()
         sandbox.close()
         store.close()
+        os.close(lock)
 
 
 def _abort_summary(
@@ -237,6 +310,10 @@ def _abort_summary(
         stop_reason=StopReason.ABORTED.value,
         best="" if evaluation is None else fitness_text(task.goal, evaluation),
         holdout_rejections=search.holdout_rejections,
+        cache_hit_rate=search.evaluator.cache_hit_rate,
+        plausible_overfitting=len(search.checks.overfitting),
+        unconfirmed_speedups=len(search.checks.unconfirmed),
+        check_evaluations=search.evaluator.check_evaluations,
         champion_path=str(champion_path),
         statuses=statuses,
         denied=statuses.get(Status.DENIED.value, 0),

@@ -1,7 +1,9 @@
 """The run store: one SQLite database per run, the source of truth for audit and reports.
 
 Writes are grouped per generation in one transaction (WAL mode), so a crash loses at most the
-generation in flight and never leaves a half-written record.
+generation in flight and never leaves a half-written record. A generation's last transaction
+holds its accepted change (if any) and its checkpoint together, so a change is on disk exactly
+when the state that produced it is; `rewind` drops what a resumed run will redo.
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ CREATE TABLE IF NOT EXISTS reviews (
     decision TEXT NOT NULL,          -- 'approved' or 'rejected'
     decided_at REAL NOT NULL,
     who TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    generation INTEGER PRIMARY KEY,  -- the search state at the end of this generation
+    state TEXT NOT NULL,             -- JSON (evolve.checkpoint)
+    created_at REAL NOT NULL
 );
 """
 
@@ -173,6 +180,15 @@ class RunStore:
         self._db.close()
 
     @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """A transaction of its own, or part of the caller's if one is open."""
+        if self._db.in_transaction:
+            yield
+        else:
+            with self.transaction():
+                yield
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN")
         try:
@@ -185,10 +201,12 @@ class RunStore:
     # configuration -------------------------------------------------------------------------
 
     def set_config(self, **values: Any) -> None:
-        self._db.executemany(
-            "INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)",
-            [(key, json.dumps(value)) for key, value in values.items()],
-        )
+        # All or nothing: a run killed while finishing must not look half finished.
+        with self._atomic():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)",
+                [(key, json.dumps(value)) for key, value in values.items()],
+            )
 
     def config(self) -> dict[str, Any]:
         rows = self._db.execute("SELECT key, value FROM config").fetchall()
@@ -305,6 +323,55 @@ class RunStore:
         if row is None:
             raise KeyError(number)
         return _change(row)
+
+    # checkpoints and rewinding -------------------------------------------------------------
+
+    def add_checkpoint(self, generation: int, state: dict[str, Any], created_at: float) -> None:
+        """Record the state at the end of `generation`. It supersedes the ones before (tens of
+        kilobytes each): a resumed run needs only the last."""
+        self._db.execute("DELETE FROM checkpoints WHERE generation < ?", (generation,))
+        self._db.execute(
+            "INSERT OR REPLACE INTO checkpoints (generation, state, created_at) VALUES (?, ?, ?)",
+            (generation, json.dumps(state, sort_keys=True, allow_nan=False), created_at),
+        )
+
+    def last_checkpoint(self) -> tuple[int, dict[str, Any]] | None:
+        row = self._db.execute(
+            "SELECT generation, state FROM checkpoints ORDER BY generation DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (int(row[0]), json.loads(row[1]))
+
+    def stored_evaluations(self) -> list[tuple[str, str, str, Evaluation]]:
+        """(variant hash, its source, suite, evaluation) for every evaluation, in the order
+        recorded: what a resumed run's cache is rebuilt from."""
+        rows = self._db.execute(
+            "SELECT e.variant, v.source, e.suite, e.detail"
+            " FROM evaluations e JOIN variants v ON v.hash = e.variant ORDER BY e.id"
+        ).fetchall()
+        return [
+            (str(digest), str(source), str(suite), Evaluation.from_dict(json.loads(detail)))
+            for digest, source, suite, detail in rows
+        ]
+
+    def rewind(self, generation: int, forget: Sequence[str] = ()) -> int:
+        """Delete everything recorded after `generation` (-1: everything but the
+        configuration) and the config keys `forget`, in one transaction; the number of
+        evaluations dropped. A resumed run redoes the generations after its checkpoint, and
+        they must find the store as the checkpoint left it."""
+        with self.transaction():
+            dropped = self._db.execute(
+                "DELETE FROM evaluations WHERE generation > ?", (generation,)
+            ).rowcount
+            for table in ("lineage", "accepted", "checkpoints"):
+                self._db.execute(f"DELETE FROM {table} WHERE generation > ?", (generation,))
+            # Variants are written with their evaluations; drop those nothing refers to now.
+            self._db.execute(
+                "DELETE FROM variants WHERE hash NOT IN (SELECT variant FROM evaluations)"
+                " AND hash NOT IN (SELECT parent FROM accepted)"
+                " AND hash NOT IN (SELECT child FROM accepted)"
+            )
+            self._db.executemany("DELETE FROM config WHERE key = ?", [(key,) for key in forget])
+        return int(dropped)
 
     # reviews -------------------------------------------------------------------------------
 

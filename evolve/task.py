@@ -24,7 +24,7 @@ _KNOWN_KEYS: Mapping[str, frozenset[str]] = {
     "task": frozenset({"name", "description", "program", "entry", "goal"}),
     "tests": frozenset({"cases", "holdout", "pytest", "float_tolerance"}),
     "limits": frozenset({"wall_s", "cpu_s", "memory_mb", "case_s"}),
-    "search": frozenset({"budget", "editable", "forbid"}),
+    "search": frozenset({"budget", "editable", "forbid", "confirm_runs"}),
     "review": frozenset({"mode"}),
 }
 
@@ -57,6 +57,7 @@ class Task:
     editable: tuple[str, ...] | None
     review: ReviewMode = ReviewMode.AUTO
     forbid: tuple[str, ...] = ()  # names, modules, calls a variant may not introduce
+    confirm_runs: int = 20  # timed runs each of parent and child that confirm a speed-up
 
     @property
     def module_name(self) -> str:
@@ -136,6 +137,7 @@ class _TaskReader:
             editable=self._editable(),
             review=self._review_mode(),
             forbid=self._forbid(),
+            confirm_runs=self._confirm_runs(),
         )
 
     def _check_keys(self) -> None:
@@ -227,6 +229,12 @@ class _TaskReader:
         if budget <= 0:
             raise self.fail("[search] budget", "must be positive")
         return int(budget)
+
+    def _confirm_runs(self) -> int:
+        runs = self._get(self._section("search"), "search", "confirm_runs", int, 20)
+        if runs < 3:  # fewer cannot reach significance at p < 0.01 however clear the gain
+            raise self.fail("[search] confirm_runs", "must be at least 3")
+        return int(runs)
 
     def _review_mode(self) -> ReviewMode:
         text = self._get(self._section("review"), "review", "mode", str, ReviewMode.AUTO.value)

@@ -85,6 +85,9 @@ class CaseSuite:
     entry: str
     cases: tuple[Case, ...]
     float_tolerance: float = 0.0  # relative; 0 means exact
+    # Return each case's raw output in `Evaluation.outputs`: a reference program's answers
+    # become the expected values of a differential test.
+    keep_outputs: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,14 @@ class Evaluation:
     cost: int | None = None  # deterministic cost (executed lines) when it was asked for
     layers: tuple[str, ...] = ()
     message: str = ""  # one line: why the status is not ok, when known
+    # Seconds spent inside the case calls, timed in the child: process start-up and loading
+    # would drown the difference a speed-up makes. None for pytest suites. Wall time: the
+    # child's CPU clock ticks too coarsely here to time a case.
+    case_s: float | None = None
+    outputs: tuple[str | None, ...] = ()  # raw JSON per case, if the suite kept outputs
+    # Per case in suite order, (line, times run) for each line of the variant it ran; only
+    # when asked for (fault localisation, hot lines). Cases after an early stop are missing.
+    coverage: tuple[tuple[tuple[int, int], ...], ...] | None = None
 
     @property
     def passed(self) -> int:
@@ -161,4 +172,13 @@ class Evaluation:
             cost=data.get("cost"),
             layers=tuple(data.get("layers", ())),
             message=str(data.get("message", "")),
+            case_s=data.get("case_s"),
+            outputs=tuple(data.get("outputs", ())),
+            coverage=_coverage(data.get("coverage")),
         )
+
+
+def _coverage(data: Any) -> tuple[tuple[tuple[int, int], ...], ...] | None:
+    if data is None:
+        return None
+    return tuple(tuple((int(line), int(count)) for line, count in case) for case in data)

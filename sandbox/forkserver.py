@@ -9,7 +9,6 @@ or answers garbage is killed and replaced, and the evaluation it was running bec
 
 from __future__ import annotations
 
-import binascii
 import contextlib
 import marshal
 import os
@@ -21,16 +20,18 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import TracebackType
+from types import CodeType, TracebackType
 from typing import Any
 
 from sandbox import framing
-from sandbox.child import RESULT_FD
+from sandbox.child import RESULT_FD, encode_request
 from sandbox.evaluation import Evaluation, Limits, PytestSuite, Suite
 from sandbox.layers import LayerReport, cgroups
 from sandbox.process import check_arguments
+from sandbox.protocol import encode_request as encode_json
 from sandbox.protocol import make_request, parse_result
 from sandbox.verdict import ExitInfo, build_evaluation, expected_values, invalid_evaluation
+from sandbox.worker import LANES, cgroup_name
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 _START_TIMEOUT_S = 60.0  # importing pytest on a loaded machine
@@ -61,6 +62,24 @@ def worker_env() -> dict[str, str]:
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # plugin autoload costs ~600 ms per run
         "HOME": "/nonexistent",
     }
+
+
+def worker_message(
+    request: dict[str, Any], limits: Limits, files: dict[str, str], code: CodeType | None
+) -> tuple[dict[str, Any], bytes]:
+    """The two frames of one request to a worker: a header for the worker itself and the
+    payload that it passes to the child unread."""
+    header = {
+        "kind": request["suite"]["kind"],
+        "files": files,
+        "limits": request["limits"],
+        "wall_s": limits.wall_s,
+        "output_bytes": limits.output_bytes,
+    }
+    # The code is compiled by the supervisor once already: a child that compiles again pays
+    # about 1.7 ms, mostly copy-on-write faults.
+    code_bytes = marshal.dumps(code) if code is not None else b""
+    return header, encode_request(encode_json(request), code_bytes)
 
 
 class WorkerFailed(Exception):
@@ -101,11 +120,13 @@ class _Worker:
     def layers(self) -> tuple[str, ...]:
         return tuple(str(name) for name in self.ready()["layers"])
 
-    def exchange(self, message: dict[str, Any], deadline: float) -> tuple[ExitInfo, bytes]:
+    def exchange(
+        self, header: dict[str, Any], payload: bytes, deadline: float
+    ) -> tuple[ExitInfo, bytes]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         try:
             self.ready()
-            framing.write_json(self.proc.stdin.fileno(), message)
+            framing.write_frames(self.proc.stdin.fileno(), framing.encode_json(header), payload)
             answer = framing.read_json(self.proc.stdout.fileno(), _ANSWER_CAP_BYTES, deadline)
             report = framing.read_frame(self.proc.stdout.fileno(), _ANSWER_CAP_BYTES, deadline)
             return _exit_info(answer), report
@@ -128,7 +149,8 @@ class _Worker:
         if self.proc.stdout is not None:
             self.proc.stdout.close()
         # A worker that was killed could not clean up after itself.
-        cgroups.discard(f"evolve-worker-{self.proc.pid}")
+        for lane in range(LANES):
+            cgroups.discard(cgroup_name(self.proc.pid, lane))
         if self.hello is not None and isinstance(self.hello.get("scratch"), str):
             shutil.rmtree(self.hello["scratch"], ignore_errors=True)
 
@@ -212,16 +234,7 @@ class ForkServer:
             measure_cost=measure_cost,
             result_fd=RESULT_FD,
         )
-        message = {
-            "request": request,
-            "files": files,
-            "wall_s": limits.wall_s,
-            "output_bytes": limits.output_bytes,
-            # Compiled here once already: a child that compiles again pays about 1.7 ms,
-            # mostly copy-on-write faults. marshal, not pickle, and only supervisor to
-            # worker: nothing a variant wrote is ever unmarshalled.
-            "code": binascii.b2a_base64(marshal.dumps(code), newline=False).decode("ascii"),
-        }
+        header, payload = worker_message(request, limits, files, code)
         worker = self._take()
         layers: tuple[str, ...] = ()
         try:
@@ -229,7 +242,7 @@ class ForkServer:
             if module_name in worker.ready()["modules"] or module_name in _PYTEST_MODULES:
                 raise ValueError(f"module_name {module_name!r} would shadow a worker's module")
             deadline = time.monotonic() + limits.wall_s + _ANSWER_GRACE_S
-            exit_info, report = worker.exchange(message, deadline)
+            exit_info, report = worker.exchange(header, payload, deadline)
         except WorkerFailed as exc:
             worker = self._replace(worker)
             stalled = isinstance(exc.__cause__, framing.FrameTimeout)

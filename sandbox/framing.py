@@ -26,13 +26,25 @@ class FrameTimeout(FrameError):
 
 
 def write_frame(fd: int, data: bytes) -> None:
-    view = memoryview(_HEADER.pack(len(data)) + data)
+    write_frames(fd, data)
+
+
+def write_frames(fd: int, *payloads: bytes) -> None:
+    """Several frames in as few writes as the pipe allows: one wake-up of the reader, not
+    one per frame."""
+    view = memoryview(
+        b"".join(part for data in payloads for part in (_HEADER.pack(len(data)), data))
+    )
     while view:
         view = view[os.write(fd, view) :]
 
 
+def encode_json(document: Any) -> bytes:
+    return json.dumps(document, allow_nan=True).encode("ascii")
+
+
 def write_json(fd: int, document: Any) -> None:
-    write_frame(fd, json.dumps(document, allow_nan=True).encode("ascii"))
+    write_frame(fd, encode_json(document))
 
 
 def read_frame(fd: int, max_bytes: int, deadline: float | None = None) -> bytes:

@@ -21,6 +21,7 @@ import os
 import resource
 import signal
 import sys
+import time
 
 # `typing` costs milliseconds to import on every evaluation; annotations are strings here.
 TYPE_CHECKING = False
@@ -40,6 +41,7 @@ _RESERVE_BYTES = 1 << 20
 _dumps = json.dumps
 _gettrace = sys.gettrace
 _settrace = sys.settrace
+_case_clock = time.perf_counter
 
 
 def main() -> None:
@@ -55,6 +57,7 @@ def main() -> None:
         os._exit(3)
     result = run_request(request)
     flush_standard_streams()
+    result["max_rss_kb"] = peak_rss_kb()
     write_result(result_fd, result)
     # Skip interpreter teardown: the variant's atexit hooks, finalizers and non-daemon threads
     # can neither change the report nor keep the process alive.
@@ -116,7 +119,11 @@ class _Run:
         self.path = os.path.join(self.workdir, self.module_name + ".py")
         # The tracer counts lines of the file the variant's code was compiled from.
         traced = code.co_filename if code is not None else self.path
-        self.counter = _LineCounter(traced) if request.get("measure_cost") else None
+        self.counter: _LineCounter | None = None
+        if request.get("measure_coverage"):
+            self.counter = _LineRecorder(traced)
+        elif request.get("measure_cost"):
+            self.counter = _LineCounter(traced)
         # Address space, not memory: RLIMIT_AS counts it, but no page is touched (zeroing a
         # bytearray would cost a millisecond of page faults per run).
         self.reserve: mmap.mmap | None = mmap.mmap(-1, _RESERVE_BYTES)
@@ -183,8 +190,16 @@ class _Run:
         if self.case_timeout_s > 0:
             signal.signal(signal.SIGALRM, _on_alarm)
         outcomes: list[dict[str, Any]] = self.result["cases"]
+        self.result["case_s"] = 0.0
+        recorder = self.counter if isinstance(self.counter, _LineRecorder) else None
+        if recorder is not None:
+            self.result["coverage"] = []
         for case in suite["cases"]:
+            if recorder is not None:
+                recorder.lines = {}
             outcome = self._run_case(entry, case, max_output)
+            if recorder is not None:
+                self.result["coverage"].append(sorted(recorder.lines.items()))
             if self.counter is not None and not self.counter.installed():
                 # Python also drops the tracer when it raises (a RecursionError deep in the
                 # variant, say); that case has failed already and keeps its own error.
@@ -201,9 +216,13 @@ class _Run:
         try:
             if self.case_timeout_s > 0:
                 signal.setitimer(signal.ITIMER_REAL, self.case_timeout_s)
+            # Only the call is timed: the timer syscalls and the encoding cost every variant
+            # the same and would dilute the difference a speed-up makes.
+            started = _case_clock()
             try:
                 value = entry(*case["args"], **case["kwargs"])
             finally:
+                self.result["case_s"] += _case_clock() - started
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except _CaseTimeout:
             message = f"case time limit of {self.case_timeout_s:g} s reached"
@@ -283,6 +302,22 @@ class _LineCounter:
         return self.local
 
 
+class _LineRecorder(_LineCounter):
+    """Counts line events and also which lines ran how often, per case: the raw material
+    for fault localisation (lines that failing cases run) and for finding hot lines."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.lines: dict[int, int] = {}
+
+    def local(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any]:
+        if event == "line":
+            self.count += 1
+            line = frame.f_lineno
+            self.lines[line] = self.lines.get(line, 0) + 1
+        return self.local
+
+
 class _PytestCollector:
     """A pytest plugin object that keeps one record per test id, the worst outcome winning."""
 
@@ -345,6 +380,19 @@ def _stdin_to_devnull() -> None:
     fd = os.open(os.devnull, os.O_RDONLY)
     os.dup2(fd, 0)
     os.close(fd)
+
+
+def peak_rss_kb() -> int | None:
+    """This process's own peak resident set since exec (VmHWM). The kernel's ru_maxrss of a
+    started interpreter also counts what the process that forked it had resident then."""
+    try:
+        with open("/proc/self/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def flush_standard_streams() -> None:

@@ -18,8 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sandbox.evaluation import CaseSuite, Evaluation, Limits, PytestSuite, Suite
 from sandbox.protocol import encode_request, make_request, parse_result
@@ -47,6 +48,7 @@ def evaluate(
     *,
     module_name: str = "variant",
     measure_cost: bool = False,
+    measure_coverage: bool = False,
 ) -> Evaluation:
     """Run `source` against `suite` under `limits` in a fresh process and judge the result.
 
@@ -66,19 +68,36 @@ def evaluate(
         if isinstance(suite, PytestSuite):
             shutil.copyfile(suite.test_file, os.path.join(workdir, suite.test_file.name))
         result_bytes, exit_info = _run_child(
-            source, suite, limits, workdir, module_name=module_name, measure_cost=measure_cost
+            source,
+            suite,
+            limits,
+            workdir,
+            module_name=module_name,
+            measure_cost=measure_cost,
+            measure_coverage=measure_coverage,
         )
     finally:
         # rmtree does not follow symlinks, so a variant's link to / is removed, not walked.
         shutil.rmtree(workdir, ignore_errors=True)
+    result = parse_result(result_bytes)
     return build_evaluation(
         suite,
-        parse_result(result_bytes),
-        exit_info,
+        result,
+        _own_peak_rss(exit_info, result),
         limits,
         layers=LAYERS,
         measure_cost=measure_cost,
     )
+
+
+def _own_peak_rss(exit_info: ExitInfo, result: dict[str, Any] | None) -> ExitInfo:
+    """The child's own peak RSS, which the harness read just before reporting: ru_maxrss
+    also counts the supervisor's pages the child had between fork and exec. The report is
+    the child's word, so it may only lower the kernel's figure, never raise it."""
+    reported = result.get("max_rss_kb") if result is not None else None
+    if type(reported) is not int or reported <= 0:
+        return exit_info
+    return replace(exit_info, max_rss_mb=min(exit_info.max_rss_mb, reported / 1024))
 
 
 def child_command(suite: Suite) -> list[str]:
@@ -128,6 +147,7 @@ def _run_child(
     *,
     module_name: str,
     measure_cost: bool,
+    measure_coverage: bool = False,
 ) -> tuple[bytes, ExitInfo]:
     result_read, result_write = os.pipe()
     try:
@@ -139,6 +159,7 @@ def _run_child(
                 module_name=module_name,
                 measure_cost=measure_cost,
                 result_fd=result_write,
+                measure_coverage=measure_coverage,
             )
         )
         started = time.monotonic()

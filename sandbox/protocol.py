@@ -34,6 +34,7 @@ def make_request(
     module_name: str,
     measure_cost: bool,
     result_fd: int,
+    measure_coverage: bool = False,
 ) -> dict[str, Any]:
     """The request document for one evaluation (JSON-able; raises if a case input is not)."""
     request: dict[str, Any] = {
@@ -42,6 +43,8 @@ def make_request(
         "module_name": module_name,
         "source": source,
         "measure_cost": measure_cost,
+        # Per case, which lines of the variant ran and how often (case suites only).
+        "measure_coverage": measure_coverage,
         "max_output_bytes": limits.output_bytes,
         "case_timeout_s": limits.case_timeout_s,
         "limits": {

@@ -38,17 +38,29 @@ class Collected:
 
 
 def watch(
-    pid: int, stdout: int, stderr: int, result: int, *, deadline: float, output_cap: int
+    pid: int,
+    stdout: int,
+    stderr: int,
+    result: int,
+    *,
+    deadline: float,
+    output_cap: int,
+    request: tuple[int, bytes] | None = None,
 ) -> Collected:
-    """Read the child's pipes until it exits (or must be killed: time, output, report size)."""
+    """Read the child's pipes until it exits (or must be killed: time, output, report size),
+    writing it the rest of its `request` (a non-blocking fd and the bytes still to send)."""
     got = Collected()
     selector = selectors.DefaultSelector()
     pidfd = os.pidfd_open(pid)
+    pending = b""
     try:
         for fd, name in ((stdout, "stdout"), (stderr, "stderr"), (result, "result")):
             os.set_blocking(fd, False)
             selector.register(fd, selectors.EVENT_READ, name)
         selector.register(pidfd, selectors.EVENT_READ, "exit")
+        if request is not None and request[1]:
+            pending = request[1]
+            selector.register(request[0], selectors.EVENT_WRITE, "request")
         while got.killed is None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -58,13 +70,15 @@ def watch(
             for key, _ in selector.select(remaining):
                 if key.data == "exit":
                     exited = True
+                elif key.data == "request":
+                    pending = _write(selector, key.fd, pending)
                 else:
                     _read(selector, key.fd, key.data, got, output_cap)
             if exited:
                 # A grandchild may hold the pipes open: stop the group, take what is buffered.
                 kill_group(pid)
                 for key in list(selector.get_map().values()):
-                    while key.data != "exit" and got.killed is None:
+                    while key.data not in ("exit", "request") and got.killed is None:
                         if not _read(selector, key.fd, key.data, got, output_cap):
                             break
                 break
@@ -72,6 +86,18 @@ def watch(
         selector.close()
         os.close(pidfd)
     return got
+
+
+def _write(selector: selectors.BaseSelector, fd: int, pending: bytes) -> bytes:
+    try:
+        pending = pending[os.write(fd, pending) :]
+    except BlockingIOError:
+        return pending
+    except BrokenPipeError:  # the child is gone: its exit says how
+        pending = b""
+    if not pending:
+        selector.unregister(fd)
+    return pending
 
 
 def _read(
@@ -119,11 +145,13 @@ def reap(pid: int) -> tuple[int | None, float, float]:
     )
 
 
-def sweep() -> int:
-    """Kill and reap every child of this process until there are none; how many there were."""
+def sweep(keep: int | None = None) -> int:
+    """Kill and reap every child of this process but `keep` (the worker's next child, not
+    yet given a request) until there are none; how many there were. The list of children
+    holds zombies too, so those of processes that died on their own are reaped as well."""
     killed = 0
     for _ in range(_SWEEP_ROUNDS):
-        children = _children()
+        children = [pid for pid in _children() if pid != keep]
         if not children:
             break
         for pid in children:
@@ -133,10 +161,6 @@ def sweep() -> int:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         killed += len(children)
-    # Zombies of processes that died on their own: their parents were killed above.
-    with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0] > 0:
-            pass
     return killed
 
 

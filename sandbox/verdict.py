@@ -83,10 +83,32 @@ def build_evaluation(
     try:
         status, tests, message = _judge(suite, expected, result)
         cost = _cost(result) if measure_cost else None
+        common["coverage"] = _coverage(result)
+        common.update(case_s=_case_seconds(result), outputs=_outputs(suite, result))
     except (_Malformed, KeyError, TypeError, ValueError, AttributeError, IndexError):
         status, message = Status.CRASH, "the harness's report is malformed"
         tests, cost = _unreported(suite, f"not reported: {status.describe()}"), None
     return Evaluation(status=status, tests=tests, message=message, cost=cost, **common)
+
+
+def _case_seconds(result: dict[str, Any]) -> float | None:
+    seconds = result.get("case_s")
+    if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0:
+        return float(seconds)
+    return None
+
+
+def _outputs(suite: Suite, result: dict[str, Any]) -> tuple[str | None, ...]:
+    """The raw JSON output of every case (None where it raised), when the suite asks."""
+    if not isinstance(suite, CaseSuite) or not suite.keep_outputs:
+        return ()
+    reported = result["cases"]
+    outputs: list[str | None] = []
+    for index in range(len(suite.cases)):
+        record = reported[index] if index < len(reported) else {}
+        output = record.get("output")
+        outputs.append(output if isinstance(output, str) else None)
+    return tuple(outputs)
 
 
 def _stopped(
@@ -223,6 +245,22 @@ def _pytest_outcomes(result: dict[str, Any]) -> tuple[tuple[TestOutcome, ...], s
             memory = name
         outcomes.append(TestOutcome(name, outcome, _detail(str(record.get("detail", "")))))
     return tuple(outcomes), memory
+
+
+def _coverage(result: dict[str, Any]) -> tuple[tuple[tuple[int, int], ...], ...] | None:
+    """Per case, the (line, count) pairs the harness recorded; None when it recorded none."""
+    coverage = result.get("coverage")
+    if coverage is None:
+        return None
+    cases = []
+    for case in coverage:
+        pairs = []
+        for line, count in case:
+            if type(line) is not int or type(count) is not int:
+                raise _Malformed
+            pairs.append((line, count))
+        cases.append(tuple(pairs))
+    return tuple(cases)
 
 
 def _cost(result: dict[str, Any]) -> int | None:

@@ -1,29 +1,59 @@
 """A fork-server worker: started once with a clean environment, it forks one child per request.
 
 It runs as its own interpreter (see `forkserver.worker_command`), reads requests from the
-supervisor as length-prefixed JSON on fd 0 and answers on fd 1. A request holds inputs only:
+supervisor as length-prefixed frames on fd 0 and answers on fd 1. A request holds inputs only:
 expected outputs never reach this process, so a child that reads its parent's memory finds
 nothing to cheat with.
+
+Forking and isolating a child costs more than most evaluations, so the worker keeps one
+child forked and isolated ahead of time, blocked on reading its request. When a request
+comes, the worker hands it to that child and forks the next one while this one runs. The
+two never share anything a variant could use against the other: the worker alternates
+between two lanes, each with its own scratch directory, uid, Landlock ruleset and cgroups,
+and whatever a child leaves behind is killed and removed before its lane's next fork.
 """
 
 from __future__ import annotations
 
-import binascii
 import contextlib
 import fcntl
 import gc
-import marshal
 import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sandbox import _linux, child, framing, reaper
 from sandbox.layers import ALWAYS, LayerReport, cgroups, identity, landlock, netns, seccomp
 
 REQUEST_CAP_BYTES = 1 << 30
+LANES = 2
+
+
+def cgroup_name(worker_pid: int, lane: int) -> str:
+    return f"evolve-worker-{worker_pid}-{lane}"
+
+
+@dataclass
+class _Child:
+    """A forked child and the worker's ends of its pipes."""
+
+    pid: int
+    lane: int
+    workdir: str
+    stdout: int
+    stderr: int
+    result: int
+    request: int
+
+    def close_pipes(self) -> None:
+        for fd in (self.stdout, self.stderr, self.result, self.request):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 class Worker:
@@ -33,20 +63,39 @@ class Worker:
         _linux.prctl(_linux.PR_SET_CHILD_SUBREAPER, 1)
         self.reports.append(netns.enter())
         self.scratch = tempfile.mkdtemp(prefix="evolve-worker-", dir=_scratch_parent())
+        os.chmod(self.scratch, 0o755)
+        self.lane_dirs = [os.path.join(self.scratch, f"lane-{lane}") for lane in range(LANES)]
+        for directory in self.lane_dirs:
+            os.mkdir(directory, 0o700)
         read_paths = landlock.interpreter_paths()
-        seccomp_report, program = seccomp.prepare()
-        landlock_report, ruleset = landlock.prepare(self.scratch, read_paths)
+        seccomp_report, programs = seccomp.prepare()
+        program, lock = programs if programs is not None else (None, None)
+        landlock_report, rulesets = _per_lane(
+            [landlock.prepare(d, read_paths) for d in self.lane_dirs], os.close
+        )
         self.reports += [seccomp_report, landlock_report]
-        cgroup_report, groups = cgroups.create(f"evolve-worker-{os.getpid()}")
+        cgroup_report, groups = _per_lane(
+            [cgroups.create(cgroup_name(os.getpid(), lane)) for lane in range(LANES)],
+            cgroups.Cgroups.remove,
+        )
         self.reports.append(cgroup_report)
-        confined = program is not None and ruleset is not None
-        identity_report, who = identity.plan(slot, read_paths, confined=confined)
+        confined = program is not None and rulesets[0] is not None
+        identity_report, ids = identity.plan(slot, read_paths, confined=confined, lanes=LANES)
         self.reports.append(identity_report)
-        self.uid = who.uid if who is not None else None
-        if self.uid is not None:
-            os.chown(self.scratch, self.uid, self.uid)
-        self.plan = child.Plan(groups, who, ruleset, program)
+        if ids is not None:
+            ids = identity.drop_bounding_set(ids)
+        who: list[identity.Identity | None] = list(ids) if ids is not None else [None] * LANES
+        for directory, person in zip(self.lane_dirs, who, strict=True):
+            if person is not None:
+                os.chown(directory, person.uid, person.uid)
+        self.plans = [
+            child.Plan(groups[lane], who[lane], rulesets[lane], program, lock)
+            for lane in range(LANES)
+        ]
         self.layers = (*ALWAYS, *(r.name for r in self.reports if r.available))
+        self.spare: _Child | None = None
+        self.next_lane = 0
+        self.finished: _Child | None = None  # its lane's scratch is emptied after the answer
 
     def hello(self) -> dict[str, Any]:
         modules = sorted({name.partition(".")[0] for name in sys.modules})
@@ -59,51 +108,53 @@ class Worker:
             "scratch": self.scratch,
         }
 
-    def evaluate(self, message: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        request: dict[str, Any] = message["request"]
-        if request["suite"]["kind"] == "pytest" and "pytest" not in sys.modules:
+    def prepare(self) -> None:
+        """Fork the next child now, so that it is isolated before its request comes."""
+        if self.spare is None:
+            self.spare = self._fork()
+
+    def evaluate(self, header: dict[str, Any], payload: bytes) -> tuple[dict[str, Any], bytes]:
+        """Run one request: `header` is for the worker, `payload` (see `child.encode_request`)
+        for the child. The answer is how the child ended and its raw report."""
+        if header["kind"] == "pytest" and "pytest" not in sys.modules:
+            self._discard_spare()  # forked without pytest: it would import it itself
             _preload_pytest()
-        self.runs += 1
-        workdir = os.path.join(self.scratch, f"run-{self.runs}")
-        os.mkdir(workdir, 0o700)
-        if self.uid is not None:
-            os.chown(workdir, self.uid, self.uid)
-        for name, text in message.get("files", {}).items():
-            with open(os.path.join(workdir, os.path.basename(name)), "w", encoding="utf-8") as f:
-                f.write(text)
-        if self.plan.cgroups is not None:
-            self.plan.cgroups.set_memory(int(request["limits"]["memory_bytes"]))
-        code = None
-        if "code" in message:  # from the supervisor, which compiled the source (see there)
-            code = marshal.loads(binascii.a2b_base64(message["code"]))
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        res_r, res_w = os.pipe()
+        current = self.spare if self.spare is not None else self._fork()
+        self.spare = None
+        for name, text in header.get("files", {}).items():
+            path = os.path.join(current.workdir, os.path.basename(name))
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        plan = self.plans[current.lane]
+        pending = payload
+        if plan.cgroups is not None:
+            plan.cgroups.set_memory(int(header["limits"]["memory_bytes"]))
         started = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            child.run(self.plan, request, workdir, child.Pipes(out_w, err_w, res_w), code)
-        for fd in (out_w, err_w, res_w):
-            os.close(fd)
+        os.set_blocking(current.request, False)
+        pending = _write_some(current.request, pending)
+        # Fork the next child while this one runs: its set-up overlaps this evaluation.
+        try:
+            self.spare = self._fork()
+        except OSError:  # out of processes or memory for now: fork it with the next request
+            self.spare = None
         try:
             got = reaper.watch(
-                pid,
-                out_r,
-                err_r,
-                res_r,
-                deadline=started + message["wall_s"],
-                output_cap=int(message["output_bytes"]),
+                current.pid,
+                current.stdout,
+                current.stderr,
+                current.result,
+                deadline=started + float(header["wall_s"]),
+                output_cap=int(header["output_bytes"]),
+                request=(current.request, pending),
             )
         finally:
-            reaper.kill_group(pid)
-            if self.plan.cgroups is not None:
-                self.plan.cgroups.kill()
-            returncode, cpu_s, max_rss_mb = reaper.reap(pid)
+            reaper.kill_group(current.pid)
+            if plan.cgroups is not None:
+                plan.cgroups.kill()
+            returncode, cpu_s, max_rss_mb = reaper.reap(current.pid)
             ended = time.monotonic()
-            reaper.sweep()
-            for fd in (out_r, err_r, res_r):
-                os.close(fd)
-            self._empty_scratch()
+            current.close_pipes()
+            self.finished = current
         exit_info = {
             "returncode": returncode,
             "cpu_s": cpu_s,
@@ -115,20 +166,88 @@ class Worker:
         }
         return exit_info, got.result
 
-    def _empty_scratch(self) -> None:
-        # rmtree does not follow symlinks: a variant's link to / is removed, not walked.
-        for entry in os.listdir(self.scratch):
-            path = os.path.join(self.scratch, entry)
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
+    def tidy(self) -> None:
+        """Kill and reap whatever the last child left running, empty its lane's scratch
+        directory. Called after the answer is sent, off the supervisor's critical path, and
+        before the next request: nothing of one evaluation is alive during the next, and a
+        lane's next child is forked only with that next request."""
+        reaper.sweep(keep=self.spare.pid if self.spare is not None else None)
+        if self.finished is not None:
+            _empty(self.lane_dirs[self.finished.lane])
+            self.finished = None
+
+    def _fork(self) -> _Child:
+        lane = self.next_lane
+        self.next_lane = (lane + 1) % LANES
+        plan = self.plans[lane]
+        self.runs += 1
+        workdir = os.path.join(self.lane_dirs[lane], f"run-{self.runs}")
+        os.mkdir(workdir, 0o700)
+        if plan.identity is not None:
+            os.chown(workdir, plan.identity.uid, plan.identity.uid)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        res_r, res_w = os.pipe()
+        req_r, req_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            child.serve(plan, workdir, child.Pipes(out_w, err_w, res_w, req_r))
+        for fd in (out_w, err_w, res_w, req_r):
+            os.close(fd)
+        return _Child(pid, lane, workdir, out_r, err_r, res_r, req_w)
+
+    def _discard_spare(self) -> None:
+        spare, self.spare = self.spare, None
+        if spare is not None:
+            reaper.kill_group(spare.pid)
+            reaper.reap(spare.pid)
+            spare.close_pipes()
+            _empty(self.lane_dirs[spare.lane])
+            self.next_lane = spare.lane
 
     def close(self) -> None:
-        if self.plan.cgroups is not None:
-            self.plan.cgroups.remove()
+        self._discard_spare()
+        reaper.sweep()
+        for plan in self.plans:
+            if plan.cgroups is not None:
+                plan.cgroups.remove()
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _per_lane(
+    results: list[tuple[LayerReport, Any]], release: Callable[[Any], object]
+) -> tuple[LayerReport, list[Any]]:
+    """One report for a layer set up once per lane: in force only if every lane has it."""
+    for report, value in results:
+        if value is None:
+            for _, other in results:
+                if other is not None:
+                    release(other)
+            return report, [None] * len(results)
+    return results[0][0], [value for _, value in results]
+
+
+def _write_some(fd: int, data: bytes) -> bytes:
+    """Write what the pipe takes now; the rest goes out while the worker watches the child."""
+    if not data:
+        return data
+    try:
+        return data[os.write(fd, data) :]
+    except BlockingIOError:
+        return data
+    except BrokenPipeError:  # the child died in set-up: its report says why
+        return b""
+
+
+def _empty(directory: str) -> None:
+    # rmtree does not follow symlinks: a variant's link to / is removed, not walked.
+    for entry in os.listdir(directory):
+        path = os.path.join(directory, entry)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def main(slot: int) -> None:
@@ -144,14 +263,16 @@ def main(slot: int) -> None:
     gc.freeze()  # objects from set-up stay out of collections: fewer pages copied per fork
     try:
         framing.write_json(answers, worker.hello())
+        worker.prepare()
         while True:
             try:
-                message = framing.read_json(requests, REQUEST_CAP_BYTES)
+                header = framing.read_json(requests, REQUEST_CAP_BYTES)
+                payload = framing.read_frame(requests, REQUEST_CAP_BYTES)
             except framing.FrameError:
                 return  # the supervisor is gone or closed us
-            exit_info, report = worker.evaluate(message)
-            framing.write_json(answers, exit_info)
-            framing.write_frame(answers, report)
+            exit_info, report = worker.evaluate(header, payload)
+            framing.write_frames(answers, framing.encode_json(exit_info), report)
+            worker.tidy()
     finally:
         worker.close()
 

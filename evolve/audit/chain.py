@@ -22,6 +22,9 @@ from sandbox import Evaluation
 # separately, by the first record's parent hash.
 GENESIS = "0" * 64
 
+# The evidence key for the acceptance checks; every other key names a suite to re-run.
+CHECKS = "checks"
+
 # The fields the content hash covers, named explicitly so that a field added to
 # AcceptedChange later cannot silently change the hash of records already written.
 CHAINED_FIELDS = (
@@ -92,8 +95,11 @@ def evidence_json(
     after: Evaluation,
     holdout_before: Evaluation | None,
     holdout_after: Evaluation | None,
+    checks: dict[str, Any] | None = None,
 ) -> str:
     evidence = {"search": suite_evidence(before, after)}
     if holdout_after is not None:
         evidence["holdout"] = suite_evidence(holdout_before, holdout_after)
+    if checks:  # what acceptance checked beyond the suites: generated inputs, minimising, timing
+        evidence[CHECKS] = checks
     return json.dumps(evidence, sort_keys=True)

@@ -13,7 +13,9 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from evolve.audit.chain import CHECKS
 from evolve.errors import UsageError
 from evolve.store import AcceptedChange, Review, RunStore
 from evolve.task import ReviewMode
@@ -171,11 +173,26 @@ def describe(change: AcceptedChange, total: int) -> str:
     for suite, evidence in sorted(
         json.loads(change.evidence).items(), key=lambda i: i[0] != "search"
     ):
+        if suite == CHECKS:
+            lines.append(_describe_checks(evidence))
+            continue
         fixed = _names(evidence["fixed"])
         lines.append(
             f"{suite}: fixed {fixed}; {len(evidence['passing'])}/{evidence['total']} passing"
         )
     return "\n".join(lines) + "\n" + change.diff
+
+
+def _describe_checks(checks: Mapping[str, Any]) -> str:
+    """The acceptance checks beyond the suites, in one line."""
+    parts = [f"{checks.get('generated_inputs', 0)} generated inputs hold"]
+    minimised = checks.get("minimised")
+    if minimised:
+        parts.append(f"edits {minimised['edits_before']} -> {minimised['edits_after']} minimised")
+    timing = checks.get("timing")
+    if timing:
+        parts.append(f"timed {timing['ratio']}x faster (p = {timing['p_value']})")
+    return "checks: " + "; ".join(parts)
 
 
 def _names(names: Sequence[str], shown: int = 6) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from evolve.audit.chain import GENESIS, record_hash
+from evolve.audit.chain import CHECKS, GENESIS, record_hash
 from evolve.diff import unified_diff
 from evolve.evaluator import HOLDOUT, SEARCH, source_hash
 from evolve.patch import patch_from_json
@@ -175,6 +175,8 @@ def rerun_evidence(store: RunStore, chain: Chain) -> list[str]:
     lines = []
     with closing(make_sandbox(_sandbox_mode(config), workers=1)) as box:
         for name, recorded in sorted(evidence.items(), key=lambda item: item[0] != SEARCH):
+            if name == CHECKS:
+                continue  # timings and generated inputs are not a suite of the task
             suite = suites.get(name)
             if suite is None:
                 raise Tampered(f"{where}: the task no longer has a {name} suite to re-run")

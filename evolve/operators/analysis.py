@@ -301,7 +301,7 @@ def _is_not(node: cst.CSTNode) -> bool:
 def condition_candidates(function: cst.FunctionDef, module: cst.Module) -> tuple[str, ...]:
     """Conditions a missing guard might need: the function's own tests, comparisons and
     boolean expressions (a fix is usually made of the program's own ingredients), then its
-    parameters as truth tests."""
+    parameters as truth tests, then None tests of its local variables."""
     found: dict[str, None] = {}
 
     def visit(node: cst.CSTNode) -> None:
@@ -321,6 +321,10 @@ def condition_candidates(function: cst.FunctionDef, module: cst.Module) -> tuple
 
     visit(function.body)
     found.update(dict.fromkeys(p for p in parameters(function) if p not in _RECEIVERS))
+    # A missing None guard is a common bug with no condition in the program to borrow:
+    # `total += score` needs `if score is not None:`.
+    variables, _ = bindings(function.body)
+    found.update(dict.fromkeys(f"{name} is not None" for name in variables))
     return tuple(found)
 
 

@@ -1,6 +1,7 @@
 """Insert or remove `not`: `if x in seen:` -> `if not x in seen:`, `return not ok` -> `return ok`.
 
-The inverted-condition bug, on if and while tests and on returns of boolean expressions.
+The inverted-condition bug, on if and while tests, comprehension filters (`[c for c in s if
+not c.isalnum()]`) and returns of boolean expressions.
 """
 
 from __future__ import annotations
@@ -31,14 +32,14 @@ def _boolean(value: cst.BaseExpression | None) -> bool:
 
 
 def _fits(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.If | cst.While) or (
+    return isinstance(node, cst.If | cst.While | cst.CompIf) or (
         isinstance(node, cst.Return) and _boolean(node.value)
     )
 
 
 class NegateCondition(Operator):
     name = "negate-condition"
-    node_types = (cst.If, cst.While, cst.Return)
+    node_types = (cst.If, cst.While, cst.CompIf, cst.Return)
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return [None] if _fits(node) else []
@@ -48,6 +49,11 @@ class NegateCondition(Operator):
             return None
         if isinstance(node, cst.If | cst.While):
             return with_test(node, negated(node.test))
+        if isinstance(node, cst.CompIf):
+            before = node.whitespace_before_test
+            if isinstance(before, cst.SimpleWhitespace):
+                before = spaced(before)
+            return node.with_changes(test=negated(node.test), whitespace_before_test=before)
         assert isinstance(node, cst.Return) and node.value is not None
         after = node.whitespace_after_return
         return node.with_changes(
@@ -79,6 +85,10 @@ class NegateCondition(Operator):
             (
                 "def valid(a, b):\n    return a < b or b < 0\n",
                 "def valid(a, b):\n    return not (a < b or b < 0)\n",
+            ),
+            (
+                "def kept(s):\n    return [c for c in s if not c.isalnum()]\n",
+                "def kept(s):\n    return [c for c in s if c.isalnum()]\n",
             ),
             (
                 "def go(x):\n    while(x):\n        x -= 1\n",

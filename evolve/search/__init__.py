@@ -1,7 +1,8 @@
 """The evolutionary search: DEAP machinery over patches, one seeded random generator."""
 
+from evolve.search.algorithms import Algorithm
 from evolve.search.engine import Search, SearchResult, SearchSettings
 from evolve.search.selection import Selection
 from evolve.search.stop import StopReason
 
-__all__ = ["Search", "SearchResult", "SearchSettings", "Selection", "StopReason"]
+__all__ = ["Algorithm", "Search", "SearchResult", "SearchSettings", "Selection", "StopReason"]

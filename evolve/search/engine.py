@@ -12,21 +12,32 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from evolve import __version__
+from evolve.acceptance import AcceptanceChecks, Candidate
 from evolve.audit.chain import GENESIS, edits_json, evidence_json, seal
+from evolve.checkpoint import (
+    Checkpoint,
+    components,
+    restore_components,
+    rng_state,
+    set_rng_state,
+)
 from evolve.diff import unified_diff
 from evolve.errors import UsageError
-from evolve.evaluator import Evaluator, Variant
+from evolve.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.events import EventLog
 from evolve.gate import fitness_text, holdout_holds, judge
+from evolve.localise import Localisation
+from evolve.operators import OPERATORS
 from evolve.patch import Edit, patch_to_json
 from evolve.program import Program
+from evolve.search.algorithms import Algorithm, make_strategy
+from evolve.search.bandit import OperatorBandit
+from evolve.search.breeding import Breeder, credit
 from evolve.search.individual import UNMEASURED_COST, Individual, case_fitness_class
-from evolve.search.selection import Selection, best, select
 from evolve.search.stop import StopReason, StopSwitch
-from evolve.search.variation import crossover, mutate
 from evolve.store import AcceptedChange, RunStore
 from evolve.task import Goal, Task
 from sandbox import CaseSuite, Evaluation, Status
@@ -38,8 +49,9 @@ class SearchSettings:
     elite: int = 2  # best individuals carried over unchanged, besides the champion
     max_edits: int = 5
     crossover_rate: float = 0.3
-    selection: Selection = Selection.LEXICASE
+    algorithm: Algorithm = Algorithm.LEXICASE
     tournament_size: int = 3
+    islands: int = 4  # subpopulations of the islands algorithm
     patience: int = 25  # generations in a row without a new variant before giving up
     # A speed-up has no "solved": it stops when this many generations accept nothing.
     stagnation: int = 40
@@ -76,12 +88,24 @@ class Champion:
 
 
 @dataclass
+class LoopState:
+    """Where the generational loop is; a checkpoint saves it with the components' state."""
+
+    generation: int  # the last generation evaluated (0: none yet)
+    stale: int
+    population: list[Individual]
+    champion: Champion
+
+
+@dataclass
 class SearchResult:
     champion: Champion
     stop_reason: StopReason
     generations: int
     accepted: list[AcceptedChange] = field(default_factory=list)
     holdout_rejections: int = 0  # passed the gate on search tests, failed it on the holdout
+    plausible_overfitting: int = 0  # variants passing the cases, failing holdout or generated
+    unconfirmed_speedups: int = 0  # cheaper by executed lines, not confirmed by timing
 
 
 class Search:
@@ -114,35 +138,134 @@ class Search:
         self.accepted: list[AcceptedChange] = []
         self.holdout_rejections = 0
         self._started = time.monotonic()
+        self.checks = AcceptanceChecks.create(task, evaluator, rng, task.confirm_runs)
+        # State a checkpoint must keep, each with state() / restore(). Random search is the
+        # baseline: it draws uniformly, neither localised nor adapted.
+        adaptive = settings.algorithm is not Algorithm.RANDOM
+        self.strategy = make_strategy(
+            settings.algorithm,
+            tournament_size=settings.tournament_size,
+            with_cost=task.goal is Goal.SPEEDUP,
+            islands=settings.islands,
+        )
+        self.operator_bandit = OperatorBandit(OPERATORS, enabled=adaptive)
+        self.localisation = Localisation(enabled=adaptive)
 
-    def run(self) -> SearchResult:
-        champion = self._evaluate_seed()
-        self.test_names = _test_names(self.task, champion.evaluation)
-        self.fitness_class = case_fitness_class(max(1, len(self.test_names)))
-        generation = 0
-        stale = 0
-        population = self._initial_population()
+    def run(self, checkpoint: Checkpoint | None = None) -> SearchResult:
+        """Search from the seed, or from a checkpoint on exactly as if never stopped."""
+        loop = self._begin() if checkpoint is None else self.restore_state(checkpoint)
         # A KeyboardInterrupt (a second Ctrl-C) propagates: the store has committed every
         # finished generation and rolled back the one in flight; the caller records the rest.
         while True:
-            generation += 1
+            # A checkpoint is taken before this check, so a resumed run starts here.
+            if loop.generation > 0:
+                reason = self._stop_reason(loop.champion, loop.stale, loop.generation)
+                if reason is not None:
+                    break
+                loop.population = self._next_population(loop.population, loop.champion)
+            loop.generation += 1
+            generation, population = loop.generation, loop.population
             before = self.evaluator.evaluations
             variants = self._evaluate(population, generation)
-            champion = self._advance(champion, population, variants, generation)
-            stale = stale + 1 if self.evaluator.evaluations == before else 0
-            stats = self._stats(generation, champion)
+            credit(self.operator_bandit, population)
+            loop.champion = self._advance(loop.champion, population, variants, generation)
+            loop.stale = loop.stale + 1 if self.evaluator.evaluations == before else 0
+            self._checkpoint(loop)
+            stats = self._stats(generation, loop.champion)
             self.reporter.generation(stats)
             if self.events is not None:
                 self.events.emit("generation_finished", **asdict(stats))
-            reason = self._stop_reason(champion, stale, generation)
-            if reason is not None:
-                break
-            population = self._next_population(population, champion)
         return SearchResult(
-            champion, reason, generation, list(self.accepted), self.holdout_rejections
+            loop.champion,
+            reason,
+            loop.generation,
+            list(self.accepted),
+            self.holdout_rejections,
+            len(self.checks.overfitting),
+            len(self.checks.unconfirmed),
         )
 
+    # checkpoints -------------------------------------------------------------------------
+
+    def checkpoint_state(self, loop: LoopState) -> Checkpoint:
+        return Checkpoint(
+            generation=loop.generation,
+            stale=loop.stale,
+            population=[individual.patch for individual in loop.population],
+            evaluated=[individual.evaluated for individual in loop.population],
+            champion=loop.champion.variant.patch,
+            champion_hash=loop.champion.variant.digest,
+            rng=rng_state(self.rng),
+            counters=self.evaluator.counters(),
+            holdout_rejections=self.holdout_rejections,
+            accepted=len(self.accepted),
+            elapsed_s=round(time.monotonic() - self._started, 3),
+            components={name: part.state() for name, part in components(self).items()},
+        )
+
+    def restore_state(self, checkpoint: Checkpoint) -> LoopState:
+        """The loop as `checkpoint` left it. The store must hold exactly what it held then
+        (see `RunStore.rewind`): the evaluator's cache is rebuilt from it."""
+        set_rng_state(self.rng, checkpoint.rng)
+        self.evaluator.restore(checkpoint.counters)
+        seed = self._cached(self.evaluator.variant(()))
+        self._set_tests(seed)
+        champion_variant = self.evaluator.variant(checkpoint.champion)
+        if champion_variant.digest != checkpoint.champion_hash:
+            raise UsageError("the champion renders differently: the seed or the engine changed")
+        champion = Champion(
+            champion_variant,
+            self._cached(champion_variant),
+            self.evaluator.cached(champion_variant, HOLDOUT),
+        )
+        population = []
+        for patch, evaluated in zip(checkpoint.population, checkpoint.evaluated, strict=True):
+            individual = Individual(patch, self.fitness_class)
+            if evaluated:
+                self._assign(individual, self._cached(self.evaluator.variant(patch)))
+            population.append(individual)
+        self.accepted = self.store.accepted()
+        if len(self.accepted) != checkpoint.accepted:
+            raise UsageError(
+                f"the store holds {len(self.accepted)} accepted changes,"
+                f" the checkpoint {checkpoint.accepted}"
+            )
+        self.holdout_rejections = checkpoint.holdout_rejections
+        self._started -= checkpoint.elapsed_s
+        restore_components(self, checkpoint.components)
+        return LoopState(checkpoint.generation, checkpoint.stale, population, champion)
+
+    def _cached(self, variant: Variant) -> Evaluation:
+        evaluation = self.evaluator.cached(variant, SEARCH)
+        if evaluation is None:
+            raise UsageError(f"the store holds no evaluation of variant {variant.digest[:12]}")
+        return evaluation
+
+    def _checkpoint(self, loop: LoopState) -> None:
+        """The generation's last writes, in one transaction: its accepted change and the state
+        to resume from. The change is announced only once it is on disk."""
+        new = [change for change in self.accepted if change.generation == loop.generation]
+        state = self.checkpoint_state(loop).to_json()
+        with self.store.transaction():
+            for change in new:
+                self.store.add_accepted(change)
+            self.store.add_checkpoint(loop.generation, state, time.time())
+        for change in new:
+            self.reporter.accepted(change)
+            if self.events is not None:
+                self.events.accepted(change)
+
     # steps -------------------------------------------------------------------------------
+
+    def _begin(self) -> LoopState:
+        champion = self._evaluate_seed()
+        self._set_tests(champion.evaluation)
+        self.localisation.compute(self.task, self.program)
+        return LoopState(0, 0, self._initial_population(champion), champion)
+
+    def _set_tests(self, seed: Evaluation) -> None:
+        self.test_names = _test_names(self.task, seed)
+        self.fitness_class = case_fitness_class(max(1, len(self.test_names)))
 
     def _evaluate_seed(self) -> Champion:
         seed = self.evaluator.variant(())
@@ -165,14 +288,24 @@ class Search:
                 f" ({evaluation.passed}/{evaluation.total} pass, {evaluation.status.value})"
             )
 
-    def _initial_population(self) -> list[Individual]:
-        population = []
-        for _ in range(self.settings.population):
-            edit = self.program.random_edit(self.rng)
-            if edit is None:
-                raise UsageError(f"{self.program.path}: no editable code to change")
-            population.append(Individual([edit], self.fitness_class))
-        return population
+    def _initial_population(self, seed: Champion) -> list[Individual]:
+        if not self.program.sites:
+            raise UsageError(f"{self.program.path}: no editable code to change")
+        return self.strategy.initial(self._breeder(), self._champion_individual(seed, []))
+
+    def _breeder(self) -> Breeder:
+        settings = self.settings
+        return Breeder(
+            program=self.program,
+            rng=self.rng,
+            fitness_class=self.fitness_class,
+            population=settings.population,
+            elite=settings.elite,
+            max_edits=settings.max_edits,
+            crossover_rate=settings.crossover_rate,
+            site_weights=self.localisation.mutation_weights,
+            operator_weights=self.operator_bandit.weights,
+        )
 
     def _evaluate(self, population: list[Individual], generation: int) -> list[Variant]:
         variants = [self.evaluator.variant(individual.patch) for individual in population]
@@ -209,7 +342,9 @@ class Search:
         candidates = []
         for index, (individual, variant) in enumerate(zip(population, variants, strict=True)):
             evaluation = individual.evaluation
-            if evaluation is None or variant.digest == champion.variant.digest:
+            if evaluation is None or variant.key == champion.variant.key:
+                continue
+            if self.checks.turned_down(variant):
                 continue
             if judge(self.task.goal, champion.evaluation, evaluation).accepted:
                 cost = evaluation.cost if evaluation.cost is not None else UNMEASURED_COST
@@ -220,12 +355,31 @@ class Search:
             if holdout is not None:
                 verdict = holdout_holds(champion.holdout, holdout)
                 if not verdict.accepted:
+                    self.checks.overfitting.add(variant.key)
                     self._reject_on_holdout(variant, holdout, verdict.reason, generation)
                     continue
-            new = Champion(variant, evaluation, holdout)
-            self._record_acceptance(champion, new, generation)
-            if self.events is not None:
-                self.events.accepted(self.accepted[-1])
+            verdict = self.checks.generated_holds(champion.variant, variant, generation)
+            if not verdict.accepted:
+                self._turn_down("overfitting_rejected", variant, verdict.reason, generation)
+                continue
+            minimised = self.checks.minimise(
+                Candidate(champion.variant, champion.evaluation, champion.holdout),
+                Candidate(variant, evaluation, holdout),
+                generation,
+                lambda v: self.evaluator.evaluate(
+                    [v], generation, self.budget - self.evaluator.evaluations
+                )[0],
+            )
+            smallest = minimised.candidate
+            confirmation = self.checks.confirm_speedup(champion.variant, smallest.variant, variant)
+            if confirmation is not None and not confirmation.confirmed:
+                reason = confirmation.reason
+                self._turn_down("speedup_unconfirmed", smallest.variant, reason, generation)
+                continue
+            new = Champion(smallest.variant, smallest.evaluation, smallest.holdout)
+            self._record_acceptance(
+                champion, new, generation, self.checks.evidence(minimised, confirmation)
+            )
             return new
         return champion
 
@@ -242,7 +396,13 @@ class Search:
                 holdout=fitness_text(self.task.goal, holdout),
             )
 
-    def _record_acceptance(self, old: Champion, new: Champion, generation: int) -> None:
+    def _turn_down(self, event: str, variant: Variant, reason: str, generation: int) -> None:
+        if self.events is not None:
+            self.events.emit(event, generation=generation, variant=variant.digest, reason=reason)
+
+    def _record_acceptance(
+        self, old: Champion, new: Champion, generation: int, checks: dict[str, Any] | None = None
+    ) -> None:
         old_edits = set(old.variant.patch)
         new_edits = tuple(e for e in new.variant.patch if e not in old_edits)
         operators = tuple(e.operator for e in new_edits)
@@ -263,15 +423,15 @@ class Search:
             tests_gained=tuple(sorted(new.evaluation.passed_names - old.evaluation.passed_names)),
             created_at=time.time(),
             edits=edits_json(self.program, new_edits),
-            evidence=evidence_json(old.evaluation, new.evaluation, old.holdout, new.holdout),
+            evidence=evidence_json(
+                old.evaluation, new.evaluation, old.holdout, new.holdout, checks
+            ),
             layers=new.evaluation.layers,
             engine_version=__version__,
         )
         change = seal(change, self.accepted[-1].hash if self.accepted else GENESIS)
-        with self.store.transaction():
-            self.store.add_accepted(change)
+        # Stored and announced with the generation's checkpoint (`_checkpoint`).
         self.accepted.append(change)
-        self.reporter.accepted(change)
 
     def _stop_reason(self, champion: Champion, stale: int, generation: int) -> StopReason | None:
         if self.task.goal is Goal.REPAIR and is_solved(champion):
@@ -290,27 +450,8 @@ class Search:
         self, population: list[Individual], champion: Champion
     ) -> list[Individual]:
         evaluated = [individual for individual in population if individual.evaluated]
-        settings = self.settings
-        elites = [self._champion_individual(champion, evaluated)]
-        elites += [e for e in best(evaluated, settings.elite) if e.patch != elites[0].patch]
-        elites = elites[: settings.elite + 1]
-        wanted = settings.population - len(elites)
-        parents = (
-            select(settings.selection, evaluated, wanted, self.rng, settings.tournament_size)
-            if evaluated
-            else [elites[0]] * wanted
-        )
-        offspring: list[Individual] = []
-        for i in range(0, wanted, 2):
-            first, second = list(parents[i]), list(parents[(i + 1) % len(parents)])
-            if self.rng.random() < settings.crossover_rate:
-                first, second = crossover(first, second, self.rng)
-            else:
-                first = mutate(first, self.program, self.rng, settings.max_edits)
-                second = mutate(second, self.program, self.rng, settings.max_edits)
-            offspring.append(Individual(first[: settings.max_edits], self.fitness_class))
-            offspring.append(Individual(second[: settings.max_edits], self.fitness_class))
-        return elites + offspring[:wanted]
+        leader = self._champion_individual(champion, evaluated)
+        return self.strategy.next_population(self._breeder(), population, leader)
 
     def _champion_individual(
         self, champion: Champion, evaluated: Sequence[Individual]

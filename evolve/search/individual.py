@@ -38,6 +38,9 @@ class Individual(list[Edit]):
         self.fitness = fitness_class()
         self.score = ScoreFitness()
         self.evaluation: Evaluation | None = None
+        # How mutation made it: the operators of its fresh edits and its parent's score, so
+        # the operator bandit can credit them once it is evaluated. None: nothing to credit.
+        self.origin: tuple[tuple[str, ...], tuple[float, ...]] | None = None
 
     @property
     def patch(self) -> Patch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 
 from deap import tools
 
@@ -19,15 +20,24 @@ def crossover(a: list[Edit], b: list[Edit], rng: random.Random) -> tuple[list[Ed
     return first, second
 
 
-def mutate(edits: list[Edit], program: Program, rng: random.Random, max_edits: int) -> list[Edit]:
+def mutate(
+    edits: list[Edit],
+    program: Program,
+    rng: random.Random,
+    max_edits: int,
+    *,
+    site_weights: Mapping[str, float] | None = None,
+    operator_weights: Mapping[str, float] | None = None,
+) -> list[Edit]:
     """One change to the edit list. Growing is the common move: fixes are built edit by edit;
-    dropping and replacing let the search undo an edit that stopped paying."""
+    dropping and replacing let the search undo an edit that stopped paying. A fresh edit goes
+    where `site_weights` point, with an operator drawn by `operator_weights` (both optional)."""
     result = list(edits)
     roll = rng.random()
     if result and (len(result) >= max_edits or roll < 0.25):
         del result[rng.randrange(len(result))]
         return result
-    fresh = program.random_edit(rng)
+    fresh = program.random_edit(rng, site_weights, operator_weights)
     if fresh is None:
         return result
     if result and roll < 0.5:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evolve.gate import fitness_text, holdout_holds, judge
+from evolve.gate import at_least_as_good, fitness_text, holdout_holds, judge
 from evolve.task import Goal
 from sandbox import Evaluation, Status, TestOutcome
 
@@ -62,3 +62,12 @@ def test_holdout_may_not_regress() -> None:
 def test_fitness_text() -> None:
     assert fitness_text(Goal.REPAIR, evaluation("a", "b")) == "1/2"
     assert fitness_text(Goal.SPEEDUP, evaluation("ab", cost=7)) == "2/2 cost 7"
+
+
+def test_a_minimised_change_may_not_be_weaker() -> None:
+    champion, candidate = evaluation("a", "bc"), evaluation("abc")
+    assert at_least_as_good(Goal.REPAIR, champion, candidate, evaluation("abc"))
+    assert not at_least_as_good(Goal.REPAIR, champion, candidate, evaluation("ab", "c"))
+    champion, candidate = evaluation("ab", cost=1000), evaluation("ab", cost=400)
+    assert at_least_as_good(Goal.SPEEDUP, champion, candidate, evaluation("ab", cost=400))
+    assert not at_least_as_good(Goal.SPEEDUP, champion, candidate, evaluation("ab", cost=500))

@@ -175,22 +175,25 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+# Double-forks a setsid daemon that ignores SIGTERM and returns its pid.
+DAEMON = (
+    "import os, signal, time\n"
+    "def f():\n"
+    "    r, w = os.pipe()\n"
+    "    if os.fork() == 0:\n"
+    "        os.setsid()\n"
+    "        if os.fork() == 0:\n"
+    "            signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    "            os.write(w, str(os.getpid()).encode())\n"
+    "            time.sleep(60)\n"
+    "        os._exit(0)\n"
+    "    return int(os.read(r, 20))\n"
+)
+
+
 def test_no_setsid_daemon_survives(server: ForkServer, layers: set[str]) -> None:
     # Threads are all seccomp allows; without it the variant double-forks a daemon.
-    source = (
-        "import os, signal, time\n"
-        "def f():\n"
-        "    r, w = os.pipe()\n"
-        "    if os.fork() == 0:\n"
-        "        os.setsid()\n"
-        "        if os.fork() == 0:\n"
-        "            signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-        "            os.write(w, str(os.getpid()).encode())\n"
-        "            time.sleep(60)\n"
-        "        os._exit(0)\n"
-        "    return int(os.read(r, 20))\n"
-    )
-    result = server.evaluate(source, single(None), LIMITS)
+    result = server.evaluate(DAEMON, single(None), LIMITS)
     if "seccomp" in layers:
         assert "Operation not permitted" in result.tests[0].detail
         return
@@ -199,24 +202,24 @@ def test_no_setsid_daemon_survives(server: ForkServer, layers: set[str]) -> None
 
 
 # Runs in its own process: a worker enters a network namespace and becomes a subreaper,
-# which the test process must not. seccomp is left out of the plan (the only test hook: the
-# worker's plan is plain data) so that the variant can double-fork a setsid daemon that ignores
-# SIGTERM; the worker's kill_group, cgroup kill and subreaper sweep must remove it anyway.
+# which the test process must not. seccomp is left out of the plans (the only test hook: the
+# worker's plans are plain data) so that the variant can double-fork a setsid daemon that
+# ignores SIGTERM; the worker's kill_group, cgroup kill and subreaper sweep must remove it.
 _DAEMON_IN_THE_FORK_PATH = """
 import dataclasses, json, os, sys
 sys.path.insert(0, sys.argv[1])
 from sandbox import CaseSuite, Case, Limits, worker
 from sandbox.child import RESULT_FD
+from sandbox.forkserver import worker_message
 from sandbox.protocol import make_request
 source = sys.argv[2]
 w = worker.Worker(0)
-w.plan = dataclasses.replace(w.plan, seccomp_program=None)
-limits = Limits(wall_s=2.0, cpu_s=1.0, memory_mb=96)
+w.plans = [dataclasses.replace(p, seccomp_program=None) for p in w.plans]
+limits = Limits(wall_s=2.0, cpu_s=1.0, memory_mb=96, output_bytes=65536)
 request = make_request(source, CaseSuite("f", (Case("only", ()),)), limits,
                        module_name="variant", measure_cost=False, result_fd=RESULT_FD)
-message = {"request": request, "files": {}, "wall_s": 2.0, "output_bytes": 65536}
 try:
-    exit_info, report = w.evaluate(message)
+    exit_info, report = w.evaluate(*worker_message(request, limits, {}, None))
 finally:
     w.close()
 print(json.dumps({"layers": w.layers, "report": json.loads(report)}))
@@ -224,22 +227,9 @@ print(json.dumps({"layers": w.layers, "report": json.loads(report)}))
 
 
 def test_the_fork_path_kills_a_setsid_daemon_without_seccomp() -> None:
-    source = (
-        "import os, signal, time\n"
-        "def f():\n"
-        "    r, w = os.pipe()\n"
-        "    if os.fork() == 0:\n"
-        "        os.setsid()\n"
-        "        if os.fork() == 0:\n"
-        "            signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-        "            os.write(w, str(os.getpid()).encode())\n"
-        "            time.sleep(60)\n"
-        "        os._exit(0)\n"
-        "    return int(os.read(r, 20))\n"
-    )
     root = str(Path(__file__).resolve().parents[2])
     done = subprocess.run(
-        [sys.executable, "-c", _DAEMON_IN_THE_FORK_PATH, root, source],
+        [sys.executable, "-c", _DAEMON_IN_THE_FORK_PATH, root, DAEMON],
         capture_output=True,
         text=True,
         timeout=60,
@@ -304,3 +294,18 @@ def test_make_sandbox_gives_both_modes() -> None:
             box.close()
     with pytest.raises(ValueError):
         make_sandbox("thread")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mode", ["fork", "process"])
+def test_max_rss_is_the_variants_own(mode: str) -> None:
+    # A supervisor with a large heap: a child that counted the pages it had between fork and
+    # exec (the fresh-process mode) would report them as its own.
+    ballast = b"x" * (200 << 20)
+    box = make_sandbox(mode, workers=1)  # type: ignore[arg-type]
+    try:
+        result = box.evaluate("def f(x):\n    return x + 1\n", INCREMENT, LIMITS)
+    finally:
+        box.close()
+    assert result.status is Status.OK
+    assert 0 < result.max_rss_mb < 60, result.max_rss_mb
+    assert len(ballast) == 200 << 20

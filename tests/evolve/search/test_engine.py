@@ -8,6 +8,8 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from deap import tools
+
 from evolve.executor import LocalExecutor, SerialExecutor
 from evolve.run import RunRequest, RunSummary, start_run
 from evolve.search.engine import GenerationStats
@@ -79,7 +81,7 @@ def test_deap_random_restores_the_global_generator() -> None:
     expected = random.random()
     random.seed(123)
     with deap_random(random.Random(5)):
-        random.random()
+        tools.selRandom(list(range(10)), 3)  # DEAP draws from the run's generator only
     assert random.random() == expected
 
 

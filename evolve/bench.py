@@ -1,0 +1,292 @@
+"""`evolve bench SUITE`: every task of a suite, K seeds, each algorithm; one table per algorithm.
+
+Runs go through `start_run` in this process, one after another (each run already uses every
+core for its evaluations), so a bench measures exactly what `evolve run` does. A run that
+cannot start (a task the search cannot climb from, say) is recorded with its error and counts
+as unsolved; the bench goes on.
+
+What the table reports, per algorithm:
+- solved: the champion passes every search case and every holdout test;
+- evaluations to solve: the median over solved runs (a run stops when it solves);
+- overfitting: runs that met a plausible patch, one that passes every search case but fails
+  the holdout or the generated inputs (a rejection, or a champion left passing every case but
+  not the holdout);
+- patch size: the median number of edits in the final champion, over runs that changed it;
+- cost ratio (speed-up tasks): the median of seed cost over champion cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from evolve.errors import UsageError
+from evolve.evaluator import HOLDOUT, SEARCH
+from evolve.patch import patch_from_json
+from evolve.run import RunRequest, start_run
+from evolve.search import Algorithm, SearchSettings
+from evolve.search.engine import GenerationStats
+from evolve.store import AcceptedChange, RunStore
+from evolve.task import Goal, discover_tasks, load_task
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One run of one task with one algorithm and seed."""
+
+    task: str
+    goal: str
+    algorithm: str
+    seed: int
+    solved: bool
+    evaluations: int
+    wall_s: float
+    accepted: int
+    holdout_rejections: int
+    plausible_unsolved: bool  # ended passing every search case, failing the holdout
+    patch_size: int  # edits in the final champion
+    cost_ratio: float | None  # seed cost / champion cost, for speed-ups
+    error: str = ""
+    # Candidates that passed every case but failed the holdout or the generated inputs.
+    plausible_overfitting: int = 0
+
+    @property
+    def overfitted(self) -> bool:
+        return (
+            self.holdout_rejections > 0 or self.plausible_overfitting > 0 or self.plausible_unsolved
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    """The table line of one algorithm."""
+
+    algorithm: str
+    runs: int
+    solved: int
+    solve_rate: float
+    median_evaluations_to_solve: float | None
+    overfitting_runs: int
+    holdout_rejections: int
+    median_patch_size: float | None
+    median_cost_ratio: float | None
+    errors: int
+
+
+class _Quiet:
+    """A reporter that shows nothing: the bench prints one line per run instead."""
+
+    def generation(self, stats: GenerationStats) -> None:
+        return None
+
+    def accepted(self, change: AcceptedChange) -> None:
+        return None
+
+
+def run_bench(
+    suite: Path,
+    algorithms: Sequence[Algorithm],
+    *,
+    runs: int,
+    budget: int,
+    runs_dir: Path,
+    population: int = SearchSettings.population,
+    log: Any = None,
+) -> list[Outcome]:
+    """Run every task of `suite` with seeds 1..runs under each algorithm, in that order."""
+    tasks = discover_tasks(suite)
+    if not tasks:
+        raise UsageError(f"{suite}: no task.toml found under it")
+    outcomes = []
+    for algorithm in algorithms:
+        settings = SearchSettings(population=population, algorithm=algorithm)
+        for task_dir in tasks:
+            for seed in range(1, runs + 1):
+                outcome = _one_run(task_dir, algorithm, seed, budget, runs_dir, settings)
+                outcomes.append(outcome)
+                if log is not None:
+                    print(_line(outcome), file=log, flush=True)
+    return outcomes
+
+
+def _one_run(
+    task_dir: Path,
+    algorithm: Algorithm,
+    seed: int,
+    budget: int,
+    runs_dir: Path,
+    settings: SearchSettings,
+) -> Outcome:
+    task = load_task(task_dir)
+    request = RunRequest(
+        task_dir=task_dir, seed=seed, budget=budget, runs_dir=runs_dir, settings=settings
+    )
+    try:
+        summary = start_run(request, _Quiet())
+    except UsageError as exc:
+        return Outcome(
+            task.name, task.goal.value, algorithm.value, seed, False, 0, 0.0, 0, 0, False, 0,
+            None, error=str(exc),
+        )  # fmt: skip
+    store = RunStore.open(Path(summary.run_dir))
+    try:
+        config = store.config()
+        champion = str(config.get("champion_hash", config["seed_hash"]))
+        evaluation = store.evaluation(champion, SEARCH)
+        holdout = store.evaluation(champion, HOLDOUT)
+        seed_evaluation = store.evaluation(str(config["seed_hash"]), SEARCH)
+        changes = store.accepted()
+    finally:
+        store.close()
+    passes_cases = evaluation is not None and evaluation.total > 0 and evaluation.failed == 0
+    holdout_fails = holdout is not None and holdout.failed > 0
+    ratio = None
+    seed_cost = seed_evaluation.cost if seed_evaluation is not None else None
+    champion_cost = evaluation.cost if evaluation is not None else None
+    if task.goal is Goal.SPEEDUP and seed_cost and champion_cost:
+        ratio = seed_cost / champion_cost
+    return Outcome(
+        task=task.name,
+        goal=task.goal.value,
+        algorithm=algorithm.value,
+        seed=seed,
+        solved=summary.solved,
+        evaluations=summary.evaluations,
+        wall_s=summary.wall_s,
+        accepted=summary.accepted,
+        holdout_rejections=summary.holdout_rejections,
+        plausible_unsolved=not summary.solved and passes_cases and holdout_fails,
+        patch_size=len(patch_from_json(changes[-1].patch)) if changes else 0,
+        cost_ratio=ratio,
+        plausible_overfitting=summary.plausible_overfitting,
+    )
+
+
+def _line(outcome: Outcome) -> str:
+    if outcome.error:
+        verdict = f"error: {outcome.error}"
+    elif outcome.goal == Goal.SPEEDUP.value:
+        ratio = f"{outcome.cost_ratio:.2f}x" if outcome.cost_ratio else "n/a"
+        verdict = f"cost ratio {ratio}, {outcome.accepted} accepted"
+    else:
+        verdict = "solved" if outcome.solved else "not solved"
+    return (
+        f"bench: {outcome.algorithm} {outcome.task} seed {outcome.seed}: {verdict};"
+        f" {outcome.evaluations} evaluations in {outcome.wall_s:.1f} s"
+    )
+
+
+def summarise(outcomes: Sequence[Outcome]) -> list[Row]:
+    rows = []
+    for algorithm in dict.fromkeys(outcome.algorithm for outcome in outcomes):
+        mine = [o for o in outcomes if o.algorithm == algorithm]
+        solved = [o for o in mine if o.solved and not o.error]
+        changed = [o.patch_size for o in mine if o.patch_size > 0]
+        ratios = [o.cost_ratio for o in mine if o.cost_ratio is not None]
+        rows.append(
+            Row(
+                algorithm=algorithm,
+                runs=len(mine),
+                solved=len(solved),
+                solve_rate=round(len(solved) / len(mine), 3) if mine else 0.0,
+                median_evaluations_to_solve=_median([o.evaluations for o in solved]),
+                overfitting_runs=sum(1 for o in mine if o.overfitted),
+                holdout_rejections=sum(o.holdout_rejections for o in mine),
+                median_patch_size=_median(changed),
+                median_cost_ratio=_median(ratios),
+                errors=sum(1 for o in mine if o.error),
+            )
+        )
+    return rows
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return round(float(statistics.median(values)), 3) if values else None
+
+
+def table(rows: Sequence[Row]) -> str:
+    header = (
+        f"{'algorithm':<18} {'solved':>9} {'rate':>6} {'evals':>8} {'overfit':>8}"
+        f" {'holdout-rej':>11} {'edits':>6} {'cost-ratio':>10} {'errors':>6}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        lines.append(
+            f"{row.algorithm:<18} {f'{row.solved}/{row.runs}':>9} {row.solve_rate:>6.2f}"
+            f" {_cell(row.median_evaluations_to_solve):>8} {row.overfitting_runs:>8}"
+            f" {row.holdout_rejections:>11} {_cell(row.median_patch_size):>6}"
+            f" {_cell(row.median_cost_ratio):>10} {row.errors:>6}"
+        )
+    return "\n".join(lines)
+
+
+def _cell(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:g}"
+
+
+def register(commands: Any) -> None:
+    """Add `bench` to the subparsers action of the main parser."""
+    bench = commands.add_parser(
+        "bench", help="run every task of a suite K times per algorithm and compare them"
+    )
+    bench.add_argument("suite", type=Path, help="a directory of task folders")
+    bench.add_argument("--runs", type=int, default=3, help="seeds 1..K per task (default 3)")
+    bench.add_argument("--budget", type=int, default=3000, help="evaluations per run")
+    bench.add_argument(
+        "--algorithm",
+        action="append",
+        choices=[a.value for a in Algorithm],
+        help="repeatable (default: lexicase and random)",
+    )
+    bench.add_argument("--population", type=int, default=SearchSettings.population)
+    bench.add_argument("--runs-dir", type=Path, help="keep the runs here (default: a temp dir)")
+    bench.add_argument(
+        "--json", action="store_true", help="print the results as one JSON object instead"
+    )
+    bench.set_defaults(command=cmd_bench)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    if not args.suite.is_dir():
+        raise UsageError(f"{args.suite}: not a directory")
+    if args.runs < 1 or args.budget < 1 or args.population < 2:
+        raise UsageError("--runs and --budget must be positive, --population at least 2")
+    algorithms = [Algorithm(name) for name in args.algorithm or ("lexicase", "random")]
+    temporary = args.runs_dir is None
+    runs_dir = Path(tempfile.mkdtemp(prefix="evolve-bench-")) if temporary else args.runs_dir
+    try:
+        outcomes = run_bench(
+            args.suite,
+            algorithms,
+            runs=args.runs,
+            budget=args.budget,
+            runs_dir=runs_dir,
+            population=args.population,
+            log=sys.stderr,
+        )
+    finally:
+        if temporary:
+            shutil.rmtree(runs_dir, ignore_errors=True)
+    rows = summarise(outcomes)
+    if not args.json:
+        print(table(rows))
+        return 0
+    document = {
+        "suite": str(args.suite),
+        "runs": args.runs,
+        "budget": args.budget,
+        "algorithms": [asdict(row) for row in rows],
+        "outcomes": [asdict(outcome) for outcome in outcomes],
+    }
+    print(json.dumps(document, sort_keys=True))
+    return 0

@@ -1,0 +1,275 @@
+"""Generated inputs against overfitting: more inputs shaped like the cases, drawn by Hypothesis.
+
+A variant can pass every case and still be wrong everywhere else. From the types and ranges of
+the case arguments we infer a Hypothesis strategy per argument and draw a fixed number of
+further inputs, once per run and deterministically (a seed derived from the run's seed). What
+they are checked against depends on the goal:
+
+- speedup: the seed is the oracle (differential testing): a variant must give the seed's
+  answers on every generated input the seed answered;
+- repair: the seed is wrong somewhere, so its answers prove nothing, but a repair must not
+  raise where the seed or the current champion did not.
+
+Inference stays inside what the cases show: lengths within the observed range, numbers at most
+a little beyond it and never across zero, lists sorted when every observed list was, strings
+from the observed alphabet. Inputs outside a function's unstated preconditions would make the
+check reject correct variants.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+
+from sandbox import Case, CaseSuite, Evaluation
+
+DEFAULT_INPUTS = 40
+GENERATED = "generated"  # the suite's name in the store and in the evidence
+
+# Hypothesis explores far more than it keeps (duplicates, filtered draws): a cap on its tries.
+_TRIES_PER_INPUT = 3
+# Numbers may go this fraction of the observed span beyond it: new values, same magnitude.
+_WIDEN = 0.1
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the observed values of one argument have in common, as a Hypothesis strategy."""
+
+    strategy: st.SearchStrategy[Any]
+    kind: str  # for people and tests: "int", "float", "str", "bool", "none", "list", "dict", ...
+
+
+def infer(values: Sequence[Any]) -> Shape:
+    """The shape of one argument from the values the cases give it."""
+    groups: dict[str, list[Any]] = {}
+    for value in values:
+        groups.setdefault(_kind(value), []).append(value)
+    if "float" in groups and "int" in groups:  # a numeric argument that happens to be whole
+        groups["float"] += groups.pop("int")
+    shapes = [_infer_kind(kind, members) for kind, members in sorted(groups.items())]
+    if not shapes:
+        return Shape(st.nothing(), "nothing")
+    if len(shapes) == 1:
+        return shapes[0]
+    return Shape(st.one_of(*(s.strategy for s in shapes)), "|".join(s.kind for s in shapes))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return "other"
+
+
+def _infer_kind(kind: str, values: list[Any]) -> Shape:
+    # Observed values stay in the mix: they hit the boundaries and the equalities (a stop word
+    # that is in the list) that random draws from the same range rarely do.
+    observed = st.sampled_from(_unique(values))
+    if kind == "int":
+        low, high = _widened(min(values), max(values))
+        return Shape(st.one_of(observed, st.integers(math.ceil(low), math.floor(high))), kind)
+    if kind == "float":
+        finite = [v for v in values if math.isfinite(v)]
+        if not finite:
+            return Shape(observed, kind)
+        low, high = _widened(min(finite), max(finite))
+        floats = st.floats(low, high, allow_nan=False, allow_infinity=False)
+        return Shape(st.one_of(observed, floats), kind)
+    if kind == "str":
+        alphabet = "".join(sorted({c for v in values for c in v}))
+        if not alphabet:
+            return Shape(st.just(""), kind)
+        lengths = [len(v) for v in values]
+        text = st.text(alphabet, min_size=min(lengths), max_size=max(lengths))
+        return Shape(st.one_of(observed, text), kind)
+    if kind == "list":
+        return _infer_list(values)
+    if kind == "dict":
+        return _infer_dict(values)
+    return Shape(observed, kind)  # bool, None, anything else: only what was seen
+
+
+def _infer_list(values: list[Any]) -> Shape:
+    elements = [item for value in values for item in value]
+    lengths = [len(value) for value in values]
+    if not elements:
+        return Shape(st.just([]), "list")
+    element = infer(elements)
+    lists = st.lists(element.strategy, min_size=min(lengths), max_size=max(lengths))
+    # A function over sorted lists (binary search, merging) says so only by its cases.
+    if _all_sorted(values):
+        lists = lists.map(sorted)
+    return Shape(lists, f"list[{element.kind}]")
+
+
+def _infer_dict(values: list[Any]) -> Shape:
+    keys = [key for value in values for key in value]
+    items = [item for value in values for item in value.values()]
+    sizes = [len(value) for value in values]
+    if not keys:
+        return Shape(st.just({}), "dict")
+    value_shape = infer(items)
+    dicts = st.dictionaries(
+        infer(keys).strategy, value_shape.strategy, min_size=min(sizes), max_size=max(sizes)
+    )
+    return Shape(dicts, f"dict[{value_shape.kind}]")
+
+
+def _all_sorted(values: list[Any]) -> bool:
+    """Every observed list is in ascending order, and enough of them are long enough to say."""
+    long_enough = [v for v in values if len(v) >= 3]
+    if not long_enough:
+        return False
+    try:
+        return all(list(v) == sorted(v) for v in values)
+    except TypeError:  # elements that do not order
+        return False
+
+
+def _widened(low: float, high: float) -> tuple[float, float]:
+    margin = max(1.0, (high - low) * _WIDEN)
+    new_low, new_high = low - margin, high + margin
+    # Zero is where preconditions live (counts, sizes, indices): never cross it.
+    if low >= 0:
+        new_low = max(new_low, 0)
+    if high <= 0:
+        new_high = min(new_high, 0)
+    return new_low, new_high
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for value in values:
+        seen.setdefault(_canonical(value), value)
+    return [seen[key] for key in sorted(seen)]
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, allow_nan=True)
+
+
+def case_strategy(
+    cases: Sequence[Case],
+) -> st.SearchStrategy[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Arguments and keyword arguments shaped like the cases'. Cases with another number of
+    positional arguments than the most common one (optional arguments) are left out."""
+    arities = [len(case.args) for case in cases]
+    arity = max(set(arities), key=lambda n: (arities.count(n), -n))
+    chosen = [case for case in cases if len(case.args) == arity]
+    positional = [infer([case.args[i] for case in chosen]).strategy for i in range(arity)]
+    names = sorted({name for case in chosen for name in case.kwargs})
+    # A keyword argument some cases leave out may be left out here too.
+    always = {n for n in names if all(n in case.kwargs for case in chosen)}
+    required = {n: infer([c.kwargs[n] for c in chosen if n in c.kwargs]).strategy for n in always}
+    optional = {
+        n: infer([c.kwargs[n] for c in chosen if n in c.kwargs]).strategy
+        for n in names
+        if n not in always
+    }
+    return st.tuples(st.tuples(*positional), st.fixed_dictionaries(required, optional=optional))
+
+
+def generate_inputs(
+    cases: Sequence[Case], count: int = DEFAULT_INPUTS, run_seed: int = 0
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """`count` distinct inputs (at most) not among the cases, the same for the same seed."""
+    if not cases or count <= 0:
+        return []
+    strategy = case_strategy(cases)
+    known = {_canonical([list(c.args), c.kwargs]) for c in cases}
+    drawn: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+
+    # Hypothesis draws through a test function; this one only collects. No database (a run
+    # must not depend on files from other runs), no shrinking (nothing fails), no deadline.
+    @seed(run_seed)
+    @settings(
+        max_examples=count * _TRIES_PER_INPUT,
+        database=None,
+        phases=(Phase.generate,),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=False,
+        print_blob=False,
+    )
+    @given(strategy)
+    def collect(example: tuple[tuple[Any, ...], dict[str, Any]]) -> None:
+        if len(drawn) >= count:
+            return
+        args, kwargs = example
+        try:
+            key = _canonical([list(args), kwargs])
+        except ValueError:  # not JSON-able: cannot be sent to the sandbox
+            return
+        if key not in known:
+            drawn.setdefault(key, (tuple(args), dict(kwargs)))
+
+    with _private_storage():
+        collect()
+    return list(drawn.values())
+
+
+@contextlib.contextmanager
+def _private_storage() -> Iterator[None]:
+    """Hypothesis caches what it learns about the process's own modules in `.hypothesis/`
+    under the working directory; a run must not leave files in the user's directory."""
+    previous = storage_directory(intent_to_write=False).path
+    with tempfile.TemporaryDirectory(prefix="evolve-hypothesis-") as directory:
+        set_hypothesis_home_dir(directory)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(previous)
+
+
+def input_suite(entry: str, inputs: Sequence[tuple[tuple[Any, ...], dict[str, Any]]]) -> CaseSuite:
+    """The generated inputs with no expectation, keeping outputs: run the seed on it."""
+    cases = tuple(
+        Case(name=f"generated[{i}]", args=args, kwargs=kwargs)
+        for i, (args, kwargs) in enumerate(inputs)
+    )
+    return CaseSuite(entry=entry, cases=cases, keep_outputs=True)
+
+
+def differential_suite(reference: CaseSuite, outputs: Evaluation, tolerance: float) -> CaseSuite:
+    """The reference program's answers as expected values, where it gave one."""
+    cases = tuple(
+        Case(name=case.name, args=case.args, kwargs=case.kwargs, expected=json.loads(output))
+        for case, output in zip(reference.cases, _padded(outputs, reference), strict=True)
+        if output is not None
+    )
+    return CaseSuite(entry=reference.entry, cases=cases, float_tolerance=tolerance)
+
+
+def answered(evaluation: Evaluation, suite: CaseSuite) -> frozenset[str]:
+    """The generated inputs a program returned a value on (it did not raise or time out)."""
+    return frozenset(
+        case.name
+        for case, output in zip(suite.cases, _padded(evaluation, suite), strict=True)
+        if output is not None
+    )
+
+
+def _padded(evaluation: Evaluation, suite: CaseSuite) -> tuple[str | None, ...]:
+    outputs = evaluation.outputs
+    return outputs + (None,) * (len(suite.cases) - len(outputs))

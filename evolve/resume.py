@@ -1,0 +1,220 @@
+"""`evolve resume RUN`: continue a stopped or killed run from its last checkpoint.
+
+The store is rewound to the last checkpoint (what the generation in flight wrote is dropped,
+and redone identically), the search is rebuilt from the recorded configuration, the seed file
+and the checkpoint, and the run goes on as the uninterrupted run would have: same decisions,
+same accepted lineage. A run that ended on its own (solved, budget, exhausted, stagnated) has
+nothing left to do; resuming it says so and exits 0, so resuming is safe to repeat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import typing
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from evolve import __version__
+from evolve.checkpoint import Checkpoint
+from evolve.errors import UsageError
+from evolve.evaluator import source_hash
+from evolve.events import EVENTS_FILE, EventLog
+from evolve.executor import LOCAL, Executor, connect_executor
+from evolve.program import Program, ProgramError
+from evolve.progress import ProgressReporter
+from evolve.run import (
+    SEED_FILE,
+    STOP_FILE,
+    RunContext,
+    RunSummary,
+    SandboxMode,
+    execute,
+    lock_run,
+    resolve_run,
+)
+from evolve.search import SearchSettings
+from evolve.search.engine import Reporter
+from evolve.search.stop import StopReason
+from evolve.store import RunStore
+from evolve.task import load_task
+
+# Stopped by a person: the run would have gone on, so it may.
+RESUMABLE = frozenset({StopReason.STOPPED, StopReason.INTERRUPTED, StopReason.ABORTED})
+# What finishing writes; a resumed run is unfinished again until it finishes.
+FINISHED_KEYS = ("finished_at", "summary", "champion_hash")
+
+
+class AlreadyFinished(Exception):
+    """The run ended on its own; `summary` is the one it recorded."""
+
+    def __init__(self, message: str, summary: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
+def finished_reason(config: dict[str, Any]) -> str | None:
+    """Why the run is over for good, or None if it can go on."""
+    summary = config.get("summary")
+    if not isinstance(summary, dict):
+        return None  # killed before it finished
+    reason = str(summary.get("stop_reason", ""))
+    return None if reason in {r.value for r in RESUMABLE} else reason
+
+
+def settings_from_config(values: dict[str, Any]) -> SearchSettings:
+    """The recorded settings (written as text) as the dataclass they were written from."""
+    hints = typing.get_type_hints(SearchSettings)
+    known = {f.name for f in fields(SearchSettings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise UsageError(f"setting {unknown[0]!r} is unknown to this engine")
+    parsed: dict[str, Any] = {}
+    for name, text in values.items():
+        kind = hints[name]
+        try:
+            if kind is bool:
+                parsed[name] = str(text) == "True"
+            elif isinstance(kind, type) and issubclass(kind, int | float | str):
+                parsed[name] = kind(text)  # enums are str subclasses: built from the value
+            else:
+                raise UsageError(f"setting {name!r} of type {kind} cannot be restored")
+        except ValueError:
+            raise UsageError(f"setting {name!r}: {text!r} is not a {kind.__name__}") from None
+    return SearchSettings(**parsed)
+
+
+def resume_run(
+    run_dir: Path, reporter: Reporter, executor: Executor | str | None = None
+) -> RunSummary:
+    """Go on with the run in `run_dir` until it finishes; AlreadyFinished if it had.
+
+    `executor` is an executor, an executor name, or None for the one the run recorded:
+    where evaluations run never changes a decision, so any will do.
+    """
+    store = RunStore.open(run_dir)
+    try:
+        lock = lock_run(run_dir)
+    except UsageError:
+        store.close()
+        raise
+    live: Executor | None = None
+    own_executor = False
+    try:
+        config = store.config()
+        reason = finished_reason(config)
+        if reason is not None:
+            raise AlreadyFinished(
+                f"{run_dir} finished ({reason}); nothing to resume", dict(config["summary"])
+            )
+        context = _context(run_dir, config)
+        last = store.last_checkpoint()
+        checkpoint = None if last is None else Checkpoint.from_json(last[1])
+        spec = executor if executor is not None else str(config.get("executor", LOCAL))
+        own_executor = isinstance(spec, str)
+        live = connect_executor(spec) if isinstance(spec, str) else spec
+        generation = -1 if last is None else last[0]
+        dropped = store.rewind(generation, forget=FINISHED_KEYS)
+        # A STOP file ended the last session; left in place it would end this one at once.
+        (run_dir / STOP_FILE).unlink(missing_ok=True)
+        events = EventLog(run_dir / EVENTS_FILE)
+    except BaseException:
+        if live is not None and own_executor:
+            live.close()
+        store.close()
+        os.close(lock)
+        raise
+    events.emit(
+        "run_resumed",
+        run_id=context.run_id,
+        from_generation=max(generation, 0),
+        dropped_evaluations=dropped,
+        engine_version=__version__,
+    )
+    return execute(
+        context,
+        store,
+        events,
+        lock,
+        reporter,
+        live,
+        own_executor=own_executor,
+        checkpoint=checkpoint,
+    )
+
+
+def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
+    """The run as it was started, from its record: the same inputs give the same run."""
+    if "seed_hash" not in config:
+        raise UsageError(f"{run_dir}: the run recorded no configuration; start it again")
+    if config.get("engine_version") != __version__:
+        raise UsageError(
+            f"{run_dir}: made by engine {config.get('engine_version')}, this is {__version__};"
+            " a run resumes only on the engine that started it"
+        )
+    task = load_task(Path(config["task_dir"]))
+    seed_path = run_dir / SEED_FILE
+    try:
+        source = seed_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{seed_path}: cannot read the run's seed: {exc}") from None
+    if source_hash(source) != config["seed_hash"]:
+        raise UsageError(f"{seed_path}: changed since the run started")
+    try:
+        program = Program.parse(source, path=str(config["program"]), editable=config["editable"])
+    except ProgramError as exc:
+        raise UsageError(str(exc)) from None
+    return RunContext(
+        run_id=run_dir.name,
+        run_dir=run_dir,
+        task=task,
+        program=program,
+        budget=int(config["budget"]),
+        seed=int(config["seed"]),
+        sandbox=_sandbox_mode(config.get("sandbox", "fork")),
+        settings=settings_from_config(dict(config.get("settings", {}))),
+    )
+
+
+def _sandbox_mode(value: object) -> SandboxMode:
+    if value == "fork" or value == "process":
+        return value
+    raise UsageError(f"sandbox mode {value!r} is unknown to this engine")
+
+
+# the verb --------------------------------------------------------------------------------
+
+
+def register(commands: Any) -> None:
+    """Add `evolve resume` to the subparsers action of the main parser."""
+    resume = commands.add_parser("resume", help="continue a stopped or killed run")
+    resume.add_argument("run", help="run id or run directory")
+    resume.add_argument("--runs-dir", type=Path, default=Path("runs"), help="default: ./runs")
+    resume.add_argument("--json", action="store_true", help="end with one JSON summary line")
+    resume.add_argument("--quiet", action="store_true", help="no live progress")
+    resume.set_defaults(command=cmd_resume)
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    run_dir = resolve_run(args.run, args.runs_dir)
+    try:
+        with ProgressReporter(quiet=args.quiet) as reporter:
+            summary = resume_run(run_dir, reporter)
+    except AlreadyFinished as done:
+        if args.json:
+            print(json.dumps({**done.summary, "resumed": False}, sort_keys=True))
+        else:
+            print(f"evolve: {done}")
+        return 0
+    if args.json:
+        print(json.dumps({**summary.to_dict(), "resumed": True}, sort_keys=True))
+        return 0
+    verdict = "solved" if summary.solved else f"not solved ({summary.stop_reason})"
+    print(
+        f"{summary.task}: {verdict}; best {summary.best}; {summary.accepted} accepted;"
+        f" {summary.evaluations} evaluations in all"
+    )
+    print(f"run {summary.run_id}: champion written to {summary.champion_path}")
+    return 0

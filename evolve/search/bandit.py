@@ -1,0 +1,84 @@
+"""Adaptive operator selection: probability matching over the mutation operators.
+
+Twenty-odd operators drawn alike spend most of a budget on edits that cannot help this
+program (swapping arguments of a function with one parameter, say). The bandit keeps, per
+operator, a running estimate of the reward its fresh edits earned in this run, and mutation
+draws operators in proportion to it. Every operator keeps a minimum probability, so one that
+failed early can still come back when the search reaches code where it pays.
+
+A child earns its new edits' operators a reward: 1 if it beats its parent (more tests pass,
+or as many and a lower cost), a little if it is as good (a neutral step that kept the program
+working), nothing if it is worse (it broke something, or did not even run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+IMPROVED, NEUTRAL, WORSE = 1.0, 0.1, 0.0
+
+
+class OperatorBandit:
+    """Probability matching (Thierens 2005) with a floor `p_min` per operator."""
+
+    def __init__(
+        self,
+        operators: Iterable[str],
+        *,
+        learning_rate: float = 0.2,
+        p_min: float = 0.02,
+        initial: float = 0.5,
+        enabled: bool = True,
+    ) -> None:
+        self.operators = tuple(operators)
+        self.learning_rate = learning_rate
+        self.p_min = p_min
+        self.enabled = enabled
+        self.quality = dict.fromkeys(self.operators, initial)
+        self.uses = dict.fromkeys(self.operators, 0)
+        self.rewards = dict.fromkeys(self.operators, 0.0)
+
+    def weights(self) -> dict[str, float] | None:
+        """Draw weights for `Program.random_edit`; None when disabled (draw uniformly)."""
+        if not self.enabled or not self.operators:
+            return None
+        floor = min(self.p_min, 1.0 / len(self.operators))
+        spread = 1.0 - floor * len(self.operators)
+        total = sum(self.quality.values())
+        if total <= 0:
+            return dict.fromkeys(self.operators, 1.0 / len(self.operators))
+        return {name: floor + spread * q / total for name, q in self.quality.items()}
+
+    def update(self, operators: Sequence[str], reward: float) -> None:
+        """Credit each operator that made the child's fresh edits."""
+        for name in operators:
+            if name not in self.quality:
+                continue
+            self.uses[name] += 1
+            self.rewards[name] += reward
+            self.quality[name] += self.learning_rate * (reward - self.quality[name])
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "enabled": self.enabled,
+            "quality": dict(self.quality),
+            "uses": dict(self.uses),
+            "rewards": dict(self.rewards),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.enabled = bool(state["enabled"])
+        for name in self.operators:
+            self.quality[name] = float(state["quality"].get(name, self.quality[name]))
+            self.uses[name] = int(state["uses"].get(name, 0))
+            self.rewards[name] = float(state["rewards"].get(name, 0.0))
+
+
+def reward(parent: Sequence[float], child: Sequence[float]) -> float:
+    """Compare (tests passed, cost, ...) scores: more passed wins, then lower cost."""
+    if child[0] != parent[0]:
+        return IMPROVED if child[0] > parent[0] else WORSE
+    if child[1] != parent[1]:
+        return IMPROVED if child[1] < parent[1] else WORSE
+    return NEUTRAL
