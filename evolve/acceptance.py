@@ -61,6 +61,35 @@ class AcceptanceChecks:
         check = GeneratedCheck(task, evaluator, seed, check_seed(rng))
         return cls(task, evaluator, check, runs)
 
+    def state(self) -> dict[str, Any]:
+        """What a resumed run must remember: candidates already turned down are not judged
+        (or timed) again, so counts and lineage go on as if the run had never stopped."""
+        return {
+            "overfitting": sorted(self.overfitting),
+            "unconfirmed": sorted(self.unconfirmed),
+            "skip": sorted(self._skip),
+            "timings": [
+                [parent, child, _confirmation_state(result)]
+                for (parent, child), result in sorted(self._timings.items())
+            ],
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.overfitting = set(state["overfitting"])
+        self.unconfirmed = set(state["unconfirmed"])
+        self._skip = set(state["skip"])
+        self._timings = {
+            (parent, child): Confirmation(
+                confirmed=bool(saved["confirmed"]),
+                ratio=float(saved["ratio"]),
+                p_value=float(saved["p_value"]),
+                parent_s=tuple(saved["parent_s"]),
+                child_s=tuple(saved["child_s"]),
+                reason=str(saved["reason"]),
+            )
+            for parent, child, saved in state["timings"]
+        }
+
     def turned_down(self, variant: Variant) -> bool:
         return variant.key in self.overfitting or variant.key in self._skip
 
@@ -139,6 +168,17 @@ class AcceptanceChecks:
         if confirmation is not None:
             checks["timing"] = confirmation.to_json()
         return checks
+
+
+def _confirmation_state(result: Confirmation) -> dict[str, Any]:
+    return {
+        "confirmed": result.confirmed,
+        "ratio": result.ratio,
+        "p_value": result.p_value,
+        "parent_s": list(result.parent_s),
+        "child_s": list(result.child_s),
+        "reason": result.reason,
+    }
 
 
 def _new_edits(parent: Patch, child: Patch) -> int:
