@@ -34,7 +34,7 @@ def test_run_verify_review_apply_rollback(tmp_path: Path) -> None:
     shutil.copyfile(SEED, program)
     result = evolve(
         "run", str(BUNDLED_TASKS / "repair" / "caesar"), "--program", str(program),
-        "--seed", "1", "--budget", "1500", "--runs-dir", str(tmp_path / "runs"), "--json",
+        "--seed", "2", "--budget", "1500", "--runs-dir", str(tmp_path / "runs"), "--json",
         "--quiet",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
