@@ -20,6 +20,7 @@ from evolve.operators.copy_statement import CopyStatement
 from evolve.operators.delete_statement import DeleteStatement
 from evolve.operators.extend_condition import ExtendCondition
 from evolve.operators.guard_statement import GuardStatement
+from evolve.operators.hoist_expression import HoistExpression
 from evolve.operators.hoist_invariant import HoistInvariant
 from evolve.operators.insert_jump import InsertJump
 from evolve.operators.integer_constant import IntegerConstant
@@ -74,6 +75,7 @@ OPERATORS: Mapping[str, Operator] = MappingProxyType(
             SetMembership(),
             HoistInvariant(),
             SumLoop(),
+            HoistExpression(),
         )
     }
 )

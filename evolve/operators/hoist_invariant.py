@@ -30,19 +30,22 @@ def _mutated_base(node: cst.CSTNode) -> str | None:
     return node.value if isinstance(node, cst.Name) else None
 
 
-def _loop_effects(loop: cst.For | cst.While) -> tuple[dict[str, int], set[str]]:
+def loop_effects(loop: cst.For | cst.While) -> tuple[dict[str, int], set[str]]:
     """(name -> how often the loop binds it, names the loop may mutate)."""
     assigned: dict[str, int] = {}
     mutated: set[str] = set()
 
+    def bind(target: cst.CSTNode) -> None:
+        for name in store_names(target):
+            assigned[name.value] = assigned.get(name.value, 0) + 1
+        if isinstance(target, cst.Attribute | cst.Subscript):
+            base = _mutated_base(target)
+            if base is not None:
+                mutated.add(base)
+
     def visit(node: cst.CSTNode) -> None:
         for target in store_targets(node):
-            for name in store_names(target):
-                assigned[name.value] = assigned.get(name.value, 0) + 1
-            if isinstance(target, cst.Attribute | cst.Subscript):
-                base = _mutated_base(target)
-                if base is not None:
-                    mutated.add(base)
+            bind(target)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             base = _mutated_base(node.func.value)
             if base is not None:
@@ -50,12 +53,17 @@ def _loop_effects(loop: cst.For | cst.While) -> tuple[dict[str, int], set[str]]:
         for _, _, child in children(node):
             visit(child)
 
-    visit(loop.target if isinstance(loop, cst.For) else loop.test)
+    if isinstance(loop, cst.For):
+        # The loop's own target: a binder only as part of the `for` node, which is not visited.
+        bind(loop.target)
+        visit(loop.target)
+    else:
+        visit(loop.test)
     visit(loop.body)
     return assigned, mutated
 
 
-def _reads(node: cst.CSTNode) -> tuple[set[str], bool]:
+def reads(node: cst.CSTNode) -> tuple[set[str], bool]:
     """(names read in `node`, whether it holds anything pinned to its place)."""
     names: set[str] = set()
     pinned = False
@@ -78,7 +86,7 @@ def _hoistable(loop: cst.CSTNode) -> list[int]:
         return []
     if isinstance(loop, cst.For) and loop.asynchronous is not None:
         return []
-    assigned, mutated = _loop_effects(loop)
+    assigned, mutated = loop_effects(loop)
     found = []
     for index, statement in enumerate(loop.body.body):
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -89,8 +97,8 @@ def _hoistable(loop: cst.CSTNode) -> list[int]:
         names = [t.target.value for t in assign.targets if isinstance(t.target, cst.Name)]
         if len(names) != len(assign.targets) or any(assigned[name] != 1 for name in names):
             continue
-        reads, pinned = _reads(assign.value)
-        if not pinned and not reads & (set(assigned) | mutated):
+        names_read, pinned = reads(assign.value)
+        if not pinned and not names_read & (set(assigned) | mutated):
             found.append(index)
     return found
 
