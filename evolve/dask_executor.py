@@ -13,7 +13,7 @@ names the function that runs it, and a worker imports it from there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from distributed import Client, Future, get_worker
@@ -110,7 +110,7 @@ class DaskExecutor:
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         return self._gather(self.client.map(fn, list(items), pure=False))
 
-    def evaluate(self, jobs: Sequence[EvaluationJob], sandbox: Sandbox) -> list[Evaluation]:
+    def evaluate(self, jobs: Iterable[EvaluationJob], sandbox: Sandbox) -> list[Evaluation]:
         # `sandbox` is the engine's own; the jobs run in each worker's.
         return self._gather(self.client.map(run_job, list(jobs), pure=False))
 

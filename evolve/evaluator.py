@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from evolve.constraints import Forbidden
@@ -107,18 +108,29 @@ class Evaluator:
         return cached
 
     def evaluate(
-        self, variants: Sequence[Variant], generation: int, budget_left: int
+        self, variants: Iterable[Variant], generation: int, budget_left: int
     ) -> list[Evaluation | None]:
-        """Search-suite evaluations in input order; None where the budget ran out first."""
+        """Search-suite evaluations in input order; None where the budget ran out first.
+
+        `variants` may be lazy (see `Search._evaluate`): each is taken when the one before
+        it has gone to the executor, so rendering and hashing the rest overlaps the sandbox
+        runs. The decisions (cache hit, budget) are made in input order all the same, and
+        the cache changes only after the whole batch, so they are those of a list."""
+        seen: list[Variant] = []
         pending: dict[str, Variant] = {}
-        for variant in variants:
-            if (variant.key, SEARCH) in self._cache or variant.key in pending:
-                self.cache_hits += 1
-            elif len(pending) < budget_left:
-                pending[variant.key] = variant
-        fresh = self._run(list(pending.values()), self.task.suite, SEARCH, generation)
-        self.evaluations += len(fresh)
-        return [self._cache.get((v.key, SEARCH)) for v in variants]
+
+        def fresh() -> Iterator[Variant]:
+            for variant in variants:
+                seen.append(variant)
+                if (variant.key, SEARCH) in self._cache or variant.key in pending:
+                    self.cache_hits += 1
+                elif len(pending) < budget_left:
+                    pending[variant.key] = variant
+                    yield variant
+
+        ran = self._run(fresh(), self.task.suite, SEARCH, generation)
+        self.evaluations += len(ran)
+        return [self._cache.get((v.key, SEARCH)) for v in seen]
 
     @property
     def cache_hit_rate(self) -> float:
@@ -164,22 +176,30 @@ class Evaluator:
         return self._run([variant], self.task.holdout, HOLDOUT, generation)[0]
 
     def _run(
-        self, variants: list[Variant], suite: Suite, suite_name: str, generation: int
+        self, variants: Iterable[Variant], suite: Suite, suite_name: str, generation: int
     ) -> list[Evaluation]:
-        if not variants:
+        given = iter(variants)
+        first = next(given, None)
+        if first is None:
             return []
-
-        # Checked here, in the engine: a denied variant never becomes a job.
-        denied = [self.forbidden.check(v.source) for v in variants]
         files = self._test_files.get(suite_name)
         if files is None:  # read once: the text travels with every job to remote workers
             files = self._test_files[suite_name] = portable_files(suite)
-        jobs = [
-            self._job(variant, suite, files)
-            for variant, refused in zip(variants, denied, strict=True)
-            if refused is None
-        ]
-        ran = iter(self.executor.evaluate(jobs, self.sandbox))  # in input order
+        taken: list[Variant] = []
+        denied: list[Evaluation | None] = []
+
+        def jobs() -> Iterator[EvaluationJob]:
+            # A lazy generator: an in-process executor starts each job as it is made.
+            for variant in itertools.chain((first,), given):
+                # Checked here, in the engine: a denied variant never becomes a job.
+                refused = self.forbidden.check(variant.source)
+                taken.append(variant)
+                denied.append(refused)
+                if refused is None:
+                    yield self._job(variant, suite, files)
+
+        ran = iter(self.executor.evaluate(jobs(), self.sandbox))  # in input order
+        variants = taken
         results = [next(ran) if refused is None else refused for refused in denied]
         with self.store.transaction():
             for variant, evaluation in zip(variants, results, strict=True):

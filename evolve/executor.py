@@ -12,7 +12,7 @@ the `distributed` extra stays optional).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
 
@@ -30,9 +30,11 @@ DASK_SCHEME = "dask://"
 class Executor(Protocol):
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]: ...
 
-    def evaluate(self, jobs: Sequence[EvaluationJob], sandbox: Sandbox) -> list[Evaluation]:
+    def evaluate(self, jobs: Iterable[EvaluationJob], sandbox: Sandbox) -> list[Evaluation]:
         """Each job's evaluation, in input order. In-process executors run the jobs on
-        `sandbox`; a remote one ignores it and uses a sandbox where the job lands."""
+        `sandbox`; a remote one ignores it and uses a sandbox where the job lands. `jobs`
+        may be lazy: the local executor starts each job as soon as it is taken, while the
+        engine makes the next one."""
         ...
 
     def close(self) -> None: ...
@@ -44,7 +46,7 @@ class _InProcess:
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         raise NotImplementedError
 
-    def evaluate(self, jobs: Sequence[EvaluationJob], sandbox: Sandbox) -> list[Evaluation]:
+    def evaluate(self, jobs: Iterable[EvaluationJob], sandbox: Sandbox) -> list[Evaluation]:
         return self.map(lambda job: job.run(sandbox), jobs)
 
 

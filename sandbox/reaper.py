@@ -14,12 +14,14 @@ import os
 import selectors
 import signal
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 _READ_CHUNK = 1 << 16
 _STDERR_TAIL_BYTES = 4096
 RESULT_CAP_BYTES = 256 << 20
 _SWEEP_ROUNDS = 100
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -31,6 +33,11 @@ class Collected:
     result_parts: list[bytes] = field(default_factory=list)
     result_size: int = 0
     killed: str | None = None
+    # The child closed its report pipe after writing to it: the harness is done and has
+    # only its exit left. Ending the watch here keeps the exit's teardown (unmapping a
+    # forked interpreter, a millisecond or two) off the answer's path.
+    reported: bool = False
+    exited: bool = False
 
     @property
     def result(self) -> bytes:
@@ -74,9 +81,12 @@ def watch(
                     pending = _write(selector, key.fd, pending)
                 else:
                     _read(selector, key.fd, key.data, got, output_cap)
-            if exited:
-                # A grandchild may hold the pipes open: stop the group, take what is buffered.
-                kill_group(pid)
+            if exited or got.reported:
+                got.exited = exited
+                if exited:  # a grandchild may hold the pipes open: stop the group
+                    kill_group(pid)
+                # Take what is buffered. The harness flushed its streams before reporting,
+                # so nothing of the run is left unwritten.
                 for key in list(selector.get_map().values()):
                     while key.data not in ("exit", "request") and got.killed is None:
                         if not _read(selector, key.fd, key.data, got, output_cap):
@@ -109,6 +119,8 @@ def _read(
         return False
     if not data:
         selector.unregister(fd)
+        if name == "result" and got.result_size:
+            got.reported = True
         return False
     if name == "result":
         got.result_parts.append(data)
@@ -132,6 +144,15 @@ def kill_group(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+def reaped(pid: int) -> bool:
+    """Reap `pid` if it has exited, without waiting; True when it is gone."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return done != 0
+
+
 def reap(pid: int) -> tuple[int | None, float, float]:
     """Wait for the child: exit code (minus the signal), CPU seconds, peak RSS in MB."""
     try:
@@ -145,13 +166,47 @@ def reap(pid: int) -> tuple[int | None, float, float]:
     )
 
 
-def sweep(keep: int | None = None) -> int:
-    """Kill and reap every child of this process but `keep` (the worker's next child, not
-    yet given a request) until there are none; how many there were. The list of children
-    holds zombies too, so those of processes that died on their own are reaped as well."""
+def usage(proc: int) -> tuple[float, float] | None:
+    """CPU seconds and peak RSS in MB of a child that is still alive, from /proc: what
+    `reap` would give, without waiting for its exit; None once it has exited (a zombie has
+    no memory figures), when `reap` gives them at once. The main thread's scheduler clock
+    is exact to the nanosecond; the process's tick count (10 ms) also covers other threads,
+    live and dead, so the larger of the two is never short by more than a tick.
+
+    `proc` is the child's /proc directory, opened when it was forked (see `proc_dir`): the
+    first look-up of a process's /proc entry costs more than reading all three files."""
+    try:
+        exact_s = int(_proc_read(proc, "schedstat").split()[0]) / 1e9
+        fields = _proc_read(proc, "stat").rpartition(b")")[2].split()
+        ticks_s = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        status = _proc_read(proc, "status")
+        peak_kb = int(status.partition(b"VmHWM:")[2].split(maxsplit=1)[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return max(exact_s, ticks_s), peak_kb / 1024
+
+
+def proc_dir(pid: int) -> int:
+    """An fd of /proc/<pid>, for `usage`."""
+    return os.open(f"/proc/{pid}", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+
+
+def _proc_read(proc: int, name: str) -> bytes:
+    fd = os.open(name, os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc)
+    try:
+        return os.read(fd, 1 << 16)
+    finally:
+        os.close(fd)
+
+
+def sweep(keep: Collection[int] = ()) -> int:
+    """Kill and reap every child of this process but those in `keep` (the worker's next
+    child, not yet given a request, and a killed child still exiting) until there are none;
+    how many there were. The list of children holds zombies too, so those of processes that
+    died on their own are reaped as well."""
     killed = 0
     for _ in range(_SWEEP_ROUNDS):
-        children = [pid for pid in _children() if pid != keep]
+        children = [pid for pid in _children() if pid not in keep]
         if not children:
             break
         for pid in children:

@@ -49,9 +49,10 @@ class _Child:
     stderr: int
     result: int
     request: int
+    proc: int  # its /proc directory, for its figures before it exits
 
     def close_pipes(self) -> None:
-        for fd in (self.stdout, self.stderr, self.result, self.request):
+        for fd in (self.stdout, self.stderr, self.result, self.request, self.proc):
             with contextlib.suppress(OSError):
                 os.close(fd)
 
@@ -96,6 +97,10 @@ class Worker:
         self.spare: _Child | None = None
         self.next_lane = 0
         self.finished: _Child | None = None  # its lane's scratch is emptied after the answer
+        # Killed after reporting, reaped after the answer; with whether cgroup.kill did it.
+        self.unreaped: tuple[int, bool] | None = None
+        self.exiting: int | None = None  # killed by cgroup.kill, still exiting: reaped next
+        self.memory_set: list[int | None] = [None] * LANES  # each lane's cgroup memory limit
 
     def hello(self) -> dict[str, Any]:
         modules = sorted({name.partition(".")[0] for name in sys.modules})
@@ -127,8 +132,11 @@ class Worker:
                 handle.write(text)
         plan = self.plans[current.lane]
         pending = payload
-        if plan.cgroups is not None:
-            plan.cgroups.set_memory(int(header["limits"]["memory_bytes"]))
+        memory = int(header["limits"]["memory_bytes"])
+        if plan.cgroups is not None and self.memory_set[current.lane] != memory:
+            # A cgroup write costs a syscall round per evaluation; the limit rarely changes.
+            plan.cgroups.set_memory(memory)
+            self.memory_set[current.lane] = memory
         started = time.monotonic()
         os.set_blocking(current.request, False)
         pending = _write_some(current.request, pending)
@@ -137,6 +145,7 @@ class Worker:
             self.spare = self._fork()
         except OSError:  # out of processes or memory for now: fork it with the next request
             self.spare = None
+        got: reaper.Collected | None = None
         try:
             got = reaper.watch(
                 current.pid,
@@ -148,11 +157,20 @@ class Worker:
                 request=(current.request, pending),
             )
         finally:
-            reaper.kill_group(current.pid)
-            if plan.cgroups is not None:
-                plan.cgroups.kill()
-            returncode, cpu_s, max_rss_mb = reaper.reap(current.pid)
             ended = time.monotonic()
+            # Read before the kill: a zombie has no memory figures left.
+            early = got is not None and got.reported and not got.exited
+            figures = reaper.usage(current.proc) if early else None
+            reaper.kill_group(current.pid)
+            inert = plan.cgroups is not None and plan.cgroups.kill()
+            if figures is not None:
+                # It reported and is only exiting: killed, it is reaped after the answer
+                # (`tidy`), so its teardown overlaps the supervisor's work, not the answer.
+                cpu_s, max_rss_mb = figures
+                returncode: int | None = None  # it never got to exit on its own
+                self.unreaped = (current.pid, inert)
+            else:
+                returncode, cpu_s, max_rss_mb = reaper.reap(current.pid)
             current.close_pipes()
             self.finished = current
         exit_info = {
@@ -171,12 +189,32 @@ class Worker:
         directory. Called after the answer is sent, off the supervisor's critical path, and
         before the next request: nothing of one evaluation is alive during the next, and a
         lane's next child is forked only with that next request."""
-        reaper.sweep(keep=self.spare.pid if self.spare is not None else None)
+        self._reap_exiting()
+        if self.unreaped is not None:
+            pid, inert = self.unreaped
+            self.unreaped = None
+            if not reaper.reaped(pid):
+                if inert:
+                    # cgroup.kill reached it and all it started, so none of them runs user
+                    # code again; its exit may end while the worker reads the next request
+                    # and hands it to the spare child. Reaped before the next fork.
+                    self.exiting = pid
+                else:
+                    reaper.reap(pid)
+        keep = [child.pid for child in (self.spare,) if child is not None]
+        reaper.sweep(keep=[*keep, self.exiting] if self.exiting is not None else keep)
         if self.finished is not None:
             _empty(self.lane_dirs[self.finished.lane])
             self.finished = None
 
+    def _reap_exiting(self) -> None:
+        if self.exiting is not None:
+            reaper.reap(self.exiting)
+            self.exiting = None
+
     def _fork(self) -> _Child:
+        # No new child shares a lane (its cgroups above all) with one still exiting.
+        self._reap_exiting()
         lane = self.next_lane
         self.next_lane = (lane + 1) % LANES
         plan = self.plans[lane]
@@ -194,7 +232,11 @@ class Worker:
             child.serve(plan, workdir, child.Pipes(out_w, err_w, res_w, req_r))
         for fd in (out_w, err_w, res_w, req_r):
             os.close(fd)
-        return _Child(pid, lane, workdir, out_r, err_r, res_r, req_w)
+        try:
+            proc = reaper.proc_dir(pid)
+        except OSError:  # cannot be while it is unreaped; if it is, its figures come from reap
+            proc = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+        return _Child(pid, lane, workdir, out_r, err_r, res_r, req_w, proc)
 
     def _discard_spare(self) -> None:
         spare, self.spare = self.spare, None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -308,10 +308,22 @@ class Search:
         )
 
     def _evaluate(self, population: list[Individual], generation: int) -> list[Variant]:
-        variants = [self.evaluator.variant(individual.patch) for individual in population]
+        variants: list[Variant] = []
+
+        def unevaluated() -> Iterator[Variant]:
+            # Rendered one at a time as the evaluator takes them: rendering the rest of the
+            # population overlaps the sandbox runs of those taken already.
+            for individual in population:
+                variants.append(self.evaluator.variant(individual.patch))
+                if not individual.evaluated:
+                    yield variants[-1]
+
         todo = [i for i, individual in enumerate(population) if not individual.evaluated]
         left = self.budget - self.evaluator.evaluations
-        results = self.evaluator.evaluate([variants[i] for i in todo], generation, left)
+        rendering = unevaluated()
+        results = self.evaluator.evaluate(rendering, generation, left)
+        for _ in rendering:  # the evaluator takes them all; this only makes sure of it
+            pass
         for i, evaluation in zip(todo, results, strict=True):
             if evaluation is not None:
                 self._assign(population[i], evaluation)

@@ -46,16 +46,19 @@ class Cgroups:
         for directory in self.dirs:
             _write(os.path.join(directory, "cgroup.procs"), pid)
 
-    def kill(self) -> None:
-        """SIGKILL every member, daemons and processes that left the session included."""
+    def kill(self) -> bool:
+        """SIGKILL every member, daemons and processes that left the session included.
+        True when the kernel did it through `cgroup.kill`, which also kills a member that
+        is forking meanwhile: then nothing of the group runs user code again."""
         if self.kill_dir is not None:
             with contextlib.suppress(OSError):
                 _write(os.path.join(self.kill_dir, "cgroup.kill"), "1")
-                return
+                return True
         for directory in self.dirs:
             for pid in _members(directory):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+        return False
 
     def remove(self) -> None:
         self.kill()
