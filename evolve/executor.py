@@ -11,6 +11,7 @@ the `distributed` extra stays optional).
 
 from __future__ import annotations
 
+import abc
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,11 +41,11 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-class _InProcess:
+class _InProcess(abc.ABC):
     """Executors whose work stays in this process: jobs run on the engine's sandbox."""
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]: ...
 
     def evaluate(self, jobs: Iterable[EvaluationJob], sandbox: Sandbox) -> list[Evaluation]:
         return self.map(lambda job: job.run(sandbox), jobs)
