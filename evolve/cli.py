@@ -17,16 +17,17 @@ from pathlib import Path
 
 from evolve import bench, control, resume
 from evolve.audit import commands as audit_commands
-from evolve.diff import unified_diff
 from evolve.errors import RunAborted, UsageError
 from evolve.evaluator import HOLDOUT
-from evolve.executor import LOCAL, check_executor
+from evolve.executor import LOCAL, check_executor, connect_executor
+from evolve.jobs import EvaluationJob, LazySandbox, SandboxMode, portable_files
+from evolve.program import program_diff
 from evolve.progress import ProgressReporter
 from evolve.run import RunRequest, read_program, resolve_run, start_run
 from evolve.search import Algorithm, SearchSettings
 from evolve.store import RunStore
 from evolve.task import Goal, Task, discover_tasks, load_task
-from sandbox import Evaluation, Sandbox, Suite, make_sandbox, probe_layers
+from sandbox import ProgramSource, Suite, probe_layers
 from sandbox.layers import ALWAYS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--program", type=Path, help="evaluate this program instead")
     evaluate.add_argument("--json", action="store_true")
     _sandbox_mode(evaluate)
+    _executor(evaluate)
     evaluate.set_defaults(command=cmd_eval)
 
     doctor = commands.add_parser("doctor", help="which isolation layers this machine gives")
@@ -186,12 +188,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    spec = check_executor(args.executor)
     task = load_task(args.task)
     program = read_program(task, args.program)
-    with closing(make_sandbox(args.sandbox, workers=1)) as box:
-        results = {"search": _evaluate(box, task.suite, program.source, task)}
-        if task.holdout is not None:
-            results[HOLDOUT] = _evaluate(box, task.holdout, program.source, task)
+    suites = {"search": task.suite}
+    if task.holdout is not None:
+        suites[HOLDOUT] = task.holdout
+    source = program.runnable(program.source)
+    jobs = [_job(source, suite, task, args.sandbox) for suite in suites.values()]
+    # After the task loaded: bad input is reported without waiting for a cluster. The local
+    # sandbox starts only if the executor runs jobs here.
+    with (
+        closing(connect_executor(spec)) as executor,
+        closing(LazySandbox(args.sandbox, workers=1)) as box,
+    ):
+        results = dict(zip(suites, executor.evaluate(jobs, box), strict=True))
     if args.json:
         data = results["search"].to_dict()
         if HOLDOUT in results:
@@ -213,13 +224,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _evaluate(box: Sandbox, suite: Suite, source: str, task: Task) -> Evaluation:
-    return box.evaluate(
+def _job(source: ProgramSource, suite: Suite, task: Task, sandbox: SandboxMode) -> EvaluationJob:
+    return EvaluationJob(
         source,
         suite,
         task.limits,
-        module_name=task.module_name,
+        task.module_name,
         measure_cost=task.goal is Goal.SPEEDUP,
+        sandbox=sandbox,
+        test_files=portable_files(suite),  # a pytest file's text, for a remote worker
     )
 
 
@@ -271,7 +284,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
             config = store.config()
             seed = store.variant_source(config["seed_hash"])
             champion = store.variant_source(config.get("champion_hash", config["seed_hash"]))
-            print(unified_diff(seed, champion, Path(config["program"]).name), end="")
+            several = bool(config.get("program_files"))
+            path = str(config["program"])
+            print(program_diff(seed, champion, path=path, several=several), end="")
             return EXIT_OK
         changes = {change.number: change for change in store.accepted()}
     finally:

@@ -16,7 +16,7 @@ import ast
 from collections import Counter
 from collections.abc import Iterator
 
-from sandbox import Evaluation, Status
+from sandbox import Evaluation, ProgramSource, Status
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -39,13 +39,16 @@ def _within(name: str, forbidden: str) -> bool:
 class Forbidden:
     """Counts the uses of forbidden names in a source, against the seed's counts."""
 
-    def __init__(self, names: tuple[str, ...], seed_source: str) -> None:
+    def __init__(self, names: tuple[str, ...], seed_source: ProgramSource) -> None:
         self.names = tuple(dict.fromkeys(names))
         self._seed = self.uses(seed_source) if self.names else Counter[str]()
 
-    def uses(self, source: str) -> Counter[str]:
-        """How many times each forbidden name occurs; empty when the source does not parse
-        (the sandbox then reports it as invalid, which is the truer status)."""
+    def uses(self, source: ProgramSource) -> Counter[str]:
+        """How many times each forbidden name occurs, in all of a program's files; nothing
+        for a file that does not parse (the sandbox then reports it as invalid, which is
+        the truer status)."""
+        if not isinstance(source, str):
+            return sum((self.uses(text) for text in source.values()), Counter[str]())
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError):
@@ -80,7 +83,7 @@ class Forbidden:
             return node.value == forbidden
         return False
 
-    def check(self, source: str) -> Evaluation | None:
+    def check(self, source: ProgramSource) -> Evaluation | None:
         """A `denied` Evaluation naming what the variant introduces, or None if it may run."""
         if not self.names:
             return None

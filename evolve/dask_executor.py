@@ -7,6 +7,12 @@ plugin holds it); its fork-server workers are separate clean processes, as on on
 the Dask worker's threads never fork. Results come back in input order, so a run decides
 exactly as it would locally.
 
+Jobs travel in chunks, a few per Dask thread, one Dask task each: every task has a fixed cost
+in the client, the scheduler and the worker, and with one task per job that cost held a
+two-core cluster to about half the local executor's rate (`benchmarks/perf/dask_scaling.py`).
+A few chunks per thread rather than one keep the threads busy to the end of a batch when some
+variants run much longer than others.
+
 The workers need the same version of this package (with the `distributed` extra): a job
 names the function that runs it, and a worker imports it from there.
 """
@@ -32,6 +38,7 @@ CONNECT_TIMEOUT_S = 10.0
 # How long a run waits for the first worker to join: a cluster is often started together
 # with the run that uses it.
 WORKER_WAIT_S = 60.0
+CHUNKS_PER_THREAD = 3
 
 
 class SandboxPlugin(WorkerPlugin):
@@ -61,12 +68,30 @@ def run_job(job: EvaluationJob) -> Evaluation:
     return plugin.runner.run(job)
 
 
+def run_chunk(fn: Callable[[T], R], items: list[T]) -> list[R]:
+    """What a Dask worker runs for one task: a chunk of items, in order."""
+    return [fn(item) for item in items]
+
+
+def chunks(items: list[T], count: int) -> list[list[T]]:
+    """`items` cut into at most `count` runs of consecutive items, the lengths at most one
+    apart, so that joining them gives `items` back."""
+    count = max(1, min(count, len(items)))
+    size, longer = divmod(len(items), count)
+    cuts, start = [], 0
+    for index in range(count):
+        end = start + size + (index < longer)
+        cuts.append(items[start:end])
+        start = end
+    return cuts
+
+
 def engine_version() -> str:
     return __version__
 
 
 class DaskExecutor:
-    """Jobs as Dask tasks, one each, gathered in input order."""
+    """Jobs as Dask tasks, a chunk each, gathered in input order."""
 
     def __init__(self, client: Client) -> None:
         self.client = client
@@ -108,11 +133,18 @@ class DaskExecutor:
         return cls(client)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        return self._gather(self.client.map(fn, list(items), pure=False))
+        given = list(items)
+        if not given:
+            return []
+        # Asked at every batch: workers may have joined or left since the last one.
+        threads = sum(self.client.nthreads().values())
+        parts = chunks(given, threads * CHUNKS_PER_THREAD)
+        futures = self.client.map(run_chunk, [fn] * len(parts), parts, pure=False)
+        return [result for part in self._gather(futures) for result in part]
 
     def evaluate(self, jobs: Iterable[EvaluationJob], sandbox: Sandbox) -> list[Evaluation]:
         # `sandbox` is the engine's own; the jobs run in each worker's.
-        return self._gather(self.client.map(run_job, list(jobs), pure=False))
+        return self.map(run_job, jobs)
 
     def _gather(self, futures: list[Future[Any]]) -> list[Any]:
         try:

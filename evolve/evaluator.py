@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from evolve.patch import Patch, patch_to_json
 from evolve.program import Program
 from evolve.store import RunStore
 from evolve.task import Goal, Task
-from sandbox import Evaluation, Limits, Sandbox, Suite
+from sandbox import Evaluation, Limits, ProgramSource, Sandbox, Suite
 
 SEARCH = "search"
 HOLDOUT = "holdout"
@@ -32,10 +33,14 @@ def source_hash(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
-def normalised_hash(source: str) -> str:
+def normalised_hash(source: ProgramSource) -> str:
     """The sha256 of the source's syntax tree: equal for sources that differ only in comments,
     blank lines, spacing or redundant parentheses, which cannot change what the program does.
-    A source that does not parse keys on its exact text (it is invalid either way)."""
+    A source that does not parse keys on its exact text (it is invalid either way). For a
+    program of several files, the hash of each file's name and normalised hash."""
+    if not isinstance(source, str):
+        keys = [[name, normalised_hash(text)] for name, text in source.items()]
+        return "files:" + source_hash(json.dumps(keys))
     try:
         tree = ast.dump(ast.parse(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -46,13 +51,17 @@ def normalised_hash(source: str) -> str:
 @dataclass(frozen=True)
 class Variant:
     patch: Patch
-    source: str
+    source: str  # the program's text: a bundle when it has several files
     digest: str  # sha256 of the exact source: the variant's identity in the store
     key: str = ""  # normalised hash: what evaluations are cached by; computed when not given
+    # What the sandbox runs: `source`, or a program's files by name.
+    files: ProgramSource = ""
 
     def __post_init__(self) -> None:
+        if not self.files:
+            object.__setattr__(self, "files", self.source)
         if not self.key:
-            object.__setattr__(self, "key", normalised_hash(self.source))
+            object.__setattr__(self, "key", normalised_hash(self.files))
 
 
 class Evaluator:
@@ -76,11 +85,12 @@ class Evaluator:
         self.store = store
         self.executor = executor
         self.measure_cost = task.goal is Goal.SPEEDUP
-        self.forbidden = Forbidden(task.forbid, program.source)
+        self.forbidden = Forbidden(task.forbid, self.program.runnable(program.source))
         self._cache: dict[tuple[str, str], Evaluation] = {}
         # Rendering is the engine's biggest cost per individual (libcst codegen, ~2 ms), and
         # most of a generation are patches seen before (elites, repeated offspring).
         self._variants: dict[Patch, Variant] = {}
+        self._keys: dict[str, str] = {}  # exact source hash -> normalised hash
         self.evaluations = 0  # sandbox runs of the search suite
         self.holdout_evaluations = 0
         self.check_evaluations = 0  # generated-input checks of candidates for acceptance
@@ -93,7 +103,7 @@ class Evaluator:
         """Continue a resumed run: every stored evaluation is a cache entry again, keyed as it
         was when it ran, and the counters go on from the checkpoint's."""
         for _digest, source, suite, evaluation in self.store.stored_evaluations():
-            self._cache[(normalised_hash(source), suite)] = evaluation
+            self._cache[(normalised_hash(self.program.runnable(source)), suite)] = evaluation
         for name in COUNTERS:
             setattr(self, name, int(counters.get(name, 0)))
 
@@ -104,7 +114,12 @@ class Evaluator:
         cached = self._variants.get(patch)
         if cached is None:
             source = self.program.render(patch)
-            cached = self._variants[patch] = Variant(patch, source, source_hash(source))
+            digest = source_hash(source)
+            files = self.program.runnable(source)
+            # Different patches often render the same text: its tree is dumped once.
+            key = self._keys.get(digest) or normalised_hash(files)
+            self._keys[digest] = key
+            cached = self._variants[patch] = Variant(patch, source, digest, key, files)
         return cached
 
     def evaluate(
@@ -147,10 +162,10 @@ class Evaluator:
         if cached is not None:
             return cached
         self.check_evaluations += 1
-        evaluation = self.forbidden.check(variant.source)
+        evaluation = self.forbidden.check(variant.files)
         if evaluation is None:
             job = EvaluationJob(
-                variant.source, suite, limits, self.task.module_name, sandbox=self.sandbox_mode
+                variant.files, suite, limits, self.task.module_name, sandbox=self.sandbox_mode
             )
             [evaluation] = self.executor.evaluate([job], self.sandbox)
         with self.store.transaction():
@@ -163,7 +178,7 @@ class Evaluator:
         """One uncached, unstored run on this machine's sandbox, without cost tracing: timing
         runs repeat the same source on purpose, and a remote worker's clock is another's."""
         return self.sandbox.evaluate(
-            variant.source, suite, limits, module_name=self.task.module_name
+            variant.files, suite, limits, module_name=self.task.module_name
         )
 
     def holdout(self, variant: Variant, generation: int) -> Evaluation | None:
@@ -192,7 +207,7 @@ class Evaluator:
             # A lazy generator: an in-process executor starts each job as it is made.
             for variant in itertools.chain((first,), given):
                 # Checked here, in the engine: a denied variant never becomes a job.
-                refused = self.forbidden.check(variant.source)
+                refused = self.forbidden.check(variant.files)
                 taken.append(variant)
                 denied.append(refused)
                 if refused is None:
@@ -212,7 +227,7 @@ class Evaluator:
         self, variant: Variant, suite: Suite, files: tuple[tuple[str, str], ...]
     ) -> EvaluationJob:
         return EvaluationJob(
-            variant.source,
+            variant.files,
             suite,
             self.task.limits,
             self.task.module_name,

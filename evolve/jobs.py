@@ -18,14 +18,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from sandbox import Evaluation, Limits, PytestSuite, Sandbox, Suite, make_sandbox
+from sandbox import (
+    Evaluation,
+    Limits,
+    ProgramSource,
+    PytestSuite,
+    Sandbox,
+    Suite,
+    make_sandbox,
+)
 
 SandboxMode = Literal["fork", "process"]
 
 
 @dataclass(frozen=True)
 class EvaluationJob:
-    source: str
+    source: ProgramSource  # one module's text, or a program's files by relative path
     suite: Suite
     limits: Limits
     module_name: str
@@ -74,7 +82,7 @@ class LazySandbox:
 
     def evaluate(
         self,
-        source: str,
+        source: ProgramSource,
         suite: Suite,
         limits: Limits,
         *,

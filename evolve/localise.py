@@ -17,7 +17,7 @@ from typing import Any
 
 from evolve.program import Program
 from evolve.task import Goal, Task
-from sandbox import CaseSuite, Evaluation, evaluate
+from sandbox import CaseSuite, Evaluation, ProgramSource, evaluate
 
 # The least a site weighs, relative to the most suspicious or hottest site's 1.0.
 FLOOR = 0.05
@@ -88,7 +88,7 @@ def line_scores(goal: Goal, evaluation: Evaluation) -> dict[int, float]:
     return ochiai(coverage[: len(failed)], failed)
 
 
-def coverage_run(task: Task, source: str) -> Evaluation | None:
+def coverage_run(task: Task, source: ProgramSource) -> Evaluation | None:
     """Run `source` once with coverage, in a fresh sandbox process; None for a pytest suite
     (per-test coverage is only recorded for case suites)."""
     if not isinstance(task.suite, CaseSuite):
@@ -125,7 +125,7 @@ class Localisation:
         """Localise on the seed unless done already (a restored run keeps its weights)."""
         if not self.enabled or self.weights is not None:
             return
-        evaluation = coverage_run(task, program.source)
+        evaluation = coverage_run(task, program.runnable(program.source))
         scores = {} if evaluation is None else line_scores(task.goal, evaluation)
         self.weights = site_weights(program, scores)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))

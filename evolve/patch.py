@@ -61,13 +61,16 @@ class Edit:
             raise ValueError("an edit's operator and site are strings")
         return cls(operator, site, _freeze(data["payload"]))
 
-    def describe(self, line: int | None = None, detail: str | None = None) -> str:
-        """One line for humans, e.g. "binary-operator at line 4: + -> -".
+    def describe(self, line: int | None = None, detail: str | None = None, file: str = "") -> str:
+        """One line for humans, e.g. "binary-operator at line 4: + -> -", or "at
+        shop/cart.py line 4" in a program of several files.
 
         An edit alone knows neither the line nor what the payload replaces; `Program.describe`
         supplies both. Without them the site address and the raw payload stand in.
         """
         where = f"line {line}" if line is not None else self.site
+        if file and line is not None:
+            where = f"{file} {where}"
         what = detail if detail is not None else json.dumps(_thaw(self.payload))
         return f"{self.operator} at {where}: {what}"
 

@@ -22,7 +22,7 @@ from evolve.checkpoint import Checkpoint
 from evolve.errors import UsageError
 from evolve.evaluator import source_hash
 from evolve.events import EVENTS_FILE, EventLog
-from evolve.executor import LOCAL, Executor, connect_executor
+from evolve.executor import LOCAL, Executor, check_executor, connect_executor
 from evolve.program import Program, ProgramError
 from evolve.progress import ProgressReporter
 from evolve.run import (
@@ -33,6 +33,7 @@ from evolve.run import (
     SandboxMode,
     execute,
     lock_run,
+    record_file,
     resolve_run,
 )
 from evolve.search import SearchSettings
@@ -91,8 +92,9 @@ def resume_run(
 ) -> RunSummary:
     """Go on with the run in `run_dir` until it finishes; AlreadyFinished if it had.
 
-    `executor` is an executor, an executor name, or None for the one the run recorded:
-    where evaluations run never changes a decision, so any will do.
+    `executor` is an executor, an executor name, or None for the one the run recorded
+    (local if it recorded none): where evaluations run never changes a decision, so any
+    will do.
     """
     store = RunStore.open(run_dir)
     try:
@@ -114,7 +116,7 @@ def resume_run(
         checkpoint = None if last is None else Checkpoint.from_json(last[1])
         spec = executor if executor is not None else str(config.get("executor", LOCAL))
         own_executor = isinstance(spec, str)
-        live = connect_executor(spec) if isinstance(spec, str) else spec
+        live = _connect(spec, recorded=executor is None) if isinstance(spec, str) else spec
         generation = -1 if last is None else last[0]
         dropped = store.rewind(generation, forget=FINISHED_KEYS)
         # A STOP file ended the last session; left in place it would end this one at once.
@@ -132,6 +134,7 @@ def resume_run(
         from_generation=max(generation, 0),
         dropped_evaluations=dropped,
         engine_version=__version__,
+        executor=spec if isinstance(spec, str) else type(spec).__name__,
     )
     return execute(
         context,
@@ -145,6 +148,19 @@ def resume_run(
     )
 
 
+def _connect(spec: str, *, recorded: bool) -> Executor:
+    try:
+        return connect_executor(spec)
+    except UsageError as exc:
+        if not recorded:
+            raise
+        # The cluster a run was started on is often gone by the time it is resumed; the
+        # user did not name it this time, so say where it came from and how to go on.
+        raise UsageError(
+            f"{exc} (the executor the run recorded; --executor local resumes on this machine)"
+        ) from None
+
+
 def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
     """The run as it was started, from its record: the same inputs give the same run."""
     if "seed_hash" not in config:
@@ -155,7 +171,8 @@ def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
             " a run resumes only on the engine that started it"
         )
     task = load_task(Path(config["task_dir"]))
-    seed_path = run_dir / SEED_FILE
+    several = bool(config.get("program_files"))
+    seed_path = run_dir / record_file(SEED_FILE, several)
     try:
         source = seed_path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -163,7 +180,9 @@ def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
     if source_hash(source) != config["seed_hash"]:
         raise UsageError(f"{seed_path}: changed since the run started")
     try:
-        program = Program.parse(source, path=str(config["program"]), editable=config["editable"])
+        program = Program.from_text(
+            source, path=str(config["program"]), several=several, editable=config["editable"]
+        )
     except ProgramError as exc:
         raise UsageError(str(exc)) from None
     return RunContext(
@@ -194,14 +213,20 @@ def register(commands: Any) -> None:
     resume.add_argument("--runs-dir", type=Path, default=Path("runs"), help="default: ./runs")
     resume.add_argument("--json", action="store_true", help="end with one JSON summary line")
     resume.add_argument("--quiet", action="store_true", help="no live progress")
+    resume.add_argument(
+        "--executor",
+        metavar="local|dask://HOST:PORT",
+        help="where evaluations run from now on (default: where the run ran, as it recorded)",
+    )
     resume.set_defaults(command=cmd_resume)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    executor = None if args.executor is None else check_executor(args.executor)
     run_dir = resolve_run(args.run, args.runs_dir)
     try:
         with ProgressReporter(quiet=args.quiet) as reporter:
-            summary = resume_run(run_dir, reporter)
+            summary = resume_run(run_dir, reporter, executor)
     except AlreadyFinished as done:
         if args.json:
             print(json.dumps({**done.summary, "resumed": False}, sort_keys=True))

@@ -82,15 +82,37 @@ class RunSummary:
         return asdict(self)
 
 
+def record_file(name: str, several: bool) -> str:
+    """The run directory's copy of a program (SEED_FILE, CHAMPION_FILE): a program of
+    several files is kept as its bundle, a JSON document."""
+    return str(Path(name).with_suffix(".json")) if several else name
+
+
 def read_program(task: Task, override: Path | None = None) -> Program:
-    """Parse the starting program once; a bad program is a usage error naming the file."""
+    """Parse the starting program once; a bad program is a usage error naming the file.
+
+    For a program of several files, `override` is a directory holding files of the same
+    names."""
     path = override if override is not None else task.program_path
+    tops = {name.split("/")[0] for name in task.program_files}
+    if override is not None and tops == {override.name} and not (override / override.name).is_dir():
+        path = override.parent  # the package directory itself, not the one holding it
+    if task.several_files and not path.is_dir():
+        raise UsageError(f"{path}: the task's program has several files; give a directory")
+    names = task.program_files or (None,)
+    texts = {}
+    for name in names:
+        file = path if name is None else path / name
+        try:
+            texts[name] = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{file}: cannot read program: {exc}") from None
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read program: {exc}") from None
-    try:
-        program = Program.parse(source, path=str(path), editable=task.editable)
+        if task.several_files:
+            files = {str(name): text for name, text in texts.items()}
+            program = Program.parse_files(files, path=str(path), editable=task.editable)
+        else:
+            program = Program.parse(texts[None], path=str(path), editable=task.editable)
     except ProgramError as exc:
         raise UsageError(str(exc)) from None
     if task.entry is not None and task.entry not in program.functions:
@@ -133,7 +155,7 @@ def start_run(
     store = RunStore.create(run_dir)
     lock = lock_run(run_dir)
     # Before the configuration: a run whose configuration is on disk has its seed file.
-    (run_dir / SEED_FILE).write_text(program.source, encoding="utf-8")
+    (run_dir / record_file(SEED_FILE, program.several)).write_text(program.source, encoding="utf-8")
     store.set_config(
         engine_version=__version__,
         task_name=task.name,
@@ -141,6 +163,8 @@ def start_run(
         goal=task.goal.value,
         # Absolute, so `evolve apply` finds the file from any working directory.
         program=str(Path(program.path).resolve()),
+        # Names from `program`, a directory, when the program has several files; else empty.
+        program_files=list(program.files) if program.several else [],
         editable=program.editable,  # decides the seed's sites, so verify can replay patches
         review_mode=task.review.value,
         seed=request.seed,
@@ -232,7 +256,7 @@ def execute(
                 f" {summary.accepted} accepted changes kept in {run_dir};"
                 f" champion written to {summary.champion_path}"
             ) from None
-        champion_path = run_dir / CHAMPION_FILE
+        champion_path = run_dir / record_file(CHAMPION_FILE, search.program.several)
         champion_path.write_text(result.champion.variant.source, encoding="utf-8")
         summary = RunSummary(
             run_id=run_id,
@@ -285,7 +309,7 @@ def _abort_summary(
     config = store.config()
     accepted = store.accepted()
     champion_hash = accepted[-1].child if accepted else str(config["seed_hash"])
-    champion_path = run_dir / CHAMPION_FILE
+    champion_path = run_dir / record_file(CHAMPION_FILE, search.program.several)
     # The seed may not be in the store yet (stopped during its evaluation); its file is.
     source = store.variant_source(champion_hash) if accepted else search.program.source
     champion_path.write_text(source, encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from typing import Any
 
 from evolve.errors import UsageError
 from sandbox import Case, CaseSuite, Limits, PytestSuite, Suite
+from sandbox.process import check_arguments
+from sandbox.program_files import check_name
 
 TASK_FILE = "task.toml"
 
@@ -47,8 +50,9 @@ class Task:
     name: str
     description: str
     directory: Path
+    # The seed file; for a program of several files, the directory their names start from.
     program_path: Path
-    entry: str | None
+    entry: str | None  # the function case tests call
     goal: Goal
     suite: Suite  # search-time tests
     holdout: Suite | None  # never seen by the search; validates acceptance
@@ -58,15 +62,32 @@ class Task:
     review: ReviewMode = ReviewMode.AUTO
     forbid: tuple[str, ...] = ()  # names, modules, calls a variant may not introduce
     confirm_runs: int = 20  # timed runs each of parent and child that confirm a speed-up
+    # A program of several files: their names relative to `program_path`, main module first.
+    program_files: tuple[str, ...] = ()
+    entry_module: str | None = None  # from `entry = "module:function"`
 
     @property
     def module_name(self) -> str:
-        """Name the variant is importable under: pytest suites `import` the seed's module."""
-        return self.program_path.stem
+        """The module case tests import to find `entry`: the seed's module (pytest suites
+        `import` it by that name), or for several files the package or the first module."""
+        if self.entry_module is not None:
+            return self.entry_module
+        if not self.program_files:
+            return self.program_path.stem
+        return module_of(self.program_files[0])
+
+    @property
+    def several_files(self) -> bool:
+        return bool(self.program_files)
 
     def describe_suites(self) -> str:
         holdout = f", {_suite_size(self.holdout)} holdout" if self.holdout else ""
         return f"{_suite_size(self.suite)} search tests{holdout}"
+
+
+def module_of(name: str) -> str:
+    """The module a program file defines: "shop/__init__.py" -> "shop", "a/b.py" -> "a.b"."""
+    return name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
 def _suite_size(suite: Suite | None) -> str:
@@ -114,16 +135,21 @@ class _TaskReader:
         except ValueError:
             choices = ", ".join(g.value for g in Goal)
             raise self.fail("[task] goal", f"must be one of {choices}, not {goal_text!r}") from None
-        program_path = self._file(
-            self._get(section, "task", "program", str, _REQUIRED), "[task] program"
-        )
+        program_path, program_files = self._program(section)
         entry = self._get(section, "task", "entry", str, None) or None
+        entry_module = None
+        if entry is not None and ":" in entry:
+            entry_module, _, entry = entry.partition(":")
+            if not all(part.isidentifier() for part in [*entry_module.split("."), entry]):
+                raise self.fail("[task] entry", 'must read "function" or "module:function"')
+            if not program_files:
+                raise self.fail("[task] entry", "a module is named only for several files")
         tests = self._section("tests")
         tolerance = float(self._get(tests, "tests", "float_tolerance", (int, float), 0.0))
         if tolerance < 0:
             raise self.fail("[tests] float_tolerance", "must not be negative")
         suite, holdout = self._suites(tests, entry, tolerance)
-        return Task(
+        task = Task(
             name=self._get(section, "task", "name", str, self.directory.name),
             description=self._get(section, "task", "description", str, ""),
             directory=self.directory,
@@ -138,7 +164,15 @@ class _TaskReader:
             review=self._review_mode(),
             forbid=self._forbid(),
             confirm_runs=self._confirm_runs(),
+            program_files=program_files,
+            entry_module=entry_module,
         )
+        if program_files:
+            try:
+                check_arguments(suite, task.module_name, dict.fromkeys(program_files, ""))
+            except ValueError as exc:
+                raise self.fail("[task] program", str(exc)) from None
+        return task
 
     def _check_keys(self) -> None:
         for section, value in self.data.items():
@@ -172,6 +206,49 @@ class _TaskReader:
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             raise self.fail(f"[{section_name}] {key}", f"wrong type {type(value).__name__}")
         return value
+
+    def _program(self, section: dict[str, Any]) -> tuple[Path, tuple[str, ...]]:
+        """(seed file, ()) for one file; (directory, file names) for several: a list of
+        files, a package directory (names start with the package's), or a directory of
+        modules."""
+        key = "[task] program"
+        value = self._get(section, "task", "program", (str, list), _REQUIRED)
+        if isinstance(value, list):
+            if not value or not all(isinstance(item, str) for item in value):
+                raise self.fail(key, "must be a file, a directory or a list of files")
+            paths = [self._file(item, key) for item in value]
+            root = Path(os.path.commonpath([path.parent for path in paths]))
+            names = [path.relative_to(root).as_posix() for path in paths]
+            if len(set(names)) != len(names):
+                raise self.fail(key, "names a file twice")
+            return root, self._checked(names, key)
+        path = (self.directory / value).resolve()
+        if path.is_file():
+            return path, ()
+        if not path.is_dir():
+            raise self.fail(key, f"file not found: {value}")
+        package = (path / "__init__.py").is_file()
+        root = path.parent if package else path
+        relative = (file.relative_to(root) for file in path.rglob("*.py"))
+        found = sorted(
+            name.as_posix()
+            for name in relative
+            if not any(part.startswith((".", "__pycache__")) for part in name.parts)
+        )
+        if not found:
+            raise self.fail(key, f"no Python files in {value}")
+        if package:  # the package's own module first: it is the one imported by default
+            init = f"{path.name}/__init__.py"
+            found = [init, *(name for name in found if name != init)]
+        return root, self._checked(found, key)
+
+    def _checked(self, names: list[str], key: str) -> tuple[str, ...]:
+        for name in names:
+            try:
+                check_name(name)
+            except ValueError as exc:
+                raise self.fail(key, str(exc)) from None
+        return tuple(names)
 
     def _file(self, relative: str, key: str) -> Path:
         path = (self.directory / relative).resolve()

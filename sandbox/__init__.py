@@ -1,7 +1,7 @@
 """Run one program against one test suite under resource limits.
 
-The sandbox knows nothing about evolution: it takes source text, a suite and limits, and
-returns an `Evaluation`. It never imports `evolve`.
+The sandbox knows nothing about evolution: it takes source text (or a program of several
+files), a suite and limits, and returns an `Evaluation`. It never imports `evolve`.
 
 Two modes with one `evaluate` signature:
 - `evaluate` (module level): a fresh interpreter per call. Slow (~35 ms) and dependable; no
@@ -26,6 +26,7 @@ from sandbox.forkserver import ForkServer
 from sandbox.layers import LayerReport, probe_layers
 from sandbox.modes import ProcessSandbox, Sandbox, make_sandbox
 from sandbox.process import evaluate
+from sandbox.program_files import ProgramSource
 
 __all__ = [
     "Case",
@@ -35,6 +36,7 @@ __all__ = [
     "LayerReport",
     "Limits",
     "ProcessSandbox",
+    "ProgramSource",
     "PytestSuite",
     "Sandbox",
     "Status",

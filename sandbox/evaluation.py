@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,12 @@ class Evaluation:
         return frozenset(t.name for t in self.tests if t.passed)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # What `asdict` gives, without its deep copy: every evaluation is stored, and a deep
+        # copy of the per-test records and coverage cost more than the rest of storing it.
+        data = {name: getattr(self, name) for name in _EVALUATION_FIELDS}
+        data["tests"] = tuple(
+            {"name": t.name, "outcome": t.outcome, "detail": t.detail} for t in self.tests
+        )
         data["status"] = self.status.value
         data.update(passed=self.passed, failed=self.failed, total=self.total)
         return data
@@ -182,3 +187,6 @@ def _coverage(data: Any) -> tuple[tuple[tuple[int, int], ...], ...] | None:
     if data is None:
         return None
     return tuple(tuple((int(line), int(count)) for line, count in case) for case in data)
+
+
+_EVALUATION_FIELDS = tuple(f.name for f in fields(Evaluation))

@@ -28,7 +28,8 @@ from sandbox import framing
 from sandbox.child import RESULT_FD, encode_request
 from sandbox.evaluation import Evaluation, Limits, PytestSuite, Suite
 from sandbox.layers import LayerReport, cgroups
-from sandbox.process import check_arguments
+from sandbox.process import check_arguments, check_compiles
+from sandbox.program_files import ProgramSource
 from sandbox.protocol import encode_request as encode_json
 from sandbox.protocol import make_request, parse_result
 from sandbox.verdict import ExitInfo, build_evaluation, expected_values, invalid_evaluation
@@ -218,7 +219,7 @@ class ForkServer:
 
     def evaluate(
         self,
-        source: str,
+        source: ProgramSource,
         suite: Suite,
         limits: Limits,
         *,
@@ -226,10 +227,14 @@ class ForkServer:
         measure_cost: bool = False,
     ) -> Evaluation:
         """Like `sandbox.evaluate`, in a forked child of a warm worker."""
-        check_arguments(suite, module_name)
+        check_arguments(suite, module_name, source)
         expected_values(suite)
         try:
-            code_bytes = _compiled(source, module_name)
+            if isinstance(source, str):
+                code_bytes = _compiled(source, module_name)
+            else:  # several files: the child imports them from its working directory
+                check_compiles(source, module_name)
+                code_bytes = b""
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             return invalid_evaluation(suite, exc)
         files = {}
@@ -244,6 +249,8 @@ class ForkServer:
             result_fd=RESULT_FD,
         )
         header, payload = worker_message(request, limits, files, code_bytes)
+        if not isinstance(source, str):
+            header["program_files"] = dict(source)
         worker = self._take()
         layers: tuple[str, ...] = ()
         try:

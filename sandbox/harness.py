@@ -117,8 +117,13 @@ class _Run:
         self.workdir = os.getcwd()
         self.module_name: str = request["module_name"]
         self.path = os.path.join(self.workdir, self.module_name + ".py")
-        # The tracer counts lines of the file the variant's code was compiled from.
-        traced = code.co_filename if code is not None else self.path
+        # The tracer counts lines of the files the variant's code was compiled from; lines of
+        # a program of several files are numbered on from the files before it.
+        files = request.get("program_files")
+        if files is not None:
+            traced = {os.path.join(self.workdir, name): int(offset) for name, offset in files}
+        else:
+            traced = {code.co_filename if code is not None else self.path: 0}
         self.counter: _LineCounter | None = None
         if request.get("measure_coverage"):
             self.counter = _LineRecorder(traced)
@@ -137,8 +142,9 @@ class _Run:
 
     def run(self) -> dict[str, Any]:
         if self.code is None:
-            with open(self.path, "w", encoding="utf-8") as handle:
-                handle.write(self.request["source"])
+            if self.request["source"] is not None:  # else the supervisor wrote the files
+                with open(self.path, "w", encoding="utf-8") as handle:
+                    handle.write(self.request["source"])
             if self.workdir not in sys.path:
                 sys.path.insert(0, self.workdir)
             importlib.invalidate_caches()
@@ -278,10 +284,10 @@ class _Run:
 
 
 class _LineCounter:
-    """Counts line events in one file: a cost that does not wobble with machine load."""
+    """Counts line events in the program's files: a cost that does not wobble with load."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, offsets: dict[str, int]) -> None:
+        self.offsets = offsets  # file -> number of program lines before it
         self.count = 0
 
     def install(self) -> None:
@@ -292,9 +298,13 @@ class _LineCounter:
 
     def trace(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
         # Called for every new frame; returning None leaves other files' frames untraced.
-        if frame.f_code.co_filename == self.path:
-            return self.local
-        return None
+        offset = self.offsets.get(frame.f_code.co_filename)
+        if offset is None:
+            return None
+        return self.local if offset == 0 else self.local_from(offset)
+
+    def local_from(self, offset: int) -> Callable[..., Any]:
+        return self.local
 
     def local(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any]:
         if event == "line":
@@ -306,8 +316,8 @@ class _LineRecorder(_LineCounter):
     """Counts line events and also which lines ran how often, per case: the raw material
     for fault localisation (lines that failing cases run) and for finding hot lines."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
+    def __init__(self, offsets: dict[str, int]) -> None:
+        super().__init__(offsets)
         self.lines: dict[int, int] = {}
 
     def local(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any]:
@@ -316,6 +326,16 @@ class _LineRecorder(_LineCounter):
             line = frame.f_lineno
             self.lines[line] = self.lines.get(line, 0) + 1
         return self.local
+
+    def local_from(self, offset: int) -> Callable[..., Any]:
+        def local(frame: FrameType, event: str, arg: Any) -> Callable[..., Any]:
+            if event == "line":
+                self.count += 1
+                line = offset + frame.f_lineno
+                self.lines[line] = self.lines.get(line, 0) + 1
+            return local
+
+        return local
 
 
 class _PytestCollector:

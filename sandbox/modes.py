@@ -8,12 +8,13 @@ from typing import Literal, Protocol
 from sandbox.evaluation import Evaluation, Limits, Suite
 from sandbox.forkserver import ForkServer
 from sandbox.process import evaluate
+from sandbox.program_files import ProgramSource
 
 
 class Sandbox(Protocol):
     def evaluate(
         self,
-        source: str,
+        source: ProgramSource,
         suite: Suite,
         limits: Limits,
         *,
@@ -29,7 +30,7 @@ class ProcessSandbox:
 
     def evaluate(
         self,
-        source: str,
+        source: ProgramSource,
         suite: Suite,
         limits: Limits,
         *,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.evaluation import CaseSuite, Evaluation, Limits, PytestSuite, Suite
+from sandbox.program_files import ProgramSource, check_files, compile_files, write_files
 from sandbox.protocol import encode_request, make_request, parse_result
 from sandbox.verdict import ExitInfo, build_evaluation, expected_values, invalid_evaluation
 
@@ -42,7 +43,7 @@ _SWEEP_PASSES = 5
 
 
 def evaluate(
-    source: str,
+    source: ProgramSource,
     suite: Suite,
     limits: Limits,
     *,
@@ -52,19 +53,24 @@ def evaluate(
 ) -> Evaluation:
     """Run `source` against `suite` under `limits` in a fresh process and judge the result.
 
+    `source` is one module's text (imported as `module_name`) or a program of several files,
+    a mapping of relative paths ("pkg/__init__.py") to texts, of which `module_name` is one.
+
     Never raises for anything the variant does: the returned `Evaluation`'s status says how it
     went. Raises ValueError or TypeError for the caller's mistakes (a bad module name, a case
     input or expected value that is not JSON-able), and OSError if the pytest file cannot be
     copied or no process can be started.
     """
-    check_arguments(suite, module_name)
+    check_arguments(suite, module_name, source)
     expected_values(suite)  # fail now, not after the run, on an expected value that is not JSON
     try:
-        compile(source, f"{module_name}.py", "exec", dont_inherit=True)
+        check_compiles(source, module_name)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return invalid_evaluation(suite, exc)
     workdir = tempfile.mkdtemp(prefix="evolve-sandbox-")
     try:
+        if not isinstance(source, str):
+            write_files(workdir, source)
         if isinstance(suite, PytestSuite):
             shutil.copyfile(suite.test_file, os.path.join(workdir, suite.test_file.name))
         result_bytes, exit_info = _run_child(
@@ -124,11 +130,30 @@ def child_env(suite: Suite, workdir: str) -> dict[str, str]:
     return env
 
 
-def check_arguments(suite: Suite, module_name: str) -> None:
-    if not module_name.isidentifier() or keyword.iskeyword(module_name):
+def check_compiles(source: ProgramSource, module_name: str) -> None:
+    if isinstance(source, str):
+        compile(source, f"{module_name}.py", "exec", dont_inherit=True)
+    else:
+        compile_files(source)
+
+
+def check_arguments(suite: Suite, module_name: str, source: ProgramSource = "") -> None:
+    parts = module_name.split(".")
+    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
         raise ValueError(f"module_name {module_name!r} is not a Python identifier")
-    if module_name in sys.stdlib_module_names or module_name in ("pytest", "_pytest"):
+    if parts[0] in sys.stdlib_module_names or parts[0] in ("pytest", "_pytest"):
         raise ValueError(f"module_name {module_name!r} would shadow a module the harness uses")
+    if isinstance(source, str):
+        if len(parts) > 1:
+            raise ValueError(f"module_name {module_name!r}: a single source is a plain module")
+    else:
+        check_files(source, module_name)
+        tops = {name.split("/")[0].removesuffix(".py") for name in source}
+        clashes = {top for top in tops if top in sys.stdlib_module_names or "pytest" in top}
+        if isinstance(suite, PytestSuite) and suite.test_file.name in source:
+            clashes.add(suite.test_file.name)
+        if clashes:
+            raise ValueError(f"program files would shadow the harness's modules: {sorted(clashes)}")
     if isinstance(suite, CaseSuite):
         if suite.float_tolerance < 0:
             raise ValueError("float_tolerance must not be negative")
@@ -140,7 +165,7 @@ def check_arguments(suite: Suite, module_name: str) -> None:
 
 
 def _run_child(
-    source: str,
+    source: ProgramSource,
     suite: Suite,
     limits: Limits,
     workdir: str,

@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 from sandbox.evaluation import CaseSuite, Limits, Suite
+from sandbox.program_files import ProgramSource, line_offsets
 
 PROTOCOL_VERSION = 1  # the harness carries the same number; a test keeps them in step
 
@@ -27,7 +28,7 @@ def cpu_limit_s(limits: Limits) -> int:
 
 
 def make_request(
-    source: str,
+    source: ProgramSource,
     suite: Suite,
     limits: Limits,
     *,
@@ -36,12 +37,17 @@ def make_request(
     result_fd: int,
     measure_coverage: bool = False,
 ) -> dict[str, Any]:
-    """The request document for one evaluation (JSON-able; raises if a case input is not)."""
+    """The request document for one evaluation (JSON-able; raises if a case input is not).
+
+    A program of several files travels beside the request (the supervisor writes them into
+    the working directory); the request names them, in order, with their line offsets.
+    """
     request: dict[str, Any] = {
         "version": PROTOCOL_VERSION,
         "result_fd": result_fd,
         "module_name": module_name,
-        "source": source,
+        "source": source if isinstance(source, str) else None,
+        "program_files": line_offsets(source) if not isinstance(source, str) else None,
         "measure_cost": measure_cost,
         # Per case, which lines of the variant ran and how often (case suites only).
         "measure_coverage": measure_coverage,

@@ -19,6 +19,7 @@ import contextlib
 import fcntl
 import gc
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -29,13 +30,50 @@ from typing import Any
 
 from sandbox import _linux, child, framing, reaper
 from sandbox.layers import ALWAYS, LayerReport, cgroups, identity, landlock, netns, seccomp
+from sandbox.program_files import write_files
 
 REQUEST_CAP_BYTES = 1 << 30
 LANES = 2
 
 
+SCRATCH_PREFIX = "evolve-worker-"
+_LEFT_BEHIND = re.compile(rf"{SCRATCH_PREFIX}(\d+)-")
+
+
 def cgroup_name(worker_pid: int, lane: int) -> str:
-    return f"evolve-worker-{worker_pid}-{lane}"
+    return f"{SCRATCH_PREFIX}{worker_pid}-{lane}"
+
+
+def sweep_stale() -> int:
+    """Remove the scratch directories and cgroups of workers that died without cleaning up
+    (killed with their supervisor, say), so they do not pile up over many runs. Whose they
+    were is in their names; anything of a process still alive is left alone. Returns how
+    many were removed."""
+    removed = 0
+    parent = _scratch_parent() or tempfile.gettempdir()
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(parent):
+            match = _LEFT_BEHIND.match(entry)
+            if match is not None and not _alive(int(match[1])):
+                # rmtree does not follow symlinks: a link a variant planted is removed, not walked.
+                shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
+                removed += 1
+    for name in cgroups.names(SCRATCH_PREFIX):
+        match = _LEFT_BEHIND.match(name)
+        if match is not None and not _alive(int(match[1])):
+            cgroups.discard(name)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass
@@ -63,7 +101,9 @@ class Worker:
         self.runs = 0
         _linux.prctl(_linux.PR_SET_CHILD_SUBREAPER, 1)
         self.reports.append(netns.enter())
-        self.scratch = tempfile.mkdtemp(prefix="evolve-worker-", dir=_scratch_parent())
+        sweep_stale()
+        prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"  # the pid tells a later sweep whose it was
+        self.scratch = tempfile.mkdtemp(prefix=prefix, dir=_scratch_parent())
         os.chmod(self.scratch, 0o755)
         self.lane_dirs = [os.path.join(self.scratch, f"lane-{lane}") for lane in range(LANES)]
         for directory in self.lane_dirs:
@@ -130,6 +170,7 @@ class Worker:
             path = os.path.join(current.workdir, os.path.basename(name))
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)
+        write_files(current.workdir, header.get("program_files", {}))
         plan = self.plans[current.lane]
         pending = payload
         memory = int(header["limits"]["memory_bytes"])
@@ -140,11 +181,6 @@ class Worker:
         started = time.monotonic()
         os.set_blocking(current.request, False)
         pending = _write_some(current.request, pending)
-        # Fork the next child while this one runs: its set-up overlaps this evaluation.
-        try:
-            self.spare = self._fork()
-        except OSError:  # out of processes or memory for now: fork it with the next request
-            self.spare = None
         got: reaper.Collected | None = None
         try:
             got = reaper.watch(
@@ -186,9 +222,9 @@ class Worker:
 
     def tidy(self) -> None:
         """Kill and reap whatever the last child left running, empty its lane's scratch
-        directory. Called after the answer is sent, off the supervisor's critical path, and
-        before the next request: nothing of one evaluation is alive during the next, and a
-        lane's next child is forked only with that next request."""
+        directory, fork the next child. Called after the answer is sent, off the supervisor's
+        critical path, and before the next request: nothing of one evaluation is alive
+        during the next."""
         self._reap_exiting()
         if self.unreaped is not None:
             pid, inert = self.unreaped
@@ -206,6 +242,13 @@ class Worker:
         if self.finished is not None:
             _empty(self.lane_dirs[self.finished.lane])
             self.finished = None
+        # The next child is forked here, after the answer, not while this request's child
+        # runs: a short evaluation would otherwise wait for the fork before its answer.
+        if self.spare is None:
+            try:
+                self.spare = self._fork()
+            except OSError:  # out of processes or memory for now: forked with the next request
+                self.spare = None
 
     def _reap_exiting(self) -> None:
         if self.exiting is not None:

@@ -7,8 +7,10 @@ For each size it starts a local Dask cluster of that many worker processes (one 
 `--executor dask://...` does, and sends fresh variants of one task's program (caesar by
 default; every variant is the seed plus a unique constant, so each is a cache miss and costs
 what the seed costs) through the engine's `Evaluator` in batches of 100, the size of a
-generation. Each worker's sandbox is warmed up first. It prints evaluations per second and
-the scaling efficiency, rate(n) / (n * rate(1)), and the local executor's rate beside them.
+generation. Each worker's sandbox is warmed up first. It prints evaluations per second, the
+scaling efficiency, rate(n) / (n * rate(1)), and each size's rate over the local executor's,
+measured in the same run: on a shared machine the absolute rates drift from run to run, the
+ratio much less.
 On a machine with fewer cores than workers the efficiency says more about the cores than
 about Dask: the output names the core count.
 """
@@ -109,10 +111,13 @@ def main() -> None:
         f" this machine has {os.cpu_count()} cores"
     )
     base = rates.get(1)
-    print(f"{'workers':>8}{'evals/s':>10}{'speed-up':>10}{'efficiency':>12}")
+    print(f"{'workers':>8}{'evals/s':>10}{'speed-up':>10}{'efficiency':>12}{'vs local':>10}")
     for size in sizes:
         speedup = rates[size] / base if base else float("nan")
-        print(f"{size:>8}{rates[size]:>10.1f}{speedup:>10.2f}{speedup / size:>12.0%}")
+        print(
+            f"{size:>8}{rates[size]:>10.1f}{speedup:>10.2f}{speedup / size:>12.0%}"
+            f"{rates[size] / local_rate:>10.2f}"
+        )
     print(f"{'local':>8}{local_rate:>10.1f}   (--executor local: {os.cpu_count()} threads)")
     if any(size > (os.cpu_count() or 1) for size in sizes):
         print(

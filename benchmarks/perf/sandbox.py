@@ -2,13 +2,16 @@
 
     python benchmarks/perf/sandbox.py [--evaluations N]
 
-Runs the bundled luhn task's ten cases against its reference program. Does not import
+Runs the bundled luhn task's ten cases against its reference program. Every evaluation gets
+a source of its own (the reference plus a numbered comment), as every variant of a run is new:
+nothing the fork server caches per source (the compiled code) is reused. Does not import
 `evolve`: the cases are read with plain json.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -84,14 +87,21 @@ def main() -> None:
         check(first, "fork server")
         print("layers:", ", ".join(first.layers))
 
+        numbers = itertools.count()
+
+        def variant() -> str:
+            return f"{source}\n# variant {next(numbers)}\n"
+
         def fork_one() -> Evaluation:
-            return server.evaluate(source, suite, LIMITS)
+            return server.evaluate(variant(), suite, LIMITS)
 
         rows.append(timed("fork server", args.evaluations, fork_one))
     check(evaluate(source, suite, LIMITS), "fresh process")
     rows.append(
         timed(
-            "fresh process", max(10, args.evaluations // 4), lambda: evaluate(source, suite, LIMITS)
+            "fresh process",
+            max(10, args.evaluations // 4),
+            lambda: evaluate(variant(), suite, LIMITS),
         )
     )
     with tempfile.TemporaryDirectory() as scratch:

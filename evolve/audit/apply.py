@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from evolve.errors import UsageError
 from evolve.evaluator import source_hash
+from evolve.program import pack_files
 
 BACKUP_INFIX = ".evolve-backup-"
 
@@ -26,6 +27,9 @@ class Written:
     target: Path
     backup: Path | None  # None: there was nothing to back up, or nothing changed
     unchanged: bool  # the target already held this version
+    # A program of several files: the files written, and the backups made beside them.
+    files: tuple[Path, ...] = ()
+    backups: tuple[Path, ...] = ()
 
 
 def read_program_text(path: Path) -> str:
@@ -101,3 +105,53 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_files_version(
+    directory: Path,
+    files: Mapping[str, str],
+    *,
+    run_id: str,
+    allowed: Collection[str],
+    must_exist: bool,
+    force: bool,
+) -> Written:
+    """Write a program of several files below `directory`, with the checks of
+    `write_version` made on the program as a whole: the files there, read together, must
+    hold the seed or a version this run recorded. Each changed file is backed up beside
+    itself and replaced atomically; a crash between two files leaves each file whole, and
+    the backups say what each held."""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: is not a directory")
+    targets = {name: directory.joinpath(*name.split("/")) for name in files}
+    current: dict[str, str | None] = {}
+    for name, target in targets.items():
+        try:
+            current[name] = read_program_text(target) if target.exists() else None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{target}: cannot read: {exc}") from None
+    missing = [str(targets[name]) for name, text in current.items() if text is None]
+    if missing and must_exist and not force:
+        raise UsageError(
+            f"{missing[0]}: missing, but it held part of the seed when run {run_id} started;"
+            " use --force to write it anyway"
+        )
+    if not missing and not force:
+        held = pack_files({name: str(text) for name, text in current.items()})
+        if source_hash(held) not in allowed:
+            raise UsageError(
+                f"{directory}: changed since run {run_id} started (its files hold neither the"
+                " seed nor a version this run produced); refusing to overwrite, use --force"
+            )
+    changed = [
+        name
+        for name, source in files.items()
+        if current[name] != source or targets[name].read_bytes() != source.encode("utf-8")
+    ]
+    if not changed:
+        return Written(directory, None, unchanged=True)
+    backups = tuple(_backup(targets[n], run_id) for n in changed if current[n] is not None)
+    for name in changed:
+        _replace(targets[name], files[name].encode("utf-8"))
+    written = tuple(targets[name] for name in changed)
+    return Written(directory, None, unchanged=False, files=written, backups=backups)

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from evolve.audit.apply import Written, write_version
+from evolve.audit.apply import Written, write_files_version, write_version
 from evolve.audit.review import apply_flags, current_plan, summary, walk
 from evolve.audit.verify import Chain, Tampered, check_chain, rerun_evidence
 from evolve.errors import UsageError
+from evolve.program import unpack_files
 from evolve.run import resolve_run
 from evolve.store import RunStore
 
@@ -153,7 +154,17 @@ def _write_version(
     run_dir: Path, store: RunStore, chain: Chain, number: int, to: Path | None, force: bool
 ) -> Written:
     allowed = {chain.seed_hash, *(change.child for change in chain.changes)}
-    target = to if to is not None else Path(store.config()["program"])
+    config = store.config()
+    target = to if to is not None else Path(config["program"])
+    if config.get("program_files"):
+        return write_files_version(
+            target,
+            unpack_files(chain.source_after(number)),
+            run_id=run_dir.name,
+            allowed=allowed,
+            must_exist=to is None,
+            force=force,
+        )
     return write_version(
         target,
         chain.source_after(number),
@@ -168,6 +179,13 @@ def _report(verb: str, number: int, written: Written) -> None:
     what = f"change #{number}" if number else "the seed"
     if written.unchanged:
         print(f"{written.target} already holds {what}; nothing written")
+        return
+    if written.files:
+        print(f"{verb} {what}: wrote {len(written.files)} file(s) in {written.target}")
+        for file in written.files:
+            print(f"  {file}")
+        for backup_path in written.backups:
+            print(f"  backup at {backup_path}")
         return
     backup = f"; backup at {written.backup}" if written.backup else ""
     print(f"{verb} {what}: wrote {written.target}{backup}")

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evolve.audit.chain import CHECKS, GENESIS, record_hash
-from evolve.diff import unified_diff
 from evolve.evaluator import HOLDOUT, SEARCH, source_hash
 from evolve.patch import patch_from_json
-from evolve.program import Program, ProgramError
-from evolve.run import CHAMPION_FILE, SEED_FILE
+from evolve.program import Program, ProgramError, unpack_files
+from evolve.run import CHAMPION_FILE, SEED_FILE, record_file
 from evolve.store import AcceptedChange, RunStore
 from evolve.task import Goal, load_task
 from sandbox import Evaluation, make_sandbox
@@ -60,14 +59,17 @@ def check_chain(store: RunStore, run_dir: Path) -> Chain:
     seed_source = _source(store, seed_hash, "seed")
     if source_hash(seed_source) != seed_hash:
         raise Tampered("seed: stored source does not match the seed hash")
-    _same_file(run_dir / SEED_FILE, seed_source, "seed")
+    several = bool(config.get("program_files"))
+    _same_file(run_dir / record_file(SEED_FILE, several), seed_source, "seed")
     try:
-        program = Program.parse(
-            seed_source, path=str(config.get("program", SEED_FILE)), editable=config.get("editable")
+        program = Program.from_text(
+            seed_source,
+            path=str(config.get("program", SEED_FILE)),
+            several=several,
+            editable=config.get("editable"),
         )
     except ProgramError as exc:
         raise Tampered(f"seed: no longer parses ({exc})") from None
-    name = Path(str(config.get("program", SEED_FILE))).name
 
     changes: list[AcceptedChange] = []
     sources = {seed_hash: seed_source}
@@ -89,7 +91,7 @@ def check_chain(store: RunStore, run_dir: Path) -> Chain:
         child_source = _source(store, change.child, where + " child")
         if source_hash(child_source) != change.child:
             raise Tampered(f"{where}: stored child source does not match the child hash")
-        if unified_diff(parent_source, child_source, name) != change.diff:
+        if program.diff(parent_source, child_source) != change.diff:
             raise Tampered(f"{where}: diff does not match the stored parent and child sources")
         try:
             patch = patch_from_json(change.patch)
@@ -123,7 +125,8 @@ def _check_run_end(
             f"{where}: the run accepted {summary['accepted']} changes, not {len(changes)}"
         )
     if champion is not None:
-        _same_file(run_dir / CHAMPION_FILE, final_source, "champion")
+        several = bool(config.get("program_files"))
+        _same_file(run_dir / record_file(CHAMPION_FILE, several), final_source, "champion")
 
 
 def _read(store: RunStore, number: int) -> AcceptedChange:
@@ -171,7 +174,8 @@ def rerun_evidence(store: RunStore, chain: Chain) -> list[str]:
         raise Tampered(f"{where}: evidence is not JSON ({exc})") from None
     task = load_task(Path(config["task_dir"]))
     suites = {SEARCH: task.suite, HOLDOUT: task.holdout}
-    source = chain.sources[last.child]
+    text = chain.sources[last.child]
+    source = unpack_files(text) if config.get("program_files") else text
     lines = []
     with closing(make_sandbox(_sandbox_mode(config), workers=1)) as box:
         for name, recorded in sorted(evidence.items(), key=lambda item: item[0] != SEARCH):

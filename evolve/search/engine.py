@@ -11,7 +11,6 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from evolve import __version__
@@ -24,7 +23,6 @@ from evolve.checkpoint import (
     rng_state,
     set_rng_state,
 )
-from evolve.diff import unified_diff
 from evolve.errors import UsageError
 from evolve.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.events import EventLog
@@ -419,8 +417,6 @@ class Search:
         new_edits = tuple(e for e in new.variant.patch if e not in old_edits)
         operators = tuple(e.operator for e in new_edits)
         goal = self.task.goal
-        # The diff names the file the run started from, which is where `evolve apply` writes.
-        program_name = Path(self.program.path).name
         change = AcceptedChange(
             number=len(self.accepted) + 1,
             generation=generation,
@@ -429,7 +425,7 @@ class Search:
             child=new.variant.digest,
             patch=patch_to_json(new.variant.patch),
             operators=operators,
-            diff=unified_diff(old.variant.source, new.variant.source, program_name),
+            diff=self.program.diff(old.variant.source, new.variant.source),
             fitness_before=fitness_text(goal, old.evaluation),
             fitness_after=fitness_text(goal, new.evaluation),
             tests_gained=tuple(sorted(new.evaluation.passed_names - old.evaluation.passed_names)),

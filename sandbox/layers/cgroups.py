@@ -156,15 +156,31 @@ def _write(path: str, text: str) -> None:
         os.close(fd)
 
 
-def discard(name: str) -> None:
-    """Kill the members of, and remove, the groups called `name` that a dead worker left."""
+def _parents() -> list[str]:
+    """The directories where this process's workers make their groups, one per hierarchy."""
     own = _own_paths()
     v2_root = _MOUNT if os.path.exists(f"{_MOUNT}/cgroup.controllers") else f"{_MOUNT}/unified"
-    candidates = [f"{v2_root}{own.get('', '')}/{name}"]
+    parents = [f"{v2_root}{own.get('', '')}"]
     for controller in ("pids", "memory"):
         if controller in own:
-            candidates.append(f"{_MOUNT}/{controller}{own[controller]}/{name}")
-    existing = [d for d in candidates if os.path.isdir(d)]
+            parents.append(f"{_MOUNT}/{controller}{own[controller]}")
+    return parents
+
+
+def names(prefix: str) -> list[str]:
+    """The names of the groups beside this process's own that start with `prefix`."""
+    found: dict[str, None] = {}
+    for parent in _parents():
+        with contextlib.suppress(OSError):
+            for entry in os.listdir(parent):
+                if entry.startswith(prefix) and os.path.isdir(f"{parent}/{entry}"):
+                    found[entry] = None
+    return list(found)
+
+
+def discard(name: str) -> None:
+    """Kill the members of, and remove, the groups called `name` that a dead worker left."""
+    existing = [d for d in (f"{p}/{name}" for p in _parents()) if os.path.isdir(d)]
     if existing:
         kill_dir = existing[0] if os.path.exists(f"{existing[0]}/cgroup.kill") else None
         Cgroups(kill_dir, None, None).kill()

@@ -109,6 +109,11 @@ FIXES: dict[str, list[tuple[str, str]]] = {
         ("+ climb_ways(n - 2, memo)\n", "+ climb_ways(n - 3, memo)\n"),
     ],
     # guard insertion: `if score is not None:` around the addition
+    # a package: comparison (> -> >=) in shop/pricing.py and (!= -> ==) in shop/shipping.py
+    "order_total": [
+        ("if quantity > BULK_QUANTITY:", "if quantity >= BULK_QUANTITY:"),
+        ('if destination != "domestic"', 'if destination == "domestic"'),
+    ],
     "total_score": [
         ("        total += score\n", "        if score is not None:\n            total += score\n"),
     ],
@@ -173,7 +178,7 @@ CONTROLS = {"lower_bound", "gcd", "max_subarray_sum"}
 # forever costs a fraction of a second and counts as failing that case.
 _RUNNER = textwrap.dedent(
     """
-    import json, signal, sys, types
+    import importlib, json, os, signal, sys, tempfile, types
 
     class Timeout(Exception):
         pass
@@ -184,8 +189,23 @@ _RUNNER = textwrap.dedent(
     signal.signal(signal.SIGALRM, on_alarm)
     results = {}
     for job in json.load(sys.stdin):
-        module = types.ModuleType("program")
-        exec(compile(job["source"], job["label"], "exec"), module.__dict__)
+        if len(job["files"]) == 1:
+            [source] = job["files"].values()
+            module = types.ModuleType("program")
+            exec(compile(source, job["label"], "exec"), module.__dict__)
+        else:  # a package: written out and imported, then forgotten for the next job
+            with tempfile.TemporaryDirectory() as root:
+                for name, source in job["files"].items():
+                    path = os.path.join(root, name)
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    with open(path, "w") as handle:
+                        handle.write(source)
+                sys.path.insert(0, root)
+                top = next(iter(job["files"])).split("/")[0]
+                module = importlib.import_module(top)
+                sys.path.remove(root)
+                for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+                    del sys.modules[name]
         function = getattr(module, job["entry"])
         outcomes = []
         for case in job["cases"]:
@@ -217,17 +237,26 @@ def _suites(task_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     return _read_jsonl(task_dir / tests["cases"]), _read_jsonl(task_dir / tests["holdout"])
 
 
-def _seed_source(task_dir: Path) -> str:
+def _seed_files(task_dir: Path) -> dict[str, str]:
+    """The seed's files by name: one file, or every module of a package directory."""
     program = (task_dir / _config(task_dir)["task"]["program"]).resolve()
-    return program.read_text(encoding="utf-8")
+    if program.is_file():
+        return {program.name: program.read_text(encoding="utf-8")}
+    return {
+        path.relative_to(program.parent).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(program.rglob("*.py"))
+    }
 
 
-def _fixed_source(task_dir: Path) -> str:
-    source = _seed_source(task_dir)
+def _fixed_files(task_dir: Path) -> dict[str, str]:
+    files = _seed_files(task_dir)
     for old, new in FIXES[_config(task_dir)["task"]["name"]]:
-        assert source.count(old) == 1, f"fix text {old!r} not found exactly once in the seed"
-        source = source.replace(old, new)
-    return source
+        holding = [name for name, text in files.items() if old in text]
+        assert len(holding) == 1 and files[holding[0]].count(old) == 1, (
+            f"fix text {old!r} not found exactly once in the seed"
+        )
+        files[holding[0]] = files[holding[0]].replace(old, new)
+    return files
 
 
 @cache
@@ -240,7 +269,7 @@ def _outcomes() -> dict[str, list[bool]]:
         jobs.append(
             {
                 "label": f"seed:{task_id}",
-                "source": _seed_source(task_dir),
+                "files": _seed_files(task_dir),
                 "entry": entry,
                 # A negative control's seed is the answer: it must pass the holdout too.
                 "cases": cases + holdout if task_dir.name in CONTROLS else cases,
@@ -251,7 +280,7 @@ def _outcomes() -> dict[str, list[bool]]:
         jobs.append(
             {
                 "label": f"fixed:{task_id}",
-                "source": _fixed_source(task_dir),
+                "files": _fixed_files(task_dir),
                 "entry": entry,
                 "cases": cases + holdout,
             }
@@ -291,7 +320,7 @@ def test_task_toml_has_the_documented_keys(task_dir: Path) -> None:
     expected_goal = "speedup" if task_dir.parent.name == "controls" else task_dir.parent.name
     assert task["goal"] == expected_goal
     program = (task_dir / task["program"]).resolve()
-    assert program.is_file()
+    assert program.is_file() or (program / "__init__.py").is_file()  # a module or a package
     assert program.is_relative_to(ROOT / "seeds")
     assert 1000 <= config["search"]["budget"] <= 5000
     assert isinstance(config["search"]["editable"], list) and config["search"]["editable"]
@@ -417,6 +446,8 @@ def _executed_lines(source: str, entry: str, cases: list[dict[str, Any]]) -> int
 def test_speedup_fix_cuts_executed_lines(task_dir: Path) -> None:
     entry = _config(task_dir)["task"]["entry"]
     cases, _ = _suites(task_dir)
-    before = _executed_lines(_seed_source(task_dir), entry, cases)
-    after = _executed_lines(_fixed_source(task_dir), entry, cases)
+    [before_source] = _seed_files(task_dir).values()  # speed-up seeds are single modules
+    [after_source] = _fixed_files(task_dir).values()
+    before = _executed_lines(before_source, entry, cases)
+    after = _executed_lines(after_source, entry, cases)
     assert after < before / 2, (before, after)

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from evolve.cli import BUNDLED_TASKS, main
+from evolve.errors import UsageError
+from evolve.executor import Executor, connect_executor
+from evolve.resume import FINISHED_KEYS
+from evolve.store import RunStore
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -178,3 +182,68 @@ def test_missing_task_and_unknown_run(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_missing_program_override(add_task: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run_cli(capsys, "eval", str(add_task), "--program", "/nonexistent.py")
     assert status == 2 and "cannot read program" in err
+
+
+@pytest.mark.parametrize("spec", ["dask://scheduler", "dask://:8786", "tcp://127.0.0.1:1", "ray"])
+@pytest.mark.parametrize("verb", ["eval", "resume"])
+def test_a_bad_executor_address_is_one_line_and_exit_2(
+    add_task: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], verb: str, spec: str
+) -> None:
+    target = [str(add_task)] if verb == "eval" else ["some-run", "--runs-dir", str(tmp_path)]
+    status, out, err = run_cli(capsys, verb, *target, "--executor", spec)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"evolve: error: --executor {spec!r}: use 'local' or 'dask://HOST:PORT'")
+
+
+def test_resume_goes_to_the_recorded_executor_unless_told_otherwise(
+    add_task: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs = tmp_path / "runs"
+    status, out, _ = run_cli(
+        capsys, "run", str(add_task), "--seed", "1", "--budget", "300", "--runs-dir", str(runs),
+        "--json", "--quiet",
+    )  # fmt: skip
+    assert status == 0
+    run_dir = Path(json.loads(out.splitlines()[-1])["run_dir"])
+    gone = "dask://127.0.0.1:9"
+    store = RunStore.open(run_dir)
+    try:
+        # As if killed after its first checkpoint while on a cluster that is gone since.
+        store.rewind(0, forget=FINISHED_KEYS)
+        store.set_config(executor=gone)
+        evaluations = len(store.stored_evaluations())
+    finally:
+        store.close()
+    asked: list[str] = []
+
+    def connect(spec: str) -> Executor:
+        asked.append(spec)
+        if spec.startswith("dask://"):  # what an unreachable scheduler gives, without the wait
+            raise UsageError(f"{spec}: cannot reach the Dask scheduler (connection refused)")
+        return connect_executor(spec)
+
+    monkeypatch.setattr("evolve.resume.connect_executor", connect)
+    status, out, err = run_cli(capsys, "resume", str(run_dir), "--json", "--quiet")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1, err
+    assert f"{gone}: cannot reach the Dask scheduler" in err and "--executor local" in err
+    store = RunStore.open(run_dir)
+    try:  # refused before the store was touched
+        assert "summary" not in store.config()
+        assert len(store.stored_evaluations()) == evaluations
+    finally:
+        store.close()
+
+    status, out, err = run_cli(
+        capsys, "resume", str(run_dir), "--executor", "local", "--json", "--quiet"
+    )
+    assert status == 0, err
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["resumed"] is True and summary["solved"] is True
+    assert asked == [gone, "local"]
+    events = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()]
+    assert [e["executor"] for e in events if e["type"] == "run_resumed"] == ["local"]

@@ -7,6 +7,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,3 +142,51 @@ def test_an_unreachable_scheduler_is_a_usage_error() -> None:
         port = probe.getsockname()[1]
     with pytest.raises(UsageError, match=f"dask://127.0.0.1:{port}: cannot reach"):
         DaskExecutor.connect(f"127.0.0.1:{port}", timeout_s=1.0)
+
+
+@pytest.mark.parametrize(("length", "count"), [(0, 3), (1, 6), (5, 6), (100, 6), (101, 6), (7, 1)])
+def test_chunks_keep_order_and_balance(length: int, count: int) -> None:
+    pytest.importorskip("distributed")
+    from evolve.dask_executor import chunks
+
+    items = list(range(length))
+    parts = chunks(items, count)
+    assert [item for part in parts for item in part] == items
+    assert len(parts) == max(1, min(count, length))
+    sizes = {len(part) for part in parts}
+    assert max(sizes) - min(sizes) <= 1
+
+
+class ReversingClient:
+    """Stands in for a Dask client: runs each task at once, and records how many tasks a map
+    made. Its `nthreads` is a cluster of `threads` threads."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self.tasks: list[int] = []
+
+    def nthreads(self) -> dict[str, int]:
+        return {"tcp://worker:1": self.threads}
+
+    def map(self, fn: Any, *iterables: list[Any], pure: bool) -> list[Any]:
+        assert not pure  # evaluations are not cached by Dask: the engine keeps the cache
+        calls = list(zip(*iterables, strict=True))
+        self.tasks.append(len(calls))
+        # Run in reverse, as a cluster may finish them: the result must not care.
+        done = {index: fn(*args) for index, args in reversed(list(enumerate(calls)))}
+        return [done[index] for index in range(len(calls))]
+
+    def gather(self, futures: list[Any]) -> list[Any]:
+        return futures
+
+
+def test_dask_sends_a_few_chunks_per_thread_and_keeps_input_order() -> None:
+    pytest.importorskip("distributed")
+    from evolve.dask_executor import CHUNKS_PER_THREAD, DaskExecutor
+
+    client = ReversingClient(threads=2)
+    executor = DaskExecutor(client)  # type: ignore[arg-type]
+    assert executor.map(lambda x: x * 10, range(100)) == [x * 10 for x in range(100)]
+    assert executor.map(lambda x: x, [7]) == [7]
+    assert executor.map(lambda x: x, []) == []
+    assert client.tasks == [2 * CHUNKS_PER_THREAD, 1]

@@ -136,3 +136,67 @@ def test_bad_case_files(tmp_path: Path, cases: str, message: str) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"no task\.toml"):
         load_task(tmp_path / "nowhere")
+
+
+# --- programs of several files ---------------------------------------------------------------
+
+
+def make_package(tmp_path: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+
+
+PACKAGE = {
+    "pkg/__init__.py": "from pkg.core import largest\n",
+    "pkg/core.py": "from pkg.util import pick\n\ndef largest(xs):\n    return pick(xs)\n",
+    "pkg/util.py": "def pick(xs):\n    return min(xs)\n",
+}
+
+
+def test_a_package_directory_is_a_program_of_several_files(tmp_path: Path) -> None:
+    make_task(tmp_path, TOML.replace('program = "seed.py"', 'program = "pkg"'))
+    make_package(tmp_path, {**PACKAGE, "pkg/notes.txt": "not code", "pkg/.hidden/x.py": ""})
+    task = load_task(tmp_path)
+    assert task.program_path == tmp_path.resolve()
+    assert task.program_files == ("pkg/__init__.py", "pkg/core.py", "pkg/util.py")
+    assert task.module_name == "pkg" and task.several_files
+
+
+def test_a_list_of_files_and_an_entry_module(tmp_path: Path) -> None:
+    files = {"core.py": "from util import pick\n\ndef largest(xs):\n    return pick(xs)\n"}
+    make_package(tmp_path, {**files, "util.py": "def pick(xs):\n    return min(xs)\n"})
+    toml = TOML.replace('program = "seed.py"', 'program = ["util.py", "core.py"]')
+    make_task(tmp_path, toml.replace('entry = "largest"', 'entry = "core:largest"'))
+    task = load_task(tmp_path)
+    assert task.program_files == ("util.py", "core.py")
+    assert task.module_name == "core" and task.entry == "largest"
+    assert isinstance(task.suite, CaseSuite) and task.suite.entry == "largest"
+
+
+@pytest.mark.parametrize(
+    ("program", "files", "message"),
+    [
+        ('"pkg"', {"pkg/__init__.py": "", "pkg/my-util.py": ""}, "is not a relative path"),
+        ('"json"', {"json/__init__.py": "", "json/x.py": ""}, "would shadow"),
+        ('"empty"', {"empty/README": ""}, "no Python files in empty"),
+        ('["a.py", "a.py"]', {"a.py": ""}, "names a file twice"),
+        ("[]", {}, "must be a file, a directory or a list of files"),
+        ('["a.py", 3]', {"a.py": ""}, "must be a file, a directory or a list of files"),
+    ],
+)
+def test_bad_programs_of_several_files(
+    tmp_path: Path, program: str, files: dict[str, str], message: str
+) -> None:
+    (tmp_path / "empty").mkdir()
+    make_package(tmp_path, files)
+    make_task(tmp_path, TOML.replace('program = "seed.py"', f"program = {program}"))
+    with pytest.raises(UsageError, match="program") as caught:
+        load_task(tmp_path)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_an_entry_module_needs_several_files(tmp_path: Path) -> None:
+    make_task(tmp_path, TOML.replace('entry = "largest"', 'entry = "seed:largest"'))
+    with pytest.raises(UsageError, match=r"\[task\] entry: a module is named only for several"):
+        load_task(tmp_path)

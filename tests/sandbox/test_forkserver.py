@@ -309,3 +309,29 @@ def test_max_rss_is_the_variants_own(mode: str) -> None:
     assert result.status is Status.OK
     assert 0 < result.max_rss_mb < 60, result.max_rss_mb
     assert len(ballast) == 200 << 20
+
+
+def test_a_new_worker_sweeps_what_dead_workers_left() -> None:
+    from sandbox.layers import cgroups
+    from sandbox.worker import _scratch_parent, cgroup_name
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid names the leftovers of a worker that no longer exists
+    parent = Path(_scratch_parent() or "/tmp")
+    scratch = parent / f"evolve-worker-{dead.pid}-left"
+    (scratch / "lane-0").mkdir(parents=True)
+    (scratch / "lane-0" / "link").symlink_to("/")  # removed, never followed
+    mine = parent / f"evolve-worker-{os.getpid()}-mine"  # a live process's: kept
+    mine.mkdir()
+    made = cgroups.create(cgroup_name(dead.pid, 0))[1]
+    try:
+        with ForkServer(workers=1) as pool:
+            assert pool.evaluate("def f(x):\n    return x + 1\n", INCREMENT, LIMITS).passed == 5
+        assert not scratch.exists()
+        assert mine.is_dir()
+        assert cgroup_name(dead.pid, 0) not in cgroups.names("evolve-worker-")
+        assert Path("/").is_dir() and Path("/etc").is_dir()
+    finally:
+        mine.rmdir()
+        if made is not None:
+            made.remove()
