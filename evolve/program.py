@@ -4,9 +4,9 @@ Each file is parsed once into a `ModuleProgram`; edits address (file, site) thro
 site's address, which carries a "file::" prefix when there are several files. Rendering a
 patch renders every file (each ignores edits addressed to another) and gives the program's
 text: a single file's source, or for several files a *bundle*, a JSON object mapping each
-file's name to its source in program order. The text is what the engine hashes, caches,
-stores and sends to the sandbox; `files_of` splits it again where files matter (the
-sandbox, diffs, apply).
+file's name to its source in program order. The text is what the engine hashes, caches and
+stores; it is split into files again where files matter: `runnable` (what the sandbox runs),
+`diff`, and `evolve apply`.
 """
 
 from __future__ import annotations
@@ -158,12 +158,6 @@ class Program:
     def module(self) -> cst.Module:
         """The first file's tree (the only one's, for a program of one file)."""
         return self.modules[0][1].module
-
-    def files_of(self, text: str) -> dict[str, str]:
-        """The files of a variant's text (what `render` returned): name -> source."""
-        if not self.several:
-            return {self.modules[0][0]: text}
-        return unpack_files(text)
 
     def runnable(self, text: str) -> ProgramSource:
         """What the sandbox runs for a variant's text: the text itself, or a bundle's files."""
