@@ -79,7 +79,7 @@ class Generational:
         elites = breeder.elites(evaluated, champion)
         wanted = breeder.population - len(elites)
         parents = self.selector(breeder, evaluated, wanted) if evaluated else [champion] * wanted
-        return elites + breeder.offspring(parents, wanted)
+        return elites + breeder.offspring(parents, wanted, champion)
 
     def state(self) -> dict[str, Any]:
         return {}  # everything it needs is in the population

@@ -6,7 +6,9 @@ next batch is drawn around the new champion (first improvement, batch by batch).
 
 Random search is the honest baseline: every individual is an independent patch of 1 to
 `max_edits` edits on the seed, drawn uniformly, with neither localisation nor the operator
-bandit, so any search that claims to be better must beat it on the same budget.
+bandit, so any search that claims to be better must beat it on the same budget. It does not
+redraw repeats either (see `Breeder.distinct`): it samples with replacement, as a baseline
+should.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ class LocalSearch:
     def next_population(
         self, breeder: Breeder, population: list[Individual], champion: Individual
     ) -> list[Individual]:
+        kept = breeder.keep([champion])
         neighbours = []
         for _ in range(breeder.population - 1):
             steps = 2 if breeder.rng.random() < TWO_STEP_RATE else 1
-            neighbours.append(breeder.mutant(champion, steps))
-        return [champion, *neighbours]
+            neighbours.append(breeder.distinct(breeder.mutant(champion, steps), champion))
+        return [*kept, *neighbours]
 
     def state(self) -> dict[str, Any]:
         return {}  # the champion is the whole state, and the engine holds it

@@ -29,7 +29,7 @@ from evolve.events import EventLog
 from evolve.gate import fitness_text, holdout_holds, judge
 from evolve.localise import Localisation
 from evolve.operators import OPERATORS
-from evolve.patch import Edit, patch_to_json
+from evolve.patch import Edit, Patch, patch_to_json
 from evolve.program import Program
 from evolve.search.algorithms import Algorithm, make_strategy
 from evolve.search.bandit import OperatorBandit
@@ -303,7 +303,13 @@ class Search:
             crossover_rate=settings.crossover_rate,
             site_weights=self.localisation.mutation_weights,
             operator_weights=self.operator_bandit.weights,
+            identify=self._identify,
         )
+
+    def _identify(self, patch: Patch) -> tuple[str, bool]:
+        # Rendered once: the evaluator keeps the variant for when the individual is evaluated.
+        variant = self.evaluator.variant(patch)
+        return variant.key, self.evaluator.cached(variant, SEARCH) is not None
 
     def _evaluate(self, population: list[Individual], generation: int) -> list[Variant]:
         variants: list[Variant] = []

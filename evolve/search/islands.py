@@ -62,13 +62,15 @@ class Islands:
     ) -> list[Individual]:
         evaluated = [i for i in island if i.evaluated]
         # The run's champion lives on the first island; the others keep their own best.
-        kept = [champion] if champion is not None else best(evaluated, 1)
+        kept = breeder.keep([champion] if champion is not None else best(evaluated, 1))
         wanted = size - len(kept)
         pool = evaluated or kept or island
         if not pool:
             return kept
         parents = self.selector(breeder, pool, wanted) if evaluated else list(pool) * wanted
-        return kept + breeder.offspring(parents, wanted)
+        # Repeats are redrawn around the island's own best, not the run's champion, so the
+        # islands stay apart.
+        return kept + breeder.offspring(parents, wanted, kept[0] if kept else None)
 
     @staticmethod
     def _split(population: list[Individual], sizes: list[int]) -> list[list[Individual]]:
