@@ -106,6 +106,10 @@ class SearchResult:
     unconfirmed_speedups: int = 0  # cheaper by executed lines, not confirmed by timing
 
 
+# A population with at most this share of distinct sources has collapsed onto repeats.
+COLLAPSED_DISTINCT_SHARE = 0.5
+
+
 class Search:
     def __init__(
         self,
@@ -291,7 +295,7 @@ class Search:
             raise UsageError(f"{self.program.path}: no editable code to change")
         return self.strategy.initial(self._breeder(), self._champion_individual(seed, []))
 
-    def _breeder(self) -> Breeder:
+    def _breeder(self, *, watch_repeats: bool = True) -> Breeder:
         settings = self.settings
         return Breeder(
             program=self.program,
@@ -303,7 +307,7 @@ class Search:
             crossover_rate=settings.crossover_rate,
             site_weights=self.localisation.mutation_weights,
             operator_weights=self.operator_bandit.weights,
-            identify=self._identify,
+            identify=self._identify if watch_repeats else None,
         )
 
     def _identify(self, patch: Patch) -> tuple[str, bool]:
@@ -465,7 +469,17 @@ class Search:
     ) -> list[Individual]:
         evaluated = [individual for individual in population if individual.evaluated]
         leader = self._champion_individual(champion, evaluated)
-        return self.strategy.next_population(self._breeder(), population, leader)
+        breeder = self._breeder(watch_repeats=self._collapsed(evaluated))
+        return self.strategy.next_population(breeder, population, leader)
+
+    def _collapsed(self, evaluated: Sequence[Individual]) -> bool:
+        """Whether at most half of the last population's sources are distinct. Only then are
+        children checked for repeats as they are bred: the check renders each child before
+        its evaluation, where rendering no longer overlaps the sandbox runs, and in a healthy
+        population it would cost a third of the engine's time for nothing. Derived from the
+        population alone, so a resumed run decides the same."""
+        keys = {self.evaluator.variant(individual.patch).key for individual in evaluated}
+        return len(keys) <= COLLAPSED_DISTINCT_SHARE * len(evaluated)
 
     def _champion_individual(
         self, champion: Champion, evaluated: Sequence[Individual]
