@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from evolve.errors import UsageError
-from evolve.evaluator import HOLDOUT, SEARCH
-from evolve.patch import patch_from_json
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH
+from evolve.program.patch import patch_from_json
 from evolve.run import RunRequest, start_run
 from evolve.search import Algorithm, SearchSettings
 from evolve.search.engine import GenerationStats
-from evolve.store import AcceptedChange, RunStore
+from evolve.store.database import AcceptedChange, RunStore
 from evolve.task import Goal, discover_tasks, load_task
 
 

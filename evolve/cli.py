@@ -18,17 +18,17 @@ from pathlib import Path
 from evolve import bench, control, resume
 from evolve.audit import commands as audit_commands
 from evolve.errors import RunAborted, UsageError
-from evolve.evaluator import HOLDOUT
-from evolve.executor import LOCAL, check_executor, connect_executor
-from evolve.jobs import EvaluationJob, LazySandbox, SandboxMode, portable_files
-from evolve.program import program_diff
+from evolve.evaluation.evaluator import HOLDOUT
+from evolve.evaluation.executor import LOCAL, check_executor, connect_executor
+from evolve.evaluation.jobs import EvaluationJob, LazySandbox, SandboxMode, portable_files
+from evolve.program.program import program_diff
 from evolve.progress import ProgressReporter
 from evolve.run import RunRequest, read_program, resolve_run, start_run
 from evolve.search import Algorithm, SearchSettings
-from evolve.store import RunStore
+from evolve.store.database import RunStore
 from evolve.task import Goal, Task, discover_tasks, load_task
 from sandbox import ProgramSource, Suite, probe_layers
-from sandbox.layers import ALWAYS
+from sandbox.fork.layers import ALWAYS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

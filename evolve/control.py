@@ -14,7 +14,7 @@ from typing import Any
 from evolve.errors import UsageError
 from evolve.report import REPORT_FILE, write_report
 from evolve.run import STOP_FILE, resolve_run
-from evolve.store import RunStore
+from evolve.store.database import RunStore
 
 
 def register(commands: Any) -> None:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from evolve.search.engine import GenerationStats
-from evolve.store import AcceptedChange
+from evolve.store.database import AcceptedChange
 
 # Off a terminal (CI logs, pipes) one line every this many generations is enough.
 _PLAIN_EVERY = 10

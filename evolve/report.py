@@ -18,7 +18,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from evolve.store import AcceptedChange, EvaluationRow, RunStore
+from evolve.store.database import AcceptedChange, EvaluationRow, RunStore
 from sandbox import Status
 
 REPORT_FILE = "report.html"

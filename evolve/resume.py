@@ -18,12 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from evolve import __version__
-from evolve.checkpoint import Checkpoint
 from evolve.errors import UsageError
-from evolve.evaluator import source_hash
-from evolve.events import EVENTS_FILE, EventLog
-from evolve.executor import LOCAL, Executor, check_executor, connect_executor
-from evolve.program import Program, ProgramError
+from evolve.evaluation.evaluator import source_hash
+from evolve.evaluation.executor import LOCAL, Executor, check_executor, connect_executor
+from evolve.program.program import Program, ProgramError
 from evolve.progress import ProgressReporter
 from evolve.run import (
     SEED_FILE,
@@ -39,7 +37,9 @@ from evolve.run import (
 from evolve.search import SearchSettings
 from evolve.search.engine import Reporter
 from evolve.search.stop import StopReason
-from evolve.store import RunStore
+from evolve.store.checkpoint import Checkpoint
+from evolve.store.database import RunStore
+from evolve.store.events import EVENTS_FILE, EventLog
 from evolve.task import load_task
 
 # Stopped by a person: the run would have gone on, so it may.

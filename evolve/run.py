@@ -18,18 +18,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evolve import __version__
-from evolve.checkpoint import Checkpoint
+from evolve.acceptance.gate import fitness_text
 from evolve.errors import RunAborted, UsageError
-from evolve.evaluator import HOLDOUT, SEARCH, Evaluator, source_hash
-from evolve.events import EVENTS_FILE, EventLog
-from evolve.executor import LOCAL, Executor, LocalExecutor, connect_executor
-from evolve.gate import fitness_text
-from evolve.jobs import LazySandbox
-from evolve.program import Program, ProgramError
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, source_hash
+from evolve.evaluation.executor import LOCAL, Executor, LocalExecutor, connect_executor
+from evolve.evaluation.jobs import LazySandbox
+from evolve.program.program import Program, ProgramError
 from evolve.search import Search, SearchSettings
 from evolve.search.engine import Reporter, is_solved
 from evolve.search.stop import StopReason, StopSwitch
-from evolve.store import DATABASE, RunStore
+from evolve.store.checkpoint import Checkpoint
+from evolve.store.database import DATABASE, RunStore
+from evolve.store.events import EVENTS_FILE, EventLog
 from evolve.task import Task, load_task
 from sandbox import Status
 

@@ -22,8 +22,8 @@ from sandbox.evaluation import (
     Suite,
     TestOutcome,
 )
-from sandbox.forkserver import ForkServer
-from sandbox.layers import LayerReport, probe_layers
+from sandbox.fork.layers import LayerReport, probe_layers
+from sandbox.fork.server import ForkServer
 from sandbox.modes import ProcessSandbox, Sandbox, make_sandbox
 from sandbox.process import evaluate
 from sandbox.program_files import ProgramSource

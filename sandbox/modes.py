@@ -6,7 +6,7 @@ from types import TracebackType
 from typing import Literal, Protocol
 
 from sandbox.evaluation import Evaluation, Limits, Suite
-from sandbox.forkserver import ForkServer
+from sandbox.fork.server import ForkServer
 from sandbox.process import evaluate
 from sandbox.program_files import ProgramSource
 

@@ -31,13 +31,13 @@ sys.path.insert(0, str(ROOT))
 
 from distributed import LocalCluster  # noqa: E402
 
-from evolve.dask_executor import DaskExecutor  # noqa: E402
-from evolve.evaluator import Evaluator, Variant, source_hash  # noqa: E402
-from evolve.executor import Executor, LocalExecutor  # noqa: E402
-from evolve.jobs import LazySandbox  # noqa: E402
-from evolve.program import Program  # noqa: E402
+from evolve.evaluation.dask_executor import DaskExecutor  # noqa: E402
+from evolve.evaluation.evaluator import Evaluator, Variant, source_hash  # noqa: E402
+from evolve.evaluation.executor import Executor, LocalExecutor  # noqa: E402
+from evolve.evaluation.jobs import LazySandbox  # noqa: E402
+from evolve.program.program import Program  # noqa: E402
 from evolve.run import read_program  # noqa: E402
-from evolve.store import RunStore  # noqa: E402
+from evolve.store.database import RunStore  # noqa: E402
 from evolve.task import Task, load_task  # noqa: E402
 
 BATCH = 100

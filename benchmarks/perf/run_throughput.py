@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from evolve.executor import LocalExecutor  # noqa: E402
+from evolve.evaluation.executor import LocalExecutor  # noqa: E402
 from evolve.run import RunRequest, RunSummary, start_run  # noqa: E402
 
 T = TypeVar("T")

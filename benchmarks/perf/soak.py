@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from evolve.evaluator import Evaluator, Variant, source_hash  # noqa: E402
-from evolve.executor import LocalExecutor  # noqa: E402
-from evolve.jobs import LazySandbox  # noqa: E402
+from evolve.evaluation.evaluator import Evaluator, Variant, source_hash  # noqa: E402
+from evolve.evaluation.executor import LocalExecutor  # noqa: E402
+from evolve.evaluation.jobs import LazySandbox  # noqa: E402
 from evolve.run import read_program  # noqa: E402
-from evolve.store import RunStore  # noqa: E402
+from evolve.store.database import RunStore  # noqa: E402
 from evolve.task import load_task  # noqa: E402
 
 BATCH = 100  # variants per generation, as a population of 100 would send

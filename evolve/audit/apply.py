@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evolve.errors import UsageError
-from evolve.evaluator import source_hash
-from evolve.program import pack_files
+from evolve.evaluation.evaluator import source_hash
+from evolve.program.program import pack_files
 
 BACKUP_INFIX = ".evolve-backup-"
 

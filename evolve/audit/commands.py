@@ -16,9 +16,9 @@ from evolve.audit.apply import Written, write_files_version, write_version
 from evolve.audit.review import apply_flags, current_plan, summary, walk
 from evolve.audit.verify import Chain, Tampered, check_chain, rerun_evidence
 from evolve.errors import UsageError
-from evolve.program import unpack_files
+from evolve.program.program import unpack_files
 from evolve.run import resolve_run
-from evolve.store import RunStore
+from evolve.store.database import RunStore
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from evolve.audit.chain import CHECKS
 from evolve.errors import UsageError
-from evolve.store import AcceptedChange, Review, RunStore
+from evolve.store.chain import CHECKS
+from evolve.store.database import AcceptedChange, Review, RunStore
 from evolve.task import ReviewMode
 
 APPROVED, REJECTED = "approved", "rejected"

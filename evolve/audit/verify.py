@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from evolve.audit.chain import CHECKS, GENESIS, record_hash
-from evolve.evaluator import HOLDOUT, SEARCH, source_hash
-from evolve.patch import patch_from_json
-from evolve.program import Program, ProgramError, unpack_files
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, source_hash
+from evolve.program.patch import patch_from_json
+from evolve.program.program import Program, ProgramError, unpack_files
 from evolve.run import CHAMPION_FILE, SEED_FILE, record_file
-from evolve.store import AcceptedChange, RunStore
+from evolve.store.chain import CHECKS, GENESIS, record_hash
+from evolve.store.database import AcceptedChange, RunStore
 from evolve.task import Goal, load_task
 from sandbox import Evaluation, make_sandbox
 

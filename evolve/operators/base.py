@@ -11,7 +11,7 @@ from typing import ClassVar, TypeAlias
 import libcst as cst
 
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 # What `apply` returns: the replacement node, a removal (statements only), several statements
 # in place of one, or None when the payload does not apply to this node (any more).

@@ -6,7 +6,7 @@ import libcst as cst
 
 from evolve.operators.base import Operator, Result, retoken
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 _SYMBOLS: dict[str, type[cst.CSTNode]] = {"and": cst.And, "or": cst.Or}
 _OTHER = {cst.And: "or", cst.Or: "and"}

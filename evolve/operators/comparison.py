@@ -6,7 +6,7 @@ import libcst as cst
 
 from evolve.operators.base import Operator, Result, retoken, symbol_table
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 _SYMBOLS: dict[str, type[cst.CSTNode]] = {
     "<": cst.LessThan,

@@ -12,7 +12,7 @@ import libcst as cst
 from evolve.operators.analysis import first_position
 from evolve.operators.base import Operator, Result, code_line
 from evolve.operators.context import Context, Source
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 
 def _fits(source: Source, context: Context) -> bool:

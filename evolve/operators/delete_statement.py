@@ -7,7 +7,7 @@ import libcst as cst
 from evolve.operators.analysis import is_docstring, is_pass
 from evolve.operators.base import Operator, Result, code_line
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 
 class DeleteStatement(Operator):

@@ -11,7 +11,7 @@ import libcst as cst
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import joined, with_test
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 CONNECTORS = ("and", "or")
 

@@ -25,7 +25,7 @@ from evolve.operators.analysis import children, store_names
 from evolve.operators.base import Operator, Result, code_line
 from evolve.operators.context import Context
 from evolve.operators.hoist_invariant import loop_effects, reads
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 _CANDIDATES = (cst.Call, cst.ListComp, cst.SetComp, cst.DictComp)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp)

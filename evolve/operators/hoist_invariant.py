@@ -16,7 +16,7 @@ import libcst as cst
 from evolve.operators.analysis import children, store_names, store_targets
 from evolve.operators.base import Operator, Result, code_line
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 _PASS = cst.SimpleStatementLine(body=[cst.Pass()])
 # Values that must run where they are: they suspend, or bind as a side effect.

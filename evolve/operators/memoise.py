@@ -15,7 +15,7 @@ import libcst as cst
 from evolve.operators.analysis import children, parameters
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 _MODULE = "functools"
 # What makes a function impure or uncacheable, wherever it appears in the body.

@@ -15,7 +15,7 @@ from evolve.operators.analysis import declares_scope, first_position, is_docstri
 from evolve.operators.analysis import needs_loop as breaks_out
 from evolve.operators.base import Operator, Result, code_line
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 # Compound statements a statement may move into or out of. Not function or class bodies: a
 # statement moved there would run at another time, in another scope.

@@ -11,7 +11,7 @@ import libcst as cst
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import negated, spaced, with_test
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 # Calls whose result is a truth value, so that returning its negation is a plausible fix.
 _PREDICATES = frozenset({"any", "all", "isinstance", "issubclass", "callable", "hasattr"})

@@ -13,7 +13,7 @@ from evolve.operators.analysis import children
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.extend_condition import extended, parse
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 _CONNECTORS = ("replace", "and", "or")
 # Which None test each connector takes: the guard lets the rest run only for real values.

@@ -7,7 +7,7 @@ import libcst as cst
 
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 # What None is most often mistaken for. Not offered beside `is`, where a literal compares by
 # identity and draws a SyntaxWarning.

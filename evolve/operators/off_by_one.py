@@ -12,7 +12,7 @@ import libcst as cst
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import plus
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 _DELTAS = (1, -1)
 _BOUNDS = ("lower", "upper")

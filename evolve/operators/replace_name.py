@@ -8,7 +8,7 @@ import libcst as cst
 
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 # Constants, not variables; swapping them is a different kind of edit.
 _CONSTANTS = frozenset({"True", "False", "None"})

@@ -11,7 +11,7 @@ import libcst as cst
 
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 
 def _is_bytes(literal: str) -> bool:

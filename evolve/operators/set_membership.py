@@ -12,7 +12,7 @@ import libcst as cst
 from evolve.operators.analysis import children
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 # Name slots that are not the variable: `obj.seen`, `f(seen=...)`.
 _NOT_VARIABLE = ((cst.Attribute, "attr"), (cst.Arg, "keyword"))

@@ -6,7 +6,7 @@ import libcst as cst
 
 from evolve.operators.base import Operator, Result, index_pair
 from evolve.operators.context import Context
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 
 def _positional(call: cst.Call) -> list[int]:

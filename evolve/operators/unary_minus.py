@@ -7,7 +7,7 @@ import libcst as cst
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import has_parens, negative
-from evolve.patch import Payload
+from evolve.program.patch import Payload
 
 _ADD, _REMOVE = "add", "remove"
 # Values a minus can go in front of and still mean a number. Integer literals are left to

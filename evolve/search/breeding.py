@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 from deap import base
 
-from evolve.patch import Edit, Patch
-from evolve.program import Program
+from evolve.program.patch import Edit, Patch
+from evolve.program.program import Program
 from evolve.search.bandit import OperatorBandit, reward
 from evolve.search.individual import Individual
 from evolve.search.selection import best

@@ -14,29 +14,29 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from evolve import __version__
-from evolve.acceptance import AcceptanceChecks, Candidate
-from evolve.audit.chain import GENESIS, edits_json, evidence_json, seal
-from evolve.checkpoint import (
+from evolve.acceptance.checks import AcceptanceChecks, Candidate
+from evolve.acceptance.gate import fitness_text, holdout_holds, judge
+from evolve.errors import UsageError
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
+from evolve.operators import OPERATORS
+from evolve.program.patch import Edit, Patch, patch_to_json
+from evolve.program.program import Program
+from evolve.search.algorithms import Algorithm, make_strategy
+from evolve.search.bandit import OperatorBandit
+from evolve.search.breeding import Breeder, credit
+from evolve.search.individual import UNMEASURED_COST, Individual, case_fitness_class
+from evolve.search.localise import Localisation
+from evolve.search.stop import StopReason, StopSwitch
+from evolve.store.chain import GENESIS, edits_json, evidence_json, seal
+from evolve.store.checkpoint import (
     Checkpoint,
     components,
     restore_components,
     rng_state,
     set_rng_state,
 )
-from evolve.errors import UsageError
-from evolve.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
-from evolve.events import EventLog
-from evolve.gate import fitness_text, holdout_holds, judge
-from evolve.localise import Localisation
-from evolve.operators import OPERATORS
-from evolve.patch import Edit, Patch, patch_to_json
-from evolve.program import Program
-from evolve.search.algorithms import Algorithm, make_strategy
-from evolve.search.bandit import OperatorBandit
-from evolve.search.breeding import Breeder, credit
-from evolve.search.individual import UNMEASURED_COST, Individual, case_fitness_class
-from evolve.search.stop import StopReason, StopSwitch
-from evolve.store import AcceptedChange, RunStore
+from evolve.store.database import AcceptedChange, RunStore
+from evolve.store.events import EventLog
 from evolve.task import Goal, Task
 from sandbox import CaseSuite, Evaluation, Status
 

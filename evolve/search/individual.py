@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from deap import base
 
-from evolve.patch import Edit, Patch
+from evolve.program.patch import Edit, Patch
 from sandbox import Evaluation
 
 # Cost given to a variant whose cost could not be measured (it crashed, timed out...).

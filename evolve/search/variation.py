@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from deap import tools
 
-from evolve.patch import Edit
-from evolve.program import Program
+from evolve.program.patch import Edit
+from evolve.program.program import Program
 from evolve.search.selection import deap_random
 
 

@@ -24,7 +24,7 @@ import pytest
 
 from evolve.cli import BUNDLED_TASKS
 from evolve.resume import FINISHED_KEYS
-from evolve.store import RunStore
+from evolve.store.database import RunStore
 
 pytestmark = pytest.mark.slow
 

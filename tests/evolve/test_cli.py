@@ -12,9 +12,9 @@ import pytest
 
 from evolve.cli import BUNDLED_TASKS, main
 from evolve.errors import UsageError
-from evolve.executor import Executor, connect_executor
+from evolve.evaluation.executor import Executor, connect_executor
 from evolve.resume import FINISHED_KEYS
-from evolve.store import RunStore
+from evolve.store.database import RunStore
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

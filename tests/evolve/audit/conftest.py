@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evolve.cli import main
-from evolve.store import RunStore
+from evolve.store.database import RunStore
 
 # Three bugs, one per branch; each fix gains tests on its own, so seed 1 accepts three
 # changes in three generations (a linear lineage of three records to review and roll back).

@@ -11,7 +11,7 @@ import pytest
 
 from evolve.cli import main
 from evolve.errors import UsageError
-from evolve.store import Review, RunStore
+from evolve.store.database import Review, RunStore
 from evolve.task import ReviewMode, load_task
 
 from .conftest import Run, start_run, write_calc

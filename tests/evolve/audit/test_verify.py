@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evolve.audit.chain import GENESIS, record_hash
 from evolve.cli import main
-from evolve.store import RunStore
+from evolve.store.chain import GENESIS, record_hash
+from evolve.store.database import RunStore
 
 from .conftest import Run, copy_run
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evolve.operators import OPERATORS
-from evolve.program import Program
+from evolve.program.program import Program
 
 CASES = [
     pytest.param(name, before, after, id=f"{name}-{number}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evolve.program import Program
+from evolve.program.program import Program
 
 
 def _payloads(source: str) -> list[object]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evolve.program import Program
+from evolve.program.program import Program
 
 
 def test_the_loop_target_pins_a_statement() -> None:

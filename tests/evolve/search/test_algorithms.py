@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evolve.operators import OPERATORS
-from evolve.program import Program
+from evolve.program.program import Program
 from evolve.run import RunRequest, RunSummary, start_run
 from evolve.search import Algorithm, SearchSettings
 from evolve.search.bandit import OperatorBandit
@@ -19,7 +19,7 @@ from evolve.search.engine import GenerationStats
 from evolve.search.individual import Individual, case_fitness_class
 from evolve.search.islands import Islands
 from evolve.search.selection import select_epsilon_lexicase, select_nsga2
-from evolve.store import AcceptedChange, RunStore
+from evolve.store.database import AcceptedChange, RunStore
 
 
 class Quiet:

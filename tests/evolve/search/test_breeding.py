@@ -8,8 +8,8 @@ import ast
 import itertools
 import random
 
-from evolve.patch import Patch
-from evolve.program import Program
+from evolve.program.patch import Patch
+from evolve.program.program import Program
 from evolve.search.breeding import REPEAT_SHARE, Breeder
 from evolve.search.individual import Individual, case_fitness_class
 

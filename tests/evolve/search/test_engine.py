@@ -10,11 +10,11 @@ from pathlib import Path
 
 from deap import tools
 
-from evolve.executor import LocalExecutor, SerialExecutor
+from evolve.evaluation.executor import LocalExecutor, SerialExecutor
 from evolve.run import RunRequest, RunSummary, start_run
 from evolve.search.engine import GenerationStats
 from evolve.search.selection import deap_random
-from evolve.store import AcceptedChange, RunStore
+from evolve.store.database import AcceptedChange, RunStore
 
 
 class Recorder:

@@ -1,0 +1,144 @@
+"""Fault localisation: which sites of the seed deserve the search's edits.
+
+The seed runs once, in the sandbox, recording per case which of its lines ran and how often.
+For a repair, a line gets its Ochiai suspiciousness: lines that failing cases run and passing
+cases do not are the likeliest home of the bug. For a speed-up, a line gets its share of the
+work: hot lines are where a cheaper program differs. A site weighs what its hottest or most
+suspicious line scores, never less than a floor, so no edit becomes impossible: localisation
+is a guess, and a bug on a line every case runs must stay reachable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from evolve.program.program import Program
+from evolve.task import Goal, Task
+from sandbox import CaseSuite, Evaluation, ProgramSource, evaluate
+
+# The least a site weighs, relative to the most suspicious or hottest site's 1.0.
+FLOOR = 0.05
+# Tracing every line is several times slower than running: the one localisation run gets
+# this much more time than an evaluation, so a slow seed still reports its coverage.
+SLACK = 10.0
+
+Coverage = Sequence[Mapping[int, int]]  # per case: line -> times it ran
+
+
+def ochiai(coverage: Coverage, failed: Sequence[bool]) -> dict[int, float]:
+    """Ochiai suspiciousness of every line some case ran: ef / sqrt(F * (ef + ep)), where ef
+    and ep count failing and passing cases that ran the line and F counts failing cases."""
+    total_failed = sum(1 for f in failed if f)
+    executed_failing: dict[int, int] = {}
+    executed_passing: dict[int, int] = {}
+    for lines, fails in zip(coverage, failed, strict=True):
+        counter = executed_failing if fails else executed_passing
+        for line in lines:
+            counter[line] = counter.get(line, 0) + 1
+    scores = {}
+    for line in executed_failing.keys() | executed_passing.keys():
+        ef, ep = executed_failing.get(line, 0), executed_passing.get(line, 0)
+        denominator = math.sqrt(total_failed * (ef + ep))
+        scores[line] = ef / denominator if denominator else 0.0
+    return scores
+
+
+def hotness(coverage: Coverage) -> dict[int, float]:
+    """Each line's share of the work on a log scale, 1.0 for the hottest: a loop's header
+    matters nearly as much as its body, and linear counts would leave it at the floor."""
+    totals: dict[int, int] = {}
+    for lines in coverage:
+        for line, count in lines.items():
+            totals[line] = totals.get(line, 0) + count
+    top = max(totals.values(), default=0)
+    if top <= 0:
+        return {}
+    return {line: math.log1p(count) / math.log1p(top) for line, count in totals.items()}
+
+
+def site_weights(
+    program: Program, line_scores: Mapping[int, float], floor: float = FLOOR
+) -> dict[str, float]:
+    """Each site's weight: the best score among the lines it spans, rescaled so the best site
+    weighs 1.0, and never below `floor`."""
+    raw = {
+        site.address: max((line_scores.get(line, 0.0) for line in site.lines), default=0.0)
+        for site in program.sites
+    }
+    top = max(raw.values(), default=0.0)
+    if top <= 0:
+        return {address: 1.0 for address in raw}  # nothing to go on: every site alike
+    return {address: max(floor, score / top) for address, score in raw.items()}
+
+
+def line_scores(goal: Goal, evaluation: Evaluation) -> dict[int, float]:
+    """Per-line scores from a coverage run; empty when there is nothing to localise on."""
+    if evaluation.coverage is None:
+        return {}
+    coverage = [dict(case) for case in evaluation.coverage]
+    if goal is Goal.SPEEDUP:
+        return hotness(coverage)
+    # Cases missing after an early stop (a memory error) did not run: leave them out.
+    failed = [not test.passed for test in evaluation.tests[: len(coverage)]]
+    if not any(failed):
+        return {}
+    return ochiai(coverage[: len(failed)], failed)
+
+
+def coverage_run(task: Task, source: ProgramSource) -> Evaluation | None:
+    """Run `source` once with coverage, in a fresh sandbox process; None for a pytest suite
+    (per-test coverage is only recorded for case suites)."""
+    if not isinstance(task.suite, CaseSuite):
+        return None
+    limits = task.limits
+    generous = replace(
+        limits,
+        wall_s=limits.wall_s * SLACK,
+        cpu_s=limits.cpu_s * SLACK,
+        case_s=limits.case_timeout_s * SLACK,
+    )
+    return evaluate(
+        source,
+        task.suite,
+        generous,
+        module_name=task.module_name,
+        measure_coverage=True,
+    )
+
+
+@dataclass
+class Localisation:
+    """Site weights for mutation, computed once per run from the seed's coverage.
+
+    `weights` is None until computed (or restored from a checkpoint); None from `mutation_weights`
+    means every site alike.
+    """
+
+    enabled: bool = True
+    weights: dict[str, float] | None = None
+    top_lines: list[int] = field(default_factory=list)  # most suspicious or hottest first
+
+    def compute(self, task: Task, program: Program) -> None:
+        """Localise on the seed unless done already (a restored run keeps its weights)."""
+        if not self.enabled or self.weights is not None:
+            return
+        evaluation = coverage_run(task, program.runnable(program.source))
+        scores = {} if evaluation is None else line_scores(task.goal, evaluation)
+        self.weights = site_weights(program, scores)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        self.top_lines = [line for line, _ in ranked[:10]]
+
+    def mutation_weights(self) -> dict[str, float] | None:
+        return self.weights if self.enabled else None
+
+    def state(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "weights": self.weights, "top_lines": self.top_lines}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.enabled = bool(state["enabled"])
+        weights = state.get("weights")
+        self.weights = None if weights is None else {str(k): float(v) for k, v in weights.items()}
+        self.top_lines = [int(line) for line in state.get("top_lines", [])]

@@ -1,0 +1,130 @@
+"""Generated inputs: strategies inferred from the cases, drawn deterministically, checked."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evolve.acceptance.generated import (
+    answered,
+    differential_suite,
+    generate_inputs,
+    infer,
+    input_suite,
+)
+from evolve.acceptance.overfitting import GeneratedCheck
+from evolve.evaluation.evaluator import Evaluator, Variant, source_hash
+from evolve.evaluation.executor import SerialExecutor
+from evolve.run import read_program
+from evolve.store.database import RunStore
+from evolve.task import load_task
+from sandbox import Case, Evaluation, Status, TestOutcome, make_sandbox
+
+
+def cases(*args: tuple[Any, ...]) -> list[Case]:
+    return [Case(name=f"c{i}", args=a, expected=None) for i, a in enumerate(args)]
+
+
+def test_infers_kinds_from_sample_values() -> None:
+    assert infer([1, 5, 9]).kind == "int"
+    assert infer([1.5, 2]).kind == "float"
+    assert infer(["ab", "ba"]).kind == "str"
+    assert infer([True, False]).kind == "bool"
+    assert infer([[1, 2], [3]]).kind == "list[int]"
+    assert infer([{"a": 1}, {}]).kind == "dict[int]"
+    assert infer([None, 3]).kind == "int|none"
+
+
+def test_generation_is_deterministic_and_new() -> None:
+    sample = cases(([1, 3, 5], 4), ([2, 4, 6, 8], 1), ([], 0), ([0, 7, 9], 9))
+    first = generate_inputs(sample, 20, run_seed=3)
+    assert first == generate_inputs(sample, 20, run_seed=3)
+    assert first != generate_inputs(sample, 20, run_seed=4)
+    assert len(first) == 20
+    known = {json.dumps([list(c.args), c.kwargs]) for c in sample}
+    assert all(json.dumps([list(a), k]) not in known for a, k in first)
+
+
+def test_inputs_keep_the_shape_of_the_cases() -> None:
+    # Every observed list is sorted and no count is negative: generated ones are the same.
+    sample = cases(([1, 3, 5], 4), ([2, 4, 6, 8], 1), ([0, 7, 9], 9))
+    for args, kwargs in generate_inputs(sample, 30, run_seed=0):
+        xs, target = args
+        assert kwargs == {}
+        assert xs == sorted(xs) and 3 <= len(xs) <= 4
+        assert isinstance(target, int) and 0 <= target <= 10
+
+
+@given(
+    st.lists(st.lists(st.integers(-50, 50), max_size=6), min_size=1, max_size=5),
+    st.data(),
+)
+def test_drawn_values_match_the_inferred_type(
+    observed: list[list[int]], data: st.DataObject
+) -> None:
+    value = data.draw(infer(observed).strategy)
+    assert isinstance(value, list)
+    assert min(map(len, observed)) <= len(value) <= max(map(len, observed))
+    items = [x for xs in observed for x in xs]
+    for x in value:
+        assert isinstance(x, int) and not isinstance(x, bool)
+        # Widened by a tenth of the span (at least 1), never across zero.
+        margin = max(1.0, (max(items) - min(items)) * 0.1)
+        assert min(items) - margin <= x <= max(items) + margin
+        assert not (min(items) >= 0 and x < 0)
+
+
+@given(st.lists(st.text("abc", max_size=4), min_size=1, max_size=6), st.data())
+def test_drawn_strings_use_the_observed_alphabet(observed: list[str], data: st.DataObject) -> None:
+    value = data.draw(infer(observed).strategy)
+    assert isinstance(value, str)
+    assert set(value) <= set("".join(observed))
+    assert min(map(len, observed)) <= len(value) <= max(map(len, observed))
+
+
+def test_differential_suite_takes_the_reference_answers() -> None:
+    inputs = input_suite("f", [((1,), {}), ((2,), {}), ((3,), {})])
+    reference = Evaluation(status=Status.FAILED, outputs=("10", None, "[1, 2]"))
+    suite = differential_suite(inputs, reference, 0.0)
+    assert [(c.args, c.expected) for c in suite.cases] == [((1,), 10), ((3,), [1, 2])]
+    assert answered(reference, inputs) == {"generated[0]", "generated[2]"}
+    crashed = Evaluation(status=Status.CRASH, tests=(TestOutcome("generated[0]", "error"),))
+    assert answered(crashed, inputs) == frozenset()
+
+
+SEED = "def f(x):\n    return x\n"
+# Right on every case (0, 1, 2, 5, 10), wrong between them.
+CRASHES = "def f(x):\n    return x if x < 3 or x in (5, 10) else 1 // 0\n"
+DIFFERS = "def f(x):\n    return x if x < 3 or x in (5, 10) else 0\n"
+
+
+@pytest.mark.parametrize(
+    ("goal", "source", "reason"),
+    [("repair", CRASHES, "raises on"), ("speedup", DIFFERS, "differs from the seed")],
+)
+def test_a_variant_right_only_on_the_cases_is_caught(
+    tmp_path: Path, make_task: Callable[..., Path], goal: str, source: str, reason: str
+) -> None:
+    cases: list[tuple[list[object], object]] = [([x], x) for x in (0, 1, 2, 5, 10)]
+    task = load_task(make_task(tmp_path / "f", SEED, "f", cases, goal=goal))
+    store = RunStore.create(tmp_path / "run")
+    sandbox = make_sandbox("process")
+    try:
+        evaluator = Evaluator(task, read_program(task), store, SerialExecutor(), sandbox)
+        seed = evaluator.variant(())
+        check = GeneratedCheck(task, evaluator, seed, run_seed=0)
+        same_source = "def f(x):\n    return x  # the same program\n"
+        same = check.verdict(seed, Variant((), same_source, source_hash(same_source)), 1)
+        wrong = check.verdict(seed, Variant((), source, source_hash(source)), 1)
+    finally:
+        sandbox.close()
+        store.close()
+    assert same.accepted, same.reason
+    assert not wrong.accepted and reason in wrong.reason
+    assert check.inputs >= 5

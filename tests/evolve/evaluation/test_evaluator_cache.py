@@ -1,0 +1,52 @@
+"""The evaluation cache keys on the normalised source: comments and layout do not count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evolve.evaluation.evaluator import Evaluator, Variant, normalised_hash, source_hash
+from evolve.evaluation.executor import SerialExecutor
+from evolve.run import read_program
+from evolve.store.database import RunStore
+from evolve.task import load_task
+from sandbox import Evaluation, Limits, Status, Suite
+
+
+class CountingSandbox:
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+
+    def evaluate(self, source: str, suite: Suite, limits: Limits, **kwargs: object) -> Evaluation:
+        self.sources.append(source)
+        return Evaluation(status=Status.OK)
+
+    def close(self) -> None:
+        pass
+
+
+def test_normalised_hash_ignores_comments_and_layout() -> None:
+    plain = "def f(x):\n    return x + 1\n"
+    noisy = "# a comment\ndef f( x ):\n\n    return (x + 1)  # why\n"
+    assert normalised_hash(plain) == normalised_hash(noisy)
+    assert normalised_hash(plain) != normalised_hash("def f(x):\n    return x + 2\n")
+    assert normalised_hash("def f(:\n") != normalised_hash("def g(:\n")  # no parse: exact text
+
+
+def test_sources_differing_only_in_comments_run_once(add_task: Path, tmp_path: Path) -> None:
+    task = load_task(add_task)
+    program = read_program(task)
+    store = RunStore.create(tmp_path / "run")
+    sandbox = CountingSandbox()
+    evaluator = Evaluator(task, program, store, SerialExecutor(), sandbox)  # type: ignore[arg-type]
+    other = "# reformatted\n" + program.source.replace("a - b", "(a - b)  # sic")
+    variants = [evaluator.variant(()), Variant((), other, source_hash(other))]
+    first, second = evaluator.evaluate(variants, 1, 10)
+    try:
+        assert store.variant_source(variants[0].digest) == program.source
+    finally:
+        store.close()
+    assert sandbox.sources == [program.source]
+    assert first is second
+    assert evaluator.evaluations == 1 and evaluator.cache_hits == 1
+    assert evaluator.cache_hit_rate == 0.5
+    assert variants[0].digest != variants[1].digest  # identity stays the exact source
