@@ -33,7 +33,7 @@ from evolve.evaluation.evaluator import HOLDOUT, SEARCH
 from evolve.program.patch import patch_from_json
 from evolve.run import RunRequest, start_run
 from evolve.search import Algorithm, SearchSettings
-from evolve.search.engine import GenerationStats
+from evolve.search.stats import GenerationStats
 from evolve.store.database import AcceptedChange, RunStore
 from evolve.task import Goal, discover_tasks, load_task
 

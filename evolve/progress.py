@@ -7,7 +7,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from evolve.search.engine import GenerationStats
+from evolve.search.stats import GenerationStats
 from evolve.store.database import AcceptedChange
 
 # Off a terminal (CI logs, pipes) one line every this many generations is enough.

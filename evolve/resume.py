@@ -35,7 +35,7 @@ from evolve.run import (
     resolve_run,
 )
 from evolve.search import SearchSettings
-from evolve.search.engine import Reporter
+from evolve.search.stats import Reporter
 from evolve.search.stop import StopReason
 from evolve.store.checkpoint import Checkpoint
 from evolve.store.database import RunStore

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evolve import __version__
+from evolve.acceptance.acceptor import is_solved
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import RunAborted, UsageError
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, source_hash
@@ -25,7 +26,7 @@ from evolve.evaluation.executor import LOCAL, Executor, LocalExecutor, connect_e
 from evolve.evaluation.jobs import LazySandbox
 from evolve.program.program import Program, ProgramError
 from evolve.search import Search, SearchSettings
-from evolve.search.engine import Reporter, is_solved
+from evolve.search.stats import Reporter
 from evolve.search.stop import StopReason, StopSwitch
 from evolve.store.checkpoint import Checkpoint
 from evolve.store.database import DATABASE, RunStore
@@ -333,10 +334,10 @@ def _abort_summary(
         and (holdout is None or holdout.failed == 0),
         stop_reason=StopReason.ABORTED.value,
         best="" if evaluation is None else fitness_text(task.goal, evaluation),
-        holdout_rejections=search.holdout_rejections,
+        holdout_rejections=search.acceptor.holdout_rejections,
         cache_hit_rate=search.evaluator.cache_hit_rate,
-        plausible_overfitting=len(search.checks.overfitting),
-        unconfirmed_speedups=len(search.checks.unconfirmed),
+        plausible_overfitting=len(search.acceptor.checks.overfitting),
+        unconfirmed_speedups=len(search.acceptor.checks.unconfirmed),
         check_evaluations=search.evaluator.check_evaluations,
         champion_path=str(champion_path),
         statuses=statuses,

@@ -18,6 +18,9 @@ from sandbox import Evaluation, Status
 # within what reordering a statement can shift and are not worth a reviewer's time.
 MIN_COST_GAIN = 0.01
 
+# Cost given to a variant whose cost could not be measured (it crashed, timed out...).
+UNMEASURED_COST = 2**62
+
 # Statuses that mean the variant ran to the end within its limits.
 _WITHIN_LIMITS = frozenset({Status.OK, Status.FAILED})
 

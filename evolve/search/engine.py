@@ -11,34 +11,29 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
 
-from evolve import __version__
-from evolve.acceptance.checks import AcceptanceChecks, Candidate
-from evolve.acceptance.gate import fitness_text, holdout_holds, judge
+from evolve.acceptance.acceptor import Acceptor, Champion, is_solved
+from evolve.acceptance.gate import fitness_text
 from evolve.errors import UsageError
-from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
+from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
 from evolve.operators import OPERATORS
-from evolve.program.patch import Edit, Patch, patch_to_json
+from evolve.program.patch import Patch
 from evolve.program.program import Program
+from evolve.search import checkpointing
 from evolve.search.algorithms import Algorithm, make_strategy
 from evolve.search.bandit import OperatorBandit
 from evolve.search.breeding import Breeder, credit
-from evolve.search.individual import UNMEASURED_COST, Individual, case_fitness_class
+from evolve.search.checkpointing import LoopState
+from evolve.search.individual import Individual
 from evolve.search.localise import Localisation
+from evolve.search.scoring import Scoring
+from evolve.search.stats import GenerationStats, Reporter
 from evolve.search.stop import StopReason, StopSwitch
-from evolve.store.chain import GENESIS, edits_json, evidence_json, seal
-from evolve.store.checkpoint import (
-    Checkpoint,
-    components,
-    restore_components,
-    rng_state,
-    set_rng_state,
-)
+from evolve.store.checkpoint import Checkpoint
 from evolve.store.database import AcceptedChange, RunStore
 from evolve.store.events import EventLog
 from evolve.task import Goal, Task
-from sandbox import CaseSuite, Evaluation, Status
+from sandbox import Evaluation, Status
 
 
 @dataclass(frozen=True)
@@ -59,42 +54,6 @@ class SearchSettings:
             raise ValueError("population must be >= 2 and elite < population")
 
 
-@dataclass(frozen=True)
-class GenerationStats:
-    generation: int
-    evaluations: int
-    budget: int
-    cache_hits: int
-    elapsed_s: float
-    best: str
-    accepted: int
-    statuses: dict[str, int] = field(default_factory=dict)  # search evaluations so far
-    holdout_rejections: int = 0
-
-
-class Reporter(Protocol):
-    def generation(self, stats: GenerationStats) -> None: ...
-
-    def accepted(self, change: AcceptedChange) -> None: ...
-
-
-@dataclass
-class Champion:
-    variant: Variant
-    evaluation: Evaluation
-    holdout: Evaluation | None
-
-
-@dataclass
-class LoopState:
-    """Where the generational loop is; a checkpoint saves it with the components' state."""
-
-    generation: int  # the last generation evaluated (0: none yet)
-    stale: int
-    population: list[Individual]
-    champion: Champion
-
-
 @dataclass
 class SearchResult:
     champion: Champion
@@ -111,6 +70,10 @@ COLLAPSED_DISTINCT_SHARE = 0.5
 
 
 class Search:
+    """The generational loop. Its parts each do one job: `Scoring` turns evaluations into
+    fitness, a `Breeder` makes children, the `Acceptor` decides what replaces the champion,
+    `checkpointing` saves and restores the loop; the search only sequences them."""
+
     def __init__(
         self,
         task: Task,
@@ -135,14 +98,11 @@ class Search:
         self.reporter = reporter
         self.switch = switch or StopSwitch()
         self.events = events
-        self.test_names: tuple[str, ...] = ()
-        self.fitness_class = case_fitness_class(1)
-        self.accepted: list[AcceptedChange] = []
-        self.holdout_rejections = 0
-        self._started = time.monotonic()
-        self.checks = AcceptanceChecks.create(task, evaluator, rng, task.confirm_runs)
+        self.started = time.monotonic()
+        self.scoring = Scoring(task)
         # State a checkpoint must keep, each with state() / restore(). Random search is the
         # baseline: it draws uniformly, neither localised nor adapted.
+        self.acceptor = Acceptor(task, program, evaluator, rng, budget=budget, events=events)
         adaptive = settings.algorithm is not Algorithm.RANDOM
         self.strategy = make_strategy(
             settings.algorithm,
@@ -155,7 +115,7 @@ class Search:
 
     def run(self, checkpoint: Checkpoint | None = None) -> SearchResult:
         """Search from the seed, or from a checkpoint on exactly as if never stopped."""
-        loop = self._begin() if checkpoint is None else self.restore_state(checkpoint)
+        loop = self._begin() if checkpoint is None else checkpointing.restore(self, checkpoint)
         # A KeyboardInterrupt (a second Ctrl-C) propagates: the store has committed every
         # finished generation and rolled back the one in flight; the caller records the rest.
         while True:
@@ -170,84 +130,33 @@ class Search:
             before = self.evaluator.evaluations
             variants = self._evaluate(population, generation)
             credit(self.operator_bandit, population)
-            loop.champion = self._advance(loop.champion, population, variants, generation)
+            loop.champion = self.acceptor.consider(loop.champion, population, variants, generation)
             loop.stale = loop.stale + 1 if self.evaluator.evaluations == before else 0
             self._checkpoint(loop)
             stats = self._stats(generation, loop.champion)
             self.reporter.generation(stats)
             if self.events is not None:
                 self.events.emit("generation_finished", **asdict(stats))
+        checks = self.acceptor.checks
         return SearchResult(
             loop.champion,
             reason,
             loop.generation,
-            list(self.accepted),
-            self.holdout_rejections,
-            len(self.checks.overfitting),
-            len(self.checks.unconfirmed),
+            list(self.acceptor.accepted),
+            self.acceptor.holdout_rejections,
+            len(checks.overfitting),
+            len(checks.unconfirmed),
         )
 
-    # checkpoints -------------------------------------------------------------------------
-
-    def checkpoint_state(self, loop: LoopState) -> Checkpoint:
-        return Checkpoint(
-            generation=loop.generation,
-            stale=loop.stale,
-            population=[individual.patch for individual in loop.population],
-            evaluated=[individual.evaluated for individual in loop.population],
-            champion=loop.champion.variant.patch,
-            champion_hash=loop.champion.variant.digest,
-            rng=rng_state(self.rng),
-            counters=self.evaluator.counters(),
-            holdout_rejections=self.holdout_rejections,
-            accepted=len(self.accepted),
-            elapsed_s=round(time.monotonic() - self._started, 3),
-            components={name: part.state() for name, part in components(self).items()},
-        )
-
-    def restore_state(self, checkpoint: Checkpoint) -> LoopState:
-        """The loop as `checkpoint` left it. The store must hold exactly what it held then
-        (see `RunStore.rewind`): the evaluator's cache is rebuilt from it."""
-        set_rng_state(self.rng, checkpoint.rng)
-        self.evaluator.restore(checkpoint.counters)
-        seed = self._cached(self.evaluator.variant(()))
-        self._set_tests(seed)
-        champion_variant = self.evaluator.variant(checkpoint.champion)
-        if champion_variant.digest != checkpoint.champion_hash:
-            raise UsageError("the champion renders differently: the seed or the engine changed")
-        champion = Champion(
-            champion_variant,
-            self._cached(champion_variant),
-            self.evaluator.cached(champion_variant, HOLDOUT),
-        )
-        population = []
-        for patch, evaluated in zip(checkpoint.population, checkpoint.evaluated, strict=True):
-            individual = Individual(patch, self.fitness_class)
-            if evaluated:
-                self._assign(individual, self._cached(self.evaluator.variant(patch)))
-            population.append(individual)
-        self.accepted = self.store.accepted()
-        if len(self.accepted) != checkpoint.accepted:
-            raise UsageError(
-                f"the store holds {len(self.accepted)} accepted changes,"
-                f" the checkpoint {checkpoint.accepted}"
-            )
-        self.holdout_rejections = checkpoint.holdout_rejections
-        self._started -= checkpoint.elapsed_s
-        restore_components(self, checkpoint.components)
-        return LoopState(checkpoint.generation, checkpoint.stale, population, champion)
-
-    def _cached(self, variant: Variant) -> Evaluation:
-        evaluation = self.evaluator.cached(variant, SEARCH)
-        if evaluation is None:
-            raise UsageError(f"the store holds no evaluation of variant {variant.digest[:12]}")
-        return evaluation
+    @property
+    def accepted(self) -> list[AcceptedChange]:
+        return self.acceptor.accepted
 
     def _checkpoint(self, loop: LoopState) -> None:
         """The generation's last writes, in one transaction: its accepted change and the state
         to resume from. The change is announced only once it is on disk."""
         new = [change for change in self.accepted if change.generation == loop.generation]
-        state = self.checkpoint_state(loop).to_json()
+        state = checkpointing.take(self, loop).to_json()
         with self.store.transaction():
             for change in new:
                 self.store.add_accepted(change)
@@ -261,13 +170,9 @@ class Search:
 
     def _begin(self) -> LoopState:
         champion = self._evaluate_seed()
-        self._set_tests(champion.evaluation)
+        self.scoring.set_tests(champion.evaluation)
         self.localisation.compute(self.task, self.program)
         return LoopState(0, 0, self._initial_population(champion), champion)
-
-    def _set_tests(self, seed: Evaluation) -> None:
-        self.test_names = _test_names(self.task, seed)
-        self.fitness_class = case_fitness_class(max(1, len(self.test_names)))
 
     def _evaluate_seed(self) -> Champion:
         seed = self.evaluator.variant(())
@@ -300,7 +205,7 @@ class Search:
         return Breeder(
             program=self.program,
             rng=self.rng,
-            fitness_class=self.fitness_class,
+            fitness_class=self.scoring.fitness_class,
             population=settings.population,
             elite=settings.elite,
             max_edits=settings.max_edits,
@@ -334,122 +239,8 @@ class Search:
             pass
         for i, evaluation in zip(todo, results, strict=True):
             if evaluation is not None:
-                self._assign(population[i], evaluation)
+                self.scoring.assign(population[i], evaluation)
         return variants
-
-    def _assign(self, individual: Individual, evaluation: Evaluation) -> None:
-        passed = evaluation.passed_names
-        if self.test_names:
-            outcomes = tuple(1.0 if name in passed else 0.0 for name in self.test_names)
-        else:  # a pytest suite that collected nothing on the seed: count passes instead
-            outcomes = (float(evaluation.passed),)
-        individual.fitness.values = outcomes
-        cost = evaluation.cost if evaluation.cost is not None else UNMEASURED_COST
-        if self.task.goal is Goal.REPAIR:
-            cost = 0
-        individual.score.values = (float(evaluation.passed), float(cost), float(len(individual)))
-        individual.evaluation = evaluation
-
-    def _advance(
-        self,
-        champion: Champion,
-        population: Sequence[Individual],
-        variants: Sequence[Variant],
-        generation: int,
-    ) -> Champion:
-        """Accept at most one variant a generation: the best that passes the gate and the
-        holdout. Ties go to the earlier individual, so the choice is deterministic."""
-        candidates = []
-        for index, (individual, variant) in enumerate(zip(population, variants, strict=True)):
-            evaluation = individual.evaluation
-            if evaluation is None or variant.key == champion.variant.key:
-                continue
-            if self.checks.turned_down(variant):
-                continue
-            if judge(self.task.goal, champion.evaluation, evaluation).accepted:
-                cost = evaluation.cost if evaluation.cost is not None else UNMEASURED_COST
-                key = (-evaluation.passed, cost, len(individual), index)
-                candidates.append((key, variant, evaluation))
-        for _, variant, evaluation in sorted(candidates, key=lambda c: c[0]):
-            holdout = self.evaluator.holdout(variant, generation)
-            if holdout is not None:
-                verdict = holdout_holds(champion.holdout, holdout)
-                if not verdict.accepted:
-                    self.checks.overfitting.add(variant.key)
-                    self._reject_on_holdout(variant, holdout, verdict.reason, generation)
-                    continue
-            verdict = self.checks.generated_holds(champion.variant, variant, generation)
-            if not verdict.accepted:
-                self._turn_down("overfitting_rejected", variant, verdict.reason, generation)
-                continue
-            minimised = self.checks.minimise(
-                Candidate(champion.variant, champion.evaluation, champion.holdout),
-                Candidate(variant, evaluation, holdout),
-                generation,
-                lambda v: self.evaluator.evaluate(
-                    [v], generation, self.budget - self.evaluator.evaluations
-                )[0],
-            )
-            smallest = minimised.candidate
-            confirmation = self.checks.confirm_speedup(champion.variant, smallest.variant, variant)
-            if confirmation is not None and not confirmation.confirmed:
-                reason = confirmation.reason
-                self._turn_down("speedup_unconfirmed", smallest.variant, reason, generation)
-                continue
-            new = Champion(smallest.variant, smallest.evaluation, smallest.holdout)
-            self._record_acceptance(
-                champion, new, generation, self.checks.evidence(minimised, confirmation)
-            )
-            return new
-        return champion
-
-    def _reject_on_holdout(
-        self, variant: Variant, holdout: Evaluation, reason: str, generation: int
-    ) -> None:
-        self.holdout_rejections += 1
-        if self.events is not None:
-            self.events.emit(
-                "holdout_rejected",
-                generation=generation,
-                variant=variant.digest,
-                reason=reason,
-                holdout=fitness_text(self.task.goal, holdout),
-            )
-
-    def _turn_down(self, event: str, variant: Variant, reason: str, generation: int) -> None:
-        if self.events is not None:
-            self.events.emit(event, generation=generation, variant=variant.digest, reason=reason)
-
-    def _record_acceptance(
-        self, old: Champion, new: Champion, generation: int, checks: dict[str, Any] | None = None
-    ) -> None:
-        old_edits = set(old.variant.patch)
-        new_edits = tuple(e for e in new.variant.patch if e not in old_edits)
-        operators = tuple(e.operator for e in new_edits)
-        goal = self.task.goal
-        change = AcceptedChange(
-            number=len(self.accepted) + 1,
-            generation=generation,
-            evaluations=self.evaluator.evaluations,
-            parent=old.variant.digest,
-            child=new.variant.digest,
-            patch=patch_to_json(new.variant.patch),
-            operators=operators,
-            diff=self.program.diff(old.variant.source, new.variant.source),
-            fitness_before=fitness_text(goal, old.evaluation),
-            fitness_after=fitness_text(goal, new.evaluation),
-            tests_gained=tuple(sorted(new.evaluation.passed_names - old.evaluation.passed_names)),
-            created_at=time.time(),
-            edits=edits_json(self.program, new_edits),
-            evidence=evidence_json(
-                old.evaluation, new.evaluation, old.holdout, new.holdout, checks
-            ),
-            layers=new.evaluation.layers,
-            engine_version=__version__,
-        )
-        change = seal(change, self.accepted[-1].hash if self.accepted else GENESIS)
-        # Stored and announced with the generation's checkpoint (`_checkpoint`).
-        self.accepted.append(change)
 
     def _stop_reason(self, champion: Champion, stale: int, generation: int) -> StopReason | None:
         if self.task.goal is Goal.REPAIR and is_solved(champion):
@@ -487,8 +278,8 @@ class Search:
         for individual in evaluated:
             if individual.patch == champion.variant.patch:
                 return individual
-        individual = Individual(champion.variant.patch, self.fitness_class)
-        self._assign(individual, champion.evaluation)
+        individual = Individual(champion.variant.patch, self.scoring.fitness_class)
+        self.scoring.assign(individual, champion.evaluation)
         return individual
 
     def _stats(self, generation: int, champion: Champion) -> GenerationStats:
@@ -497,25 +288,12 @@ class Search:
             evaluations=self.evaluator.evaluations,
             budget=self.budget,
             cache_hits=self.evaluator.cache_hits,
-            elapsed_s=time.monotonic() - self._started,
+            elapsed_s=time.monotonic() - self.started,
             best=fitness_text(self.task.goal, champion.evaluation),
             accepted=len(self.accepted),
             statuses=self.store.status_counts(),
-            holdout_rejections=self.holdout_rejections,
+            holdout_rejections=self.acceptor.holdout_rejections,
         )
 
 
-def is_solved(champion: Champion) -> bool:
-    """Every search test and every holdout test passes."""
-    holdout_ok = champion.holdout is None or champion.holdout.failed == 0
-    return champion.evaluation.failed == 0 and champion.evaluation.total > 0 and holdout_ok
-
-
-def _test_names(task: Task, seed: Evaluation) -> tuple[str, ...]:
-    """The tests lexicase selects on: the cases, or the tests pytest found on the seed."""
-    if isinstance(task.suite, CaseSuite):
-        return tuple(case.name for case in task.suite.cases)
-    return tuple(t.name for t in seed.tests)
-
-
-__all__ = ["Edit", "GenerationStats", "Reporter", "Search", "SearchResult", "SearchSettings"]
+__all__ = ["Search", "SearchResult", "SearchSettings"]

@@ -14,9 +14,6 @@ from deap import base
 from evolve.program.patch import Edit, Patch
 from sandbox import Evaluation
 
-# Cost given to a variant whose cost could not be measured (it crashed, timed out...).
-UNMEASURED_COST = 2**62
-
 
 class ScoreFitness(base.Fitness):  # type: ignore[misc]
     """Scalar view for tournaments and elitism: (tests passed, cost, edits); fewer is better

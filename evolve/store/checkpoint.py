@@ -17,7 +17,7 @@ from evolve.errors import UsageError
 from evolve.program.patch import Patch, patch_from_json, patch_to_json
 
 # Raised when the layout of the state changes; a checkpoint of another version is refused.
-VERSION = 1
+VERSION = 2
 
 
 @runtime_checkable

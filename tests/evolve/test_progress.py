@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from evolve.progress import ProgressReporter
-from evolve.search.engine import GenerationStats
+from evolve.search.stats import GenerationStats
 
 
 def test_plain_progress_line() -> None:

@@ -15,10 +15,10 @@ from evolve.run import RunRequest, RunSummary, start_run
 from evolve.search import Algorithm, SearchSettings
 from evolve.search.bandit import OperatorBandit
 from evolve.search.breeding import Breeder, credit
-from evolve.search.engine import GenerationStats
 from evolve.search.individual import Individual, case_fitness_class
 from evolve.search.islands import Islands
 from evolve.search.selection import select_epsilon_lexicase, select_nsga2
+from evolve.search.stats import GenerationStats
 from evolve.store.database import AcceptedChange, RunStore
 
 

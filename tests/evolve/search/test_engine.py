@@ -12,8 +12,8 @@ from deap import tools
 
 from evolve.evaluation.executor import LocalExecutor, SerialExecutor
 from evolve.run import RunRequest, RunSummary, start_run
-from evolve.search.engine import GenerationStats
 from evolve.search.selection import deap_random
+from evolve.search.stats import GenerationStats
 from evolve.store.database import AcceptedChange, RunStore
 
 

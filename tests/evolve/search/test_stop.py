@@ -17,7 +17,7 @@ from evolve.cli import main
 from evolve.errors import RunAborted
 from evolve.evaluation.executor import SerialExecutor
 from evolve.run import CHAMPION_FILE, STOP_FILE, RunRequest, RunSummary, start_run
-from evolve.search.engine import GenerationStats
+from evolve.search.stats import GenerationStats
 from evolve.search.stop import StopReason
 from evolve.store.database import RunStore
 from evolve.store.events import read_events

@@ -18,7 +18,7 @@ from evolve.program.patch import Edit
 from evolve.resume import AlreadyFinished, finished_reason, resume_run, settings_from_config
 from evolve.run import STOP_FILE, RunRequest, RunSummary, lock_run, start_run
 from evolve.search import SearchSettings
-from evolve.search.engine import GenerationStats
+from evolve.search.stats import GenerationStats
 from evolve.store.checkpoint import (
     VERSION,
     Checkpoint,
