@@ -27,8 +27,7 @@ from evolve.run import RunRequest, read_program, resolve_run, start_run
 from evolve.search import Algorithm, SearchSettings
 from evolve.store.database import RunStore
 from evolve.task import Goal, Task, discover_tasks, load_task
-from sandbox import ProgramSource, Suite, probe_layers
-from sandbox.fork.layers import ALWAYS
+from sandbox import ALWAYS_LAYERS, ProgramSource, Suite, probe_layers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -241,7 +240,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(r) for r in reports], sort_keys=True))
         return EXIT_OK
-    print(f"always: {', '.join(ALWAYS)}")
+    print(f"always: {', '.join(ALWAYS_LAYERS)}")
     for report in reports:
         mark = "yes" if report.available else "no "
         print(f"{mark}  {report.name:<10} {report.detail}")

@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evolve.errors import UsageError
-from sandbox import Case, CaseSuite, Limits, PytestSuite, Suite
-from sandbox.process import check_arguments
-from sandbox.program_files import check_name
+from sandbox import Case, CaseSuite, Limits, PytestSuite, Suite, check_arguments, check_name
 
 TASK_FILE = "task.toml"
 

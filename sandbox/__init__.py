@@ -11,6 +11,7 @@ Two modes with one `evaluate` signature:
 `make_sandbox("fork" | "process")` returns either behind the same `.evaluate`.
 """
 
+from sandbox.arguments import check_arguments
 from sandbox.compare import outputs_equal
 from sandbox.evaluation import (
     Case,
@@ -22,13 +23,15 @@ from sandbox.evaluation import (
     Suite,
     TestOutcome,
 )
-from sandbox.fork.layers import LayerReport, probe_layers
-from sandbox.fork.server import ForkServer
+from sandbox.fork.layers import ALWAYS as ALWAYS_LAYERS
+from sandbox.fork.layers import LayerReport
+from sandbox.fork.server import ForkServer, probe_layers
 from sandbox.modes import ProcessSandbox, Sandbox, make_sandbox
 from sandbox.process import evaluate
-from sandbox.program_files import ProgramSource
+from sandbox.program_files import ProgramSource, check_name
 
 __all__ = [
+    "ALWAYS_LAYERS",
     "Case",
     "CaseSuite",
     "Evaluation",
@@ -42,6 +45,8 @@ __all__ = [
     "Status",
     "Suite",
     "TestOutcome",
+    "check_arguments",
+    "check_name",
     "evaluate",
     "make_sandbox",
     "outputs_equal",

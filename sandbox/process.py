@@ -8,38 +8,26 @@ everything left in its session when it is done or out of time, and judges the re
 
 from __future__ import annotations
 
-import contextlib
-import keyword
 import os
-import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sandbox import reaper
+from sandbox.arguments import check_arguments, check_compiles
 from sandbox.evaluation import CaseSuite, Evaluation, Limits, PytestSuite, Suite
-from sandbox.program_files import ProgramSource, check_files, compile_files, write_files
+from sandbox.program_files import ProgramSource, write_files
 from sandbox.protocol import encode_request, make_request, parse_result
 from sandbox.verdict import ExitInfo, build_evaluation, expected_values, invalid_evaluation
 
 HARNESS = Path(__file__).resolve().with_name("harness.py")
 
 LAYERS = ("rlimits", "session", "fresh-cwd", "scrubbed-env", "stdin-null", "output-cap")
-
-# The report of a suite with many large outputs is bigger than the output cap allows for
-# stdout and stderr, but must still not exhaust the supervisor.
-RESULT_CAP_BYTES = 256 << 20
-
-_READ_CHUNK = 1 << 16
-_STDERR_TAIL_BYTES = 4096
-# Without a pidfd, how often to look for the child's exit while its pipes stay open.
-_POLL_S = 0.01
-_SWEEP_PASSES = 5
 
 
 def evaluate(
@@ -130,40 +118,6 @@ def child_env(suite: Suite, workdir: str) -> dict[str, str]:
     return env
 
 
-def check_compiles(source: ProgramSource, module_name: str) -> None:
-    if isinstance(source, str):
-        compile(source, f"{module_name}.py", "exec", dont_inherit=True)
-    else:
-        compile_files(source)
-
-
-def check_arguments(suite: Suite, module_name: str, source: ProgramSource = "") -> None:
-    parts = module_name.split(".")
-    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
-        raise ValueError(f"module_name {module_name!r} is not a Python identifier")
-    if parts[0] in sys.stdlib_module_names or parts[0] in ("pytest", "_pytest"):
-        raise ValueError(f"module_name {module_name!r} would shadow a module the harness uses")
-    if isinstance(source, str):
-        if len(parts) > 1:
-            raise ValueError(f"module_name {module_name!r}: a single source is a plain module")
-    else:
-        check_files(source, module_name)
-        tops = {name.split("/")[0].removesuffix(".py") for name in source}
-        clashes = {top for top in tops if top in sys.stdlib_module_names or "pytest" in top}
-        if isinstance(suite, PytestSuite) and suite.test_file.name in source:
-            clashes.add(suite.test_file.name)
-        if clashes:
-            raise ValueError(f"program files would shadow the harness's modules: {sorted(clashes)}")
-    if isinstance(suite, CaseSuite):
-        if suite.float_tolerance < 0:
-            raise ValueError("float_tolerance must not be negative")
-    elif isinstance(suite, PytestSuite):
-        if suite.test_file.name in (f"{module_name}.py", "pytest.ini"):
-            raise ValueError(f"test file name {suite.test_file.name!r} clashes with the variant")
-    else:
-        raise TypeError(f"not a suite: {suite!r}")
-
-
 def _run_child(
     source: ProgramSource,
     suite: Suite,
@@ -204,9 +158,20 @@ def _run_child(
         os.close(result_write)
         raise
     os.close(result_write)  # the child holds the only write end: EOF once it is gone
+    got: reaper.Collected | None = None
     try:
-        streams = _Streams(result_read, output_cap=limits.output_bytes)
-        killed = streams.pump(proc, payload, deadline=started + limits.wall_s)
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        got = reaper.watch(
+            proc.pid,
+            proc.stdout.fileno(),
+            proc.stderr.fileno(),
+            result_read,
+            deadline=started + limits.wall_s,
+            output_cap=limits.output_bytes,
+            request=(proc.stdin.fileno(), payload),
+            # The harness reads its request to the end of stdin.
+            request_sent=proc.stdin.close,
+        )
         ended = time.monotonic()
     finally:
         os.close(result_read)
@@ -215,193 +180,19 @@ def _run_child(
                 stream.close()
         # Whatever happened, nothing the variant started in its session survives, unless it
         # made a session of its own (setsid): that escape needs a subreaper or a cgroup.
-        _kill_group(proc.pid)
-        _kill_session(proc.pid)
-        returncode, cpu_s, max_rss_mb = _reap(proc)
-    return streams.result, ExitInfo(
+        reaper.kill_group(proc.pid)
+        reaper.kill_session(proc.pid)
+        returncode, cpu_s, max_rss_mb = reaper.reap(proc.pid)
+        proc.returncode = -9 if returncode is None else returncode  # so Popen never waits
+    if got.reported and not got.exited:
+        # It reported and was only exiting when it was killed: it never exited on its own.
+        returncode = None
+    return got.result, ExitInfo(
         returncode=returncode,
         cpu_s=cpu_s,
         wall_s=ended - started,
         max_rss_mb=max_rss_mb,
-        killed=killed,
-        stderr_tail=streams.stderr_tail.decode("utf-8", "replace"),
-        report_bytes=len(streams.result),
+        killed=got.killed,
+        stderr_tail=got.stderr_tail.decode("utf-8", "replace"),
+        report_bytes=got.result_size,
     )
-
-
-@dataclass
-class _Streams:
-    """The supervisor's end of the child's stdin, stdout, stderr and report pipe."""
-
-    result_fd: int
-    output_cap: int
-    result: bytes = b""
-    output_bytes: int = 0
-    stderr_tail: bytes = b""
-    _result_parts: list[bytes] = field(default_factory=list)
-    _result_size: int = 0
-
-    def pump(self, proc: subprocess.Popen[bytes], payload: bytes, deadline: float) -> str | None:
-        """Move bytes until the child exits; return why it had to be killed, if it did."""
-        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-        selector = selectors.DefaultSelector()
-        pidfd = _open_pidfd(proc.pid)
-        pending = memoryview(payload)
-        try:
-            stdin_fd = proc.stdin.fileno()
-            os.set_blocking(stdin_fd, False)
-            selector.register(stdin_fd, selectors.EVENT_WRITE, "stdin")
-            for fd, name in (
-                (proc.stdout.fileno(), "stdout"),
-                (proc.stderr.fileno(), "stderr"),
-                (self.result_fd, "result"),
-            ):
-                os.set_blocking(fd, False)
-                selector.register(fd, selectors.EVENT_READ, name)
-            if pidfd is not None:
-                selector.register(pidfd, selectors.EVENT_READ, "exit")
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return "timeout"
-                timeout = remaining if pidfd is not None else min(remaining, _POLL_S)
-                exited = False
-                for key, _ in selector.select(timeout):
-                    if key.data == "stdin":
-                        pending = self._write(selector, proc, pending)
-                    elif key.data == "exit":
-                        exited = True
-                    else:
-                        self._read(selector, key.fd, key.data)
-                    if self.over_cap() is not None:
-                        return self.over_cap()
-                if exited or (pidfd is None and _has_exited(proc.pid)):
-                    # A grandchild may hold the pipes open forever: stop the group, then take
-                    # what is already buffered.
-                    _kill_group(proc.pid)
-                    self._drain(selector)
-                    return self.over_cap()
-        finally:
-            selector.close()
-            if pidfd is not None:
-                os.close(pidfd)
-            self.result = b"".join(self._result_parts)
-
-    def over_cap(self) -> str | None:
-        if self.output_bytes > self.output_cap:
-            return "output"
-        if self._result_size > RESULT_CAP_BYTES:
-            return "result"
-        return None
-
-    def _write(
-        self,
-        selector: selectors.BaseSelector,
-        proc: subprocess.Popen[bytes],
-        pending: memoryview,
-    ) -> memoryview:
-        assert proc.stdin is not None
-        try:
-            pending = pending[os.write(proc.stdin.fileno(), pending) :]
-        except BlockingIOError:
-            return pending
-        except BrokenPipeError:  # the child died before reading its request
-            pending = pending[:0]
-        if not pending:
-            selector.unregister(proc.stdin.fileno())
-            proc.stdin.close()  # EOF: the harness reads its request to the end
-        return pending
-
-    def _read(self, selector: selectors.BaseSelector, fd: int, name: str) -> bool:
-        """Read one chunk; False when there is nothing more for now."""
-        try:
-            data = os.read(fd, _READ_CHUNK)
-        except BlockingIOError:
-            return False
-        if not data:
-            selector.unregister(fd)
-            return False
-        if name == "result":
-            self._result_parts.append(data)
-            self._result_size += len(data)
-        else:
-            self.output_bytes += len(data)
-            if name == "stderr":
-                self.stderr_tail = (self.stderr_tail + data)[-_STDERR_TAIL_BYTES:]
-        return True
-
-    def _drain(self, selector: selectors.BaseSelector) -> None:
-        for key in list(selector.get_map().values()):
-            if key.data in ("stdout", "stderr", "result"):
-                while self.over_cap() is None and self._read(selector, key.fd, key.data):
-                    pass
-
-
-def _open_pidfd(pid: int) -> int | None:
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):  # before Linux 5.3: fall back to polling
-        return None
-
-
-def _has_exited(pid: int) -> bool:
-    # WNOWAIT leaves the child a zombie, so its pid (and process group) stay ours until _reap.
-    info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    return info is not None
-
-
-def _kill_group(pid: int) -> None:
-    """Kill the child's process group, and the child itself in case it left the group."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
-    # Until it is reaped, `pid` is our child (perhaps a zombie), never a recycled stranger.
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-
-
-def _kill_session(sid: int) -> None:
-    """Kill what is left of the session `sid`: processes that moved to another group.
-
-    Only the child's own pid can be the session id, and it stays ours until `_reap`, so this
-    never hits a stranger. A few passes catch members forked during the previous one.
-    """
-    for _ in range(_SWEEP_PASSES):
-        members = [pid for pid in _session_members(sid) if pid != sid]
-        if not members:
-            return
-        for pid in members:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-
-
-def _session_members(sid: int) -> list[int]:
-    members = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            fd = os.open(f"/proc/{name}/stat", os.O_RDONLY)
-        except OSError:  # gone meanwhile
-            continue
-        try:
-            stat = os.read(fd, 1024)
-        except OSError:
-            continue
-        finally:
-            os.close(fd)
-        # After "pid (comm)": state, ppid, pgrp, session. comm may hold spaces and ")".
-        fields = stat.rpartition(b")")[2].split()
-        if len(fields) > 3 and fields[0] not in (b"Z", b"X") and int(fields[3]) == sid:
-            members.append(int(name))
-    return members
-
-
-def _reap(proc: subprocess.Popen[bytes]) -> tuple[int | None, float, float]:
-    """Wait for the child and return its exit code, CPU seconds and peak RSS in MB."""
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored): the verdict is unknown
-        proc.returncode = -signal.SIGKILL
-        return None, 0.0, 0.0
-    proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait or warn
-    return proc.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024

@@ -1,10 +1,12 @@
-"""The worker's side of ending a child: watch its pipes until it exits or runs out of time,
-then kill and reap everything it left behind.
+"""Ending a child, in either mode: watch its pipes until it reports, exits or runs out of
+time, then kill and reap everything it left behind.
 
-The worker is a subreaper, so every orphan of the child's tree, setsid daemons included,
+A fork-server worker is a subreaper, so every orphan of the child's tree, setsid daemons included,
 becomes the worker's child: killing all of the worker's children until none is left is a
 sweep that nothing escapes but a process that left through a new PID namespace (which
-seccomp refuses).
+seccomp refuses). A fresh process (`sandbox.process`) has no subreaper: its child's session
+is swept instead (`kill_session`), which misses only a process that made a session of its
+own.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import os
 import selectors
 import signal
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 _READ_CHUNK = 1 << 16
 _STDERR_TAIL_BYTES = 4096
+# The report of a suite with many large outputs is bigger than the output cap allows for
+# stdout and stderr, but must still not exhaust the supervisor.
 RESULT_CAP_BYTES = 256 << 20
 _SWEEP_ROUNDS = 100
+_SESSION_SWEEPS = 5
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -53,9 +58,11 @@ def watch(
     deadline: float,
     output_cap: int,
     request: tuple[int, bytes] | None = None,
+    request_sent: Callable[[], None] | None = None,
 ) -> Collected:
     """Read the child's pipes until it exits (or must be killed: time, output, report size),
-    writing it the rest of its `request` (a non-blocking fd and the bytes still to send)."""
+    writing it the rest of its `request` (a non-blocking fd and the bytes still to send);
+    `request_sent` is called once all of it is written (or the child stopped reading)."""
     got = Collected()
     selector = selectors.DefaultSelector()
     pidfd = os.pidfd_open(pid)
@@ -65,9 +72,13 @@ def watch(
             os.set_blocking(fd, False)
             selector.register(fd, selectors.EVENT_READ, name)
         selector.register(pidfd, selectors.EVENT_READ, "exit")
-        if request is not None and request[1]:
+        if request is not None:
+            os.set_blocking(request[0], False)
             pending = request[1]
-            selector.register(request[0], selectors.EVENT_WRITE, "request")
+            if pending:
+                selector.register(request[0], selectors.EVENT_WRITE, "request")
+            elif request_sent is not None:
+                request_sent()
         while got.killed is None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -79,6 +90,8 @@ def watch(
                     exited = True
                 elif key.data == "request":
                     pending = _write(selector, key.fd, pending)
+                    if not pending and request_sent is not None:
+                        request_sent()
                 else:
                     _read(selector, key.fd, key.data, got, output_cap)
             if exited or got.reported:
@@ -142,6 +155,22 @@ def kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
+
+def kill_session(sid: int) -> None:
+    """Kill what is left of the session `sid`: processes that moved to another group.
+
+    Only the child's own pid can be the session id, and it stays ours until it is reaped, so
+    this never hits a stranger. A few passes catch members forked during the previous one.
+    """
+    for _ in range(_SESSION_SWEEPS):
+        members = [pid for pid in _processes(lambda fields: _session_of(fields) == sid)]
+        members = [pid for pid in members if pid != sid]
+        if not members:
+            return
+        for pid in members:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def reaped(pid: int) -> bool:
@@ -229,6 +258,19 @@ def _children() -> list[int]:
 
 
 def _children_by_scan(parent: int) -> list[int]:
+    return _processes(lambda fields: len(fields) > 1 and int(fields[1]) == parent)
+
+
+def _session_of(fields: list[bytes]) -> int | None:
+    """The session of a live process (zombies and the dead have none worth killing)."""
+    if len(fields) > 3 and fields[0] not in (b"Z", b"X"):
+        return int(fields[3])
+    return None
+
+
+def _processes(wanted: Callable[[list[bytes]], bool]) -> list[int]:
+    """Pids of the processes whose /proc stat fields after "pid (comm)" (state, ppid, pgrp,
+    session, ...) satisfy `wanted`; comm may hold spaces and ")"."""
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -236,8 +278,8 @@ def _children_by_scan(parent: int) -> list[int]:
         try:
             with open(f"/proc/{name}/stat", "rb") as handle:
                 fields = handle.read().rpartition(b")")[2].split()
-        except OSError:
+        except OSError:  # gone meanwhile
             continue
-        if len(fields) > 1 and int(fields[1]) == parent:
+        if wanted(fields):
             found.append(int(name))
     return found

@@ -7,14 +7,16 @@ evaluations the store keeps, so the loop goes on exactly as if it had never stop
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from evolve.acceptance.acceptor import Champion
+from evolve.acceptance.acceptor import Acceptor, Champion
 from evolve.errors import UsageError
-from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Variant
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.search.individual import Individual
+from evolve.search.scoring import Scoring
 from evolve.store.checkpoint import (
     Checkpoint,
     components,
@@ -22,10 +24,20 @@ from evolve.store.checkpoint import (
     rng_state,
     set_rng_state,
 )
+from evolve.store.database import RunStore
 from sandbox import Evaluation
 
-if TYPE_CHECKING:
-    from evolve.search.engine import Search
+
+class Search(Protocol):
+    """What a checkpoint reads and restores of the search; its other attributes that have
+    `state()` and `restore()` are checkpointed too, found by shape (`components`)."""
+
+    rng: random.Random
+    evaluator: Evaluator
+    scoring: Scoring
+    acceptor: Acceptor
+    store: RunStore
+    started: float
 
 
 @dataclass

@@ -24,12 +24,12 @@ from pathlib import Path
 from types import CodeType, TracebackType
 from typing import Any
 
+from sandbox.arguments import check_arguments, check_compiles
 from sandbox.evaluation import Evaluation, Limits, PytestSuite, Suite
 from sandbox.fork import framing
 from sandbox.fork.child import RESULT_FD, encode_request
 from sandbox.fork.layers import LayerReport, cgroups
 from sandbox.fork.worker import LANES, cgroup_name
-from sandbox.process import check_arguments, check_compiles
 from sandbox.program_files import ProgramSource
 from sandbox.protocol import encode_request as encode_json
 from sandbox.protocol import make_request, parse_result
@@ -316,3 +316,9 @@ class ForkServer:
             worker.close()
         else:
             self._idle.put(worker)
+
+
+def probe_layers() -> list[LayerReport]:
+    """Start one fork-server worker and report every layer it could or could not set up."""
+    with ForkServer(workers=1) as server:
+        return server.layer_reports()

@@ -1,8 +1,8 @@
 """Isolation layers: each is probed once in a fork-server worker, then used in every child.
 
 A layer that this machine cannot give is reported with the reason and left out; the
-evaluation still runs under the layers that are left. `probe_layers` starts a real worker
-and asks it what it managed to set up, so the report is what evaluations really get.
+evaluation still runs under the layers that are left. `sandbox.probe_layers` starts a real
+worker and asks it what it managed to set up, so the report is what evaluations really get.
 """
 
 from __future__ import annotations
@@ -32,12 +32,4 @@ class LayerReport:
     detail: str
 
 
-def probe_layers() -> list[LayerReport]:
-    """Start one fork-server worker and report every layer it could or could not set up."""
-    from sandbox.fork.server import ForkServer
-
-    with ForkServer(workers=1) as server:
-        return server.layer_reports()
-
-
-__all__ = ["ALWAYS", "OPTIONAL", "LayerReport", "probe_layers"]
+__all__ = ["ALWAYS", "OPTIONAL", "LayerReport"]
