@@ -15,6 +15,7 @@ from sandbox.arguments import check_arguments
 from sandbox.compare import outputs_equal
 from sandbox.evaluation import (
     Case,
+    CasePlan,
     CaseSuite,
     Evaluation,
     Limits,
@@ -33,6 +34,7 @@ from sandbox.program_files import ProgramSource, check_name
 __all__ = [
     "ALWAYS_LAYERS",
     "Case",
+    "CasePlan",
     "CaseSuite",
     "Evaluation",
     "ForkServer",

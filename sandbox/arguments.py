@@ -41,6 +41,8 @@ def check_arguments(suite: Suite, module_name: str, source: ProgramSource = "") 
     if isinstance(suite, CaseSuite):
         if suite.float_tolerance < 0:
             raise ValueError("float_tolerance must not be negative")
+        if suite.plan is not None:
+            suite.plan.check(len(suite.cases))
     elif isinstance(suite, PytestSuite):
         if suite.test_file.name in (f"{module_name}.py", "pytest.ini"):
             raise ValueError(f"test file name {suite.test_file.name!r} clashes with the variant")

@@ -79,6 +79,42 @@ class Case:
 
 
 @dataclass(frozen=True)
+class CasePlan:
+    """How to run a case suite's cases in one evaluation: in which order, each under which
+    CPU-time limit, and when to give up on the rest.
+
+    A case that reaches its limit is a timeout. Once a case of `critical` times out, or
+    `stop_after_timeouts` cases have, the cases not yet run are reported as timeouts without
+    running them: a variant that hangs then costs a few short limits, not one per case.
+    Outcomes are reported in suite order whatever the order they ran in.
+    """
+
+    order: tuple[int, ...] = ()  # case indices in the order to run them; () suite order
+    cpu_s: tuple[float, ...] = ()  # per case, in suite order; 0 means no limit but case_s
+    critical: frozenset[int] = frozenset()
+    stop_after_timeouts: int = 0  # 0: never stop early
+
+    def check(self, cases: int) -> None:
+        """ValueError unless the plan fits a suite of `cases` cases."""
+        if self.order and sorted(self.order) != list(range(cases)):
+            raise ValueError("a case plan's order must list every case index once")
+        if self.cpu_s and (len(self.cpu_s) != cases or any(s < 0 for s in self.cpu_s)):
+            raise ValueError("a case plan needs one non-negative CPU limit per case")
+        if any(not 0 <= index < cases for index in self.critical):
+            raise ValueError("a case plan's critical cases must be case indices")
+        if self.stop_after_timeouts < 0:
+            raise ValueError("stop_after_timeouts must not be negative")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "order": list(self.order),
+            "cpu_s": list(self.cpu_s),
+            "critical": sorted(self.critical),
+            "stop_after_timeouts": self.stop_after_timeouts,
+        }
+
+
+@dataclass(frozen=True)
 class CaseSuite:
     """Call `entry` of the variant with each case's arguments and compare outputs by value."""
 
@@ -88,6 +124,7 @@ class CaseSuite:
     # Return each case's raw output in `Evaluation.outputs`: a reference program's answers
     # become the expected values of a differential test.
     keep_outputs: bool = False
+    plan: CasePlan | None = None  # order, per-case CPU limits, early stop; None: run them all
 
 
 @dataclass(frozen=True)
@@ -135,6 +172,9 @@ class Evaluation:
     # Per case in suite order, (line, times run) for each line of the variant it ran; only
     # when asked for (fault localisation, hot lines). Cases after an early stop are missing.
     coverage: tuple[tuple[tuple[int, int], ...], ...] | None = None
+    # Per case in suite order, the seconds its call took (wall clock, in the child); None
+    # for a case that timed out or did not run. Empty for pytest suites.
+    case_times: tuple[float | None, ...] = ()
 
     @property
     def passed(self) -> int:
@@ -180,6 +220,7 @@ class Evaluation:
             case_s=data.get("case_s"),
             outputs=tuple(data.get("outputs", ())),
             coverage=_coverage(data.get("coverage")),
+            case_times=tuple(None if s is None else float(s) for s in data.get("case_times", ())),
         )
 
 

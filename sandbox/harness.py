@@ -107,7 +107,11 @@ class _CaseTimeout(BaseException):
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise _CaseTimeout
+    raise _CaseTimeout("wall")
+
+
+def _on_cpu_alarm(signum: int, frame: FrameType | None) -> None:
+    raise _CaseTimeout("cpu")
 
 
 class _Run:
@@ -195,56 +199,94 @@ class _Run:
         self.case_timeout_s = float(self.request.get("case_timeout_s", 0.0))
         if self.case_timeout_s > 0:
             signal.signal(signal.SIGALRM, _on_alarm)
-        outcomes: list[dict[str, Any]] = self.result["cases"]
+        signal.signal(signal.SIGPROF, _on_cpu_alarm)
+        cases = suite["cases"]
+        plan = suite.get("plan") or {}
+        order = plan.get("order") or range(len(cases))
+        cpu_limits = plan.get("cpu_s") or ()
+        critical = frozenset(plan.get("critical") or ())
+        stop_after = int(plan.get("stop_after_timeouts") or 0)
+        # Reported in suite order whatever the order they ran in; a hole is a case not run.
+        outcomes: list[dict[str, Any] | None] = [None] * len(cases)
+        times: list[float | None] = [None] * len(cases)
         self.result["case_s"] = 0.0
         recorder = self.counter if isinstance(self.counter, _LineRecorder) else None
-        if recorder is not None:
-            self.result["coverage"] = []
-        for case in suite["cases"]:
+        coverage: list[list[Any]] = [[] for _ in cases]
+        timeouts = 0
+        stopped = ""
+        for index in order:
+            if stopped:
+                outcomes[index] = {"error": {"type": "CaseTimeout", "message": stopped}}
+                continue
             if recorder is not None:
                 recorder.lines = {}
-            outcome = self._run_case(entry, case, max_output)
+            cpu_s = float(cpu_limits[index]) if index < len(cpu_limits) else 0.0
+            outcome, times[index] = self._run_case(entry, cases[index], max_output, cpu_s)
             if recorder is not None:
-                self.result["coverage"].append(sorted(recorder.lines.items()))
+                coverage[index] = sorted(recorder.lines.items())
             if self.counter is not None and not self.counter.installed():
                 # Python also drops the tracer when it raises (a RecursionError deep in the
                 # variant, say); that case has failed already and keeps its own error.
                 if "output" in outcome:
                     outcome = {"error": {"type": None, "message": "the trace function was removed"}}
                 self.counter.install()
-            outcomes.append(outcome)
+            outcomes[index] = outcome
             if "error" in outcome and outcome["error"]["type"] == "MemoryError":
                 break  # the status is decided; more cases would only fail again, slowly
+            if "error" in outcome and outcome["error"]["type"] == "CaseTimeout":
+                timeouts += 1
+                if index in critical or (stop_after and timeouts >= stop_after):
+                    # The variant cannot win on these cases, and each would cost a limit.
+                    stopped = f"not run: stopped after {timeouts} case time limit(s)"
+        self.result["cases"] = [
+            outcome if outcome is not None else {"error": {"type": None, "message": "not run"}}
+            for outcome in outcomes[: _reported_prefix(outcomes)]
+        ]
+        self.result["case_times"] = times
+        if recorder is not None:
+            self.result["coverage"] = coverage
 
     def _run_case(
-        self, entry: Callable[..., Any], case: dict[str, Any], max_output: int
-    ) -> dict[str, Any]:
+        self, entry: Callable[..., Any], case: dict[str, Any], max_output: int, cpu_s: float
+    ) -> tuple[dict[str, Any], float | None]:
+        """The case's outcome, and the seconds its call took (None if it did not return)."""
+        elapsed: float | None = None
         try:
             if self.case_timeout_s > 0:
                 signal.setitimer(signal.ITIMER_REAL, self.case_timeout_s)
+            if cpu_s > 0:
+                # CPU time, not wall time: a tight limit must not trip on a loaded machine.
+                signal.setitimer(signal.ITIMER_PROF, cpu_s)
             # Only the call is timed: the timer syscalls and the encoding cost every variant
             # the same and would dilute the difference a speed-up makes.
             started = _case_clock()
             try:
                 value = entry(*case["args"], **case["kwargs"])
             finally:
-                self.result["case_s"] += _case_clock() - started
+                elapsed = _case_clock() - started
+                self.result["case_s"] += elapsed
                 signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.setitimer(signal.ITIMER_PROF, 0)
         except _CaseTimeout:
-            message = f"case time limit of {self.case_timeout_s:g} s reached"
-            return {"error": {"type": "CaseTimeout", "message": message}}
+            limit = (
+                f"CPU-time limit of {cpu_s:g}" if cpu_s > 0 else f"limit of {self.case_timeout_s:g}"
+            )
+            return {
+                "error": {"type": "CaseTimeout", "message": f"case time {limit} s reached"}
+            }, None
         except BaseException as exc:
-            return {"error": self._describe(exc)}
+            return {"error": self._describe(exc)}, elapsed
         try:
             text = _dumps(value)
         except MemoryError as exc:
-            return {"error": self._describe(exc)}
+            return {"error": self._describe(exc)}, elapsed
         except BaseException:  # TypeError, ValueError (cycles), RecursionError, odd subclasses
-            return {"error": {"type": None, "message": f"output is not JSON: {_type_name(value)}"}}
+            error = {"type": None, "message": f"output is not JSON: {_type_name(value)}"}
+            return {"error": error}, elapsed
         if len(text) > max_output:
             message = f"output is too large: {len(text)} characters of JSON"
-            return {"error": {"type": None, "message": message}}
-        return {"output": text}
+            return {"error": {"type": None, "message": message}}, elapsed
+        return {"output": text}, elapsed
 
     def _prepare_pytest(self, suite: dict[str, Any]) -> None:
         # An ini file here stops pytest's search for configuration in parent directories,
@@ -390,6 +432,15 @@ def _error_line(error: dict[str, Any]) -> str:
     if not error["type"]:
         return str(error["message"])
     return f"{error['type']}: {error['message']}" if error["message"] else str(error["type"])
+
+
+def _reported_prefix(outcomes: list[dict[str, Any] | None]) -> int:
+    """How many outcomes to report: up to the last case that ran or was skipped; the cases
+    after a MemoryError stop are left out, and the supervisor calls them not reported."""
+    end = len(outcomes)
+    while end and outcomes[end - 1] is None:
+        end -= 1
+    return end
 
 
 def _type_name(value: object) -> str:

@@ -65,6 +65,7 @@ def make_request(
             "kind": "cases",
             "entry": suite.entry,
             "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in suite.cases],
+            "plan": suite.plan.to_json() if suite.plan is not None else None,
         }
     else:
         request["suite"] = {

@@ -85,6 +85,7 @@ def build_evaluation(
         cost = _cost(result) if measure_cost else None
         common["coverage"] = _coverage(result)
         common.update(case_s=_case_seconds(result), outputs=_outputs(suite, result))
+        common["case_times"] = _case_times(suite, result)
     except (_Malformed, KeyError, TypeError, ValueError, AttributeError, IndexError):
         status, message = Status.CRASH, "the harness's report is malformed"
         tests, cost = _unreported(suite, f"not reported: {status.describe()}"), None
@@ -96,6 +97,23 @@ def _case_seconds(result: dict[str, Any]) -> float | None:
     if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0:
         return float(seconds)
     return None
+
+
+def _case_times(suite: Suite, result: dict[str, Any]) -> tuple[float | None, ...]:
+    """Seconds per case in suite order, None where the child reported none."""
+    if not isinstance(suite, CaseSuite):
+        return ()
+    reported = result.get("case_times")
+    if not isinstance(reported, list):
+        return (None,) * len(suite.cases)
+    times: list[float | None] = []
+    for index in range(len(suite.cases)):
+        value = reported[index] if index < len(reported) else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            times.append(float(value))
+        else:
+            times.append(None)
+    return tuple(times)
 
 
 def _outputs(suite: Suite, result: dict[str, Any]) -> tuple[str | None, ...]:

@@ -12,8 +12,9 @@ import hashlib
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from evolve.evaluation.case_plan import plan_cases
 from evolve.evaluation.constraints import Forbidden
 from evolve.evaluation.executor import Executor
 from evolve.evaluation.jobs import EvaluationJob, SandboxMode, portable_files
@@ -21,7 +22,7 @@ from evolve.program.patch import Patch, patch_to_json
 from evolve.program.program import Program
 from evolve.store.database import RunStore
 from evolve.task import Goal, Task
-from sandbox import Evaluation, Limits, ProgramSource, Sandbox, Suite
+from sandbox import CasePlan, CaseSuite, Evaluation, Limits, ProgramSource, Sandbox, Suite
 
 SEARCH = "search"
 HOLDOUT = "holdout"
@@ -96,6 +97,23 @@ class Evaluator:
         self.holdout_evaluations = 0
         self.check_evaluations = 0  # generated-input checks of candidates for acceptance
         self.cache_hits = 0
+        # How each suite's cases run, derived from the champion (see `plan_against`).
+        self._plans: dict[str, CasePlan] = {}
+
+    def plan_against(self, champion: Evaluation, holdout: Evaluation | None) -> None:
+        """Plan the cases of every later evaluation from the champion's own run of them:
+        a CPU limit per case from its times, its passing cases first, and a stop at the
+        first hang there (`evolve.evaluation.case_plan`)."""
+        self._plans.clear()
+        limit = self.task.limits.case_timeout_s
+        for name, suite, evaluation in (
+            (SEARCH, self.task.suite, champion),
+            (HOLDOUT, self.task.holdout, holdout),
+        ):
+            if isinstance(suite, CaseSuite) and evaluation is not None:
+                plan = plan_cases(suite, evaluation, limit)
+                if plan is not None:
+                    self._plans[name] = plan
 
     def counters(self) -> dict[str, int]:
         return {name: int(getattr(self, name)) for name in COUNTERS}
@@ -201,6 +219,9 @@ class Evaluator:
         files = self._test_files.get(suite_name)
         if files is None:  # read once: the text travels with every job to remote workers
             files = self._test_files[suite_name] = portable_files(suite)
+        plan = self._plans.get(suite_name)
+        if plan is not None and isinstance(suite, CaseSuite):
+            suite = replace(suite, plan=plan)
         taken: list[Variant] = []
         denied: list[Evaluation | None] = []
 

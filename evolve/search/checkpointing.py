@@ -89,6 +89,7 @@ def restore(search: Search, checkpoint: Checkpoint) -> LoopState:
     champion = Champion(
         champion_variant, cached(champion_variant), evaluator.cached(champion_variant, HOLDOUT)
     )
+    evaluator.plan_against(champion.evaluation, champion.holdout)
     population = []
     for patch, evaluated in zip(checkpoint.population, checkpoint.evaluated, strict=True):
         individual = Individual(patch, scoring.fitness_class)

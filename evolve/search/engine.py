@@ -130,7 +130,10 @@ class Search:
             before = self.evaluator.evaluations
             variants = self._evaluate(population, generation)
             credit(self.operator_bandit, population)
-            loop.champion = self.acceptor.consider(loop.champion, population, variants, generation)
+            champion = self.acceptor.consider(loop.champion, population, variants, generation)
+            if champion is not loop.champion:
+                self.evaluator.plan_against(champion.evaluation, champion.holdout)
+            loop.champion = champion
             loop.stale = loop.stale + 1 if self.evaluator.evaluations == before else 0
             self._checkpoint(loop)
             stats = self._stats(generation, loop.champion)
@@ -170,6 +173,7 @@ class Search:
 
     def _begin(self) -> LoopState:
         champion = self._evaluate_seed()
+        self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
         self.localisation.compute(self.task, self.program)
         return LoopState(0, 0, self._initial_population(champion), champion)
@@ -182,12 +186,16 @@ class Search:
         return Champion(seed, evaluation, self.evaluator.holdout(seed, 0))
 
     def _check_seed(self, evaluation: Evaluation) -> None:
-        """Refuse a starting program the search cannot climb from, before spending budget."""
+        """Refuse a starting program that cannot be evaluated at all, before spending budget.
+
+        A seed that fails or hangs is what a repair starts from: its failing and hanging
+        tests score 0 and the search goes on. One that cannot even be loaded (an import of a
+        module that does not exist, an error while the module runs) gives the search nothing
+        to climb, and no edit inside its functions would help."""
         where = self.program.path
-        if evaluation.status is Status.TIMEOUT and evaluation.passed == 0:
+        if _did_not_load(evaluation):
             raise UsageError(
-                f"{where}: the starting program hits the time limit on every test"
-                f" ({evaluation.message or 'no test finished'})"
+                f"{where}: the starting program cannot be loaded: {evaluation.message}"
             )
         if self.task.goal is Goal.SPEEDUP and evaluation.status is not Status.OK:
             raise UsageError(
@@ -294,6 +302,16 @@ class Search:
             statuses=self.store.status_counts(),
             holdout_rejections=self.acceptor.holdout_rejections,
         )
+
+
+def _did_not_load(evaluation: Evaluation) -> bool:
+    """Whether no test ran because the program itself failed to load (the sandbox reports
+    every case of such a run as "not run: <the error>")."""
+    return (
+        evaluation.status is Status.CRASH
+        and evaluation.total > 0
+        and all(test.detail.startswith("not run:") for test in evaluation.tests)
+    )
 
 
 __all__ = ["Search", "SearchResult", "SearchSettings"]
