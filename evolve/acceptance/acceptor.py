@@ -1,31 +1,40 @@
 """The one place a variant becomes the champion: `Acceptor.consider` after each generation.
 
 A variant is considered only if it passes the gate on the search's tests. Then, best first,
-it must keep the holdout, pass the generated-input check, be minimised, and (speed-ups) be
-confirmed by timing; the first that gets through is recorded as an `AcceptedChange`, sealed
-into the hash chain, and becomes the champion. At most one a generation, ties to the earlier
-individual, so the lineage depends only on the population's order.
+it must keep the holdout and be minimised; a speed-up must also agree with the seed on the
+generated inputs and be confirmed by timing. The first that gets through is recorded as an
+`AcceptedChange`, sealed into the hash chain, and becomes the champion. At most one a
+generation, ties to the earlier individual, so the lineage depends only on the population's
+order.
+
+A repair that passes every search test is plausible, not yet accepted: plausible repairs are
+collected over a bounded number of further evaluations, each minimised, and the best by
+`evolve.acceptance.plausible`'s ranking is accepted, with the others and the reason in its
+evidence. While a collection is open, partial repairs wait.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from evolve import __version__
-from evolve.acceptance.checks import AcceptanceChecks, Candidate
+from evolve.acceptance.antipatterns import RESULT_TYPE, code_anti_patterns, result_type_changed
+from evolve.acceptance.checks import AcceptanceChecks, Candidate, Minimised
 from evolve.acceptance.gate import UNMEASURED_COST, fitness_text, holdout_holds, judge
-from evolve.evaluation.evaluator import Evaluator, Variant
-from evolve.program.patch import patch_to_json
+from evolve.acceptance.generated import GENERATED
+from evolve.acceptance.plausible import Collection, Plausible, rank
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
+from evolve.program.patch import patch_from_json, patch_to_json
 from evolve.program.program import Program
 from evolve.store.chain import GENESIS, edits_json, evidence_json, seal
 from evolve.store.database import AcceptedChange
 from evolve.store.events import EventLog
-from evolve.task import Task
-from sandbox import Evaluation
+from evolve.task import Goal, Task
+from sandbox import CaseSuite, Evaluation
 
 
 @dataclass
@@ -35,6 +44,10 @@ class Champion:
     variant: Variant
     evaluation: Evaluation
     holdout: Evaluation | None
+
+
+# Plausible repairs collected for one choice at most; the rest of a generation waits.
+ENOUGH_PER_CHOICE = 8
 
 
 class Member(Protocol):
@@ -78,12 +91,55 @@ class Acceptor:
         self.checks = AcceptanceChecks.create(task, evaluator, rng, task.confirm_runs)
         self.accepted: list[AcceptedChange] = []
         self.holdout_rejections = 0  # passed the gate on search tests, failed the holdout
+        self.plausible = Collection(budget)
+        seed = program.runnable(program.source)
+        self._seed_files = {"": seed} if isinstance(seed, str) else dict(seed)
 
     def state(self) -> dict[str, Any]:
-        return self.checks.state()
+        return {
+            "checks": self.checks.state(),
+            "plausible": {
+                "closes_at": self.plausible.closes_at,
+                "pool": [
+                    {
+                        "patch": patch_to_json(p.candidate.variant.patch),
+                        "edits_before": p.edits_before,
+                        "edits_after": p.edits_after,
+                        "generation": p.generation,
+                        "found_at": p.found_at,
+                        "anti_patterns": list(p.anti_patterns),
+                    }
+                    for p in self.plausible.pool
+                ],
+            },
+        }
 
     def restore(self, state: dict[str, Any]) -> None:
-        self.checks.restore(state)
+        """Set back to `state`; the evaluator's cache must hold the run's evaluations."""
+        self.checks.restore(state["checks"])
+        self.plausible.clear()
+        saved = state["plausible"]
+        for entry in saved["pool"]:
+            variant = self.evaluator.variant(patch_from_json(entry["patch"]))
+            evaluation = self.evaluator.cached(variant, SEARCH)
+            generated = self.evaluator.cached(variant, GENERATED)
+            if evaluation is None:
+                raise ValueError(f"no evaluation of plausible variant {variant.digest[:12]}")
+            outputs = () if generated is None else generated.outputs
+            candidate = Candidate(variant, evaluation, self.evaluator.cached(variant, HOLDOUT))
+            self.plausible.pool.append(
+                Plausible(
+                    candidate,
+                    int(entry["edits_before"]),
+                    int(entry["edits_after"]),
+                    int(entry["generation"]),
+                    int(entry["found_at"]),
+                    outputs,
+                    tuple(str(name) for name in entry["anti_patterns"]),
+                )
+            )
+        closes_at = saved["closes_at"]
+        self.plausible.closes_at = None if closes_at is None else int(closes_at)
 
     def consider(
         self,
@@ -94,10 +150,96 @@ class Acceptor:
     ) -> Champion:
         """The new champion if a variant of `population` gets through, else `champion`."""
         for variant, evaluation in self._candidates(champion, population, variants):
+            if self._is_plausible_repair(evaluation):
+                self._collect(champion, variant, evaluation, generation)
+                continue
+            if self.plausible.pool:
+                continue  # a whole repair is being chosen: a partial one would be undone
             new = self._admit(champion, variant, evaluation, generation)
             if new is not None:
                 return new
+        if self.plausible.ready(self.evaluator.evaluations):
+            return self.conclude(champion, generation)
         return champion
+
+    @property
+    def pending(self) -> bool:
+        """Whether plausible repairs wait for a choice (the run must not end without it)."""
+        return bool(self.plausible.pool)
+
+    def conclude(self, champion: Champion, generation: int) -> Champion:
+        """Accept the best plausible repair collected; the champion if there is none."""
+        if not self.plausible.pool:
+            return champion
+        inputs = self.checks.generated.suite
+        ranking = rank(
+            self.plausible.pool,
+            self.checks.generated.seed_outputs(generation),
+            [] if inputs is None else [(case.args, case.kwargs) for case in inputs.cases],
+            self.task.suite.float_tolerance if isinstance(self.task.suite, CaseSuite) else 0.0,
+        )
+        best = ranking.chosen
+        self.plausible.clear()
+        new = Champion(best.candidate.variant, best.candidate.evaluation, best.candidate.holdout)
+        evidence = self.checks.evidence(
+            Minimised(best.candidate, best.edits_before, best.edits_after), None
+        )
+        evidence["plausible"] = ranking.evidence(self.program.describe)
+        self._record(champion, new, generation, evidence)
+        return new
+
+    def _is_plausible_repair(self, evaluation: Evaluation) -> bool:
+        return self.task.goal is Goal.REPAIR and evaluation.total > 0 and evaluation.failed == 0
+
+    def _collect(
+        self, champion: Champion, variant: Variant, evaluation: Evaluation, generation: int
+    ) -> None:
+        """Check, minimise and keep a plausible repair for the choice."""
+        if len(self.plausible.pool) >= ENOUGH_PER_CHOICE:
+            return
+        self.checks.skip(variant)  # collected or turned down: never considered again
+        holdout = self.evaluator.holdout(variant, generation)
+        if holdout is not None:
+            verdict = holdout_holds(champion.holdout, holdout)
+            if not verdict.accepted:
+                self.checks.overfitting.add(variant.key)
+                self._reject_on_holdout(variant, holdout, verdict.reason, generation)
+                return
+        generated = self.checks.generated
+        outputs = generated.outputs(variant, evaluation, generation)
+        minimised = self.checks.minimise(
+            Candidate(champion.variant, champion.evaluation, champion.holdout),
+            Candidate(variant, evaluation, holdout),
+            generation,
+            self._evaluate_one(generation),
+            keeps=lambda v, e: generated.outputs(v, e, generation) == outputs,
+        )
+        smallest = minimised.candidate
+        runnable = self.program.runnable(smallest.variant.source)
+        files = {"": runnable} if isinstance(runnable, str) else dict(runnable)
+        patterns = code_anti_patterns(self._seed_files, files)
+        if result_type_changed(generated.seed_outputs(generation), outputs):
+            patterns.append(RESULT_TYPE)
+        self.plausible.add(
+            Plausible(
+                smallest,
+                minimised.edits_before,
+                minimised.edits_after,
+                generation,
+                self.evaluator.evaluations,
+                outputs,
+                tuple(patterns),
+            ),
+            self.evaluator.evaluations,
+        )
+        self.checks.skip(smallest.variant)
+
+    def _evaluate_one(self, generation: int) -> Callable[[Variant], Evaluation | None]:
+        def evaluate(variant: Variant) -> Evaluation | None:
+            left = self.budget - self.evaluator.evaluations
+            return self.evaluator.evaluate([variant], generation, left)[0]
+
+        return evaluate
 
     def _candidates(
         self, champion: Champion, population: Sequence[Member], variants: Sequence[Variant]
@@ -129,17 +271,22 @@ class Acceptor:
                 self.checks.overfitting.add(variant.key)
                 self._reject_on_holdout(variant, holdout, verdict.reason, generation)
                 return None
-        verdict = self.checks.generated_holds(champion.variant, variant, generation)
-        if not verdict.accepted:
-            self._turn_down("overfitting_rejected", variant, verdict.reason, generation)
-            return None
+        keeps = None
+        if self.task.goal is Goal.SPEEDUP:
+            verdict = self.checks.generated_holds(champion.variant, variant, generation)
+            if not verdict.accepted:
+                self._turn_down("overfitting_rejected", variant, verdict.reason, generation)
+                return None
+
+            def keeps(v: Variant, e: Evaluation) -> bool:
+                return self.checks.generated.verdict(champion.variant, v, generation).accepted
+
         minimised = self.checks.minimise(
             Candidate(champion.variant, champion.evaluation, champion.holdout),
             Candidate(variant, evaluation, holdout),
             generation,
-            lambda v: self.evaluator.evaluate(
-                [v], generation, self.budget - self.evaluator.evaluations
-            )[0],
+            self._evaluate_one(generation),
+            keeps,
         )
         smallest = minimised.candidate
         confirmation = self.checks.confirm_speedup(champion.variant, smallest.variant, variant)

@@ -1,16 +1,18 @@
-"""What happens to a candidate between passing the gate on the search's cases and acceptance.
+"""The checks a candidate meets between passing the gate on the search's cases and acceptance.
 
-In order: the holdout (the engine's `holdout_holds`), the generated-input check, minimisation
-of its new edits, and for speed-ups a timed confirmation. A candidate that passes the cases
-but fails the holdout or the generated check is *plausible but overfitting*: counted, logged
-and never accepted. A speed-up the executed-line cost promises but timing does not confirm is
+The holdout (`holdout_holds`), for speed-ups the generated-input differential check,
+minimisation of its new edits, and for speed-ups a timed confirmation; what they remember,
+so a resumed run never judges a candidate twice. A candidate that passes the cases but fails
+the holdout or the differential check is *plausible but overfitting*: counted, logged and
+never accepted. A speed-up the executed-line cost promises but timing does not confirm is
 counted as unconfirmed and never accepted. The search itself never sees any of this: only
-acceptance does.
+acceptance (`evolve.acceptance.acceptor`) does.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +95,10 @@ class AcceptanceChecks:
     def turned_down(self, variant: Variant) -> bool:
         return variant.key in self.overfitting or variant.key in self._skip
 
+    def skip(self, variant: Variant) -> None:
+        """Never consider `variant` again (a plausible repair already collected, say)."""
+        self._skip.add(variant.key)
+
     def generated_holds(self, champion: Variant, candidate: Variant, generation: int) -> Verdict:
         verdict = self.generated.verdict(champion, candidate, generation)
         if not verdict.accepted:
@@ -105,15 +111,19 @@ class AcceptanceChecks:
         candidate: Candidate,
         generation: int,
         evaluate: Callable[[Variant], Evaluation | None],
+        keeps: Callable[[Variant, Evaluation], bool] | None = None,
     ) -> Minimised:
         """The candidate with only the new edits it needs: every smaller patch tried must
-        pass the gate, the holdout and the generated check, with fitness at least as good."""
+        pass the gate and the holdout with fitness at least as good, and `keeps` (what else
+        the candidate must keep: a speed-up's agreement with the seed, a plausible repair's
+        answers on the generated inputs)."""
         goal = self.task.goal
         tried: dict[Patch, Candidate] = {}
 
         def holds(patch: Patch) -> bool:
             variant = self.evaluator.variant(patch)
-            if variant.key == candidate.variant.key:
+            if variant.key == candidate.variant.key:  # the same program with fewer edits
+                tried[patch] = Candidate(variant, candidate.evaluation, candidate.holdout)
                 return True
             evaluation = evaluate(variant)
             if evaluation is None:  # out of budget: keep what we have
@@ -123,7 +133,7 @@ class AcceptanceChecks:
             holdout = self.evaluator.holdout(variant, generation)
             if holdout is not None and not holdout_holds(champion.holdout, holdout).accepted:
                 return False
-            if not self.generated.verdict(champion.variant, variant, generation).accepted:
+            if keeps is not None and not keeps(variant, evaluation):
                 return False
             tried[patch] = Candidate(variant, evaluation, holdout)
             return True
@@ -182,5 +192,12 @@ def _confirmation_state(result: Confirmation) -> dict[str, Any]:
 
 
 def _new_edits(parent: Patch, child: Patch) -> int:
-    inherited = set(parent)
-    return sum(1 for edit in child if edit not in inherited)
+    """How many of the child's edits the parent does not have (counted with repeats)."""
+    unclaimed = Counter(parent)
+    new = 0
+    for edit in child:
+        if unclaimed[edit] > 0:
+            unclaimed[edit] -= 1
+        else:
+            new += 1
+    return new

@@ -9,6 +9,7 @@ result is deterministic.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -54,14 +55,21 @@ def minimise_patch(
 
     Edits the child shares with the parent stay, as do their places: the change a reviewer
     sees is relative to the parent, and patches are ordered (a later edit can land inside an
-    earlier one's replacement).
+    earlier one's replacement). Edits are told apart by place, not value, so of two equal
+    new edits one can go.
     """
-    inherited = set(parent)
-    new = [edit for edit in child if edit not in inherited]
+    unclaimed = Counter(parent)
+    new: list[int] = []
+    for position, edit in enumerate(child):
+        if unclaimed[edit] > 0:
+            unclaimed[edit] -= 1
+        else:
+            new.append(position)
+    fresh = set(new)
 
-    def patch_with(kept: Sequence[Edit]) -> Patch:
+    def patch_with(kept: Sequence[int]) -> Patch:
         keep = set(kept)
-        return tuple(edit for edit in child if edit in inherited or edit in keep)
+        return tuple(e for i, e in enumerate(child) if i not in fresh or i in keep)
 
     needed = ddmin(new, lambda kept: holds(patch_with(kept)))
-    return patch_with(needed), tuple(needed)
+    return patch_with(needed), tuple(child[i] for i in needed)

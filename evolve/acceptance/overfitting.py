@@ -1,9 +1,13 @@
-"""The generated-input check a candidate must pass, after the holdout, before acceptance.
+"""Generated inputs in acceptance: a check for speed-ups, a profile for repairs.
 
 The inputs are drawn once per run (`evolve.acceptance.generated`), the first time a candidate
 gets this far, so a run that never finds one never pays for Hypothesis. For a speed-up the
-seed's answers are the expected values (differential testing); for a repair a candidate must
-return a value wherever the seed or the current champion does.
+seed's answers are the expected values (differential testing): a candidate must agree. For a
+repair the seed is wrong somewhere and the inputs may break a precondition the cases never
+state (a graph whose edges name a node it lacks), where a correct repair may rightly raise:
+no verdict can be sound, so a candidate's answers on them are only recorded, and compared
+with the seed's and the other candidates' when plausible repairs are ranked
+(`evolve.acceptance.plausible`).
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ from evolve.acceptance.gate import Verdict
 from evolve.acceptance.generated import (
     DEFAULT_INPUTS,
     GENERATED,
-    answered,
     differential_suite,
     generate_inputs,
     input_suite,
 )
-from evolve.evaluation.evaluator import Evaluator, Variant
+from evolve.evaluation.case_plan import typical_limit
+from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
 from evolve.task import Goal, Task
-from sandbox import CaseSuite, Evaluation, Limits
+from sandbox import CasePlan, CaseSuite, Evaluation, Limits
 
 
 def check_seed(rng: random.Random) -> int:
@@ -47,34 +51,51 @@ class GeneratedCheck:
         self._inputs: CaseSuite | None = None  # generated inputs, no expectations
         self._suite: CaseSuite | None = None  # what candidates run: differential or inputs
         self._limits = task.limits
-        self._seed_answers: frozenset[str] = frozenset()
+        self._seed_outputs: tuple[str | None, ...] = ()
 
     @property
     def inputs(self) -> int:
         return 0 if self._suite is None else len(self._suite.cases)
 
+    @property
+    def suite(self) -> CaseSuite | None:
+        """The generated inputs, once drawn (repairs: without expected values)."""
+        return self._inputs
+
     def verdict(self, champion: Variant, candidate: Variant, generation: int) -> Verdict:
+        """A speed-up's differential check: the seed's answer on every input it answers."""
         self._prepare(generation)
         if self._suite is None or not self._suite.cases:
             return Verdict(True, "no generated inputs")
         result = self._run(candidate, generation)
-        if self.task.goal is Goal.SPEEDUP:
-            wrong = [t for t in result.tests if not t.passed]
-            if wrong or result.total != len(self._suite.cases):
-                first = f": {wrong[0].name} {wrong[0].detail}" if wrong else ""
-                return Verdict(
-                    False, f"differs from the seed on {len(wrong)} generated input(s){first}"
-                )
-            return Verdict(True, f"agrees with the seed on {result.total} generated inputs")
-        safe = self._seed_answers | answered(self._run(champion, generation), self._suite)
-        lost = sorted(safe - answered(result, self._suite))
-        if lost:
+        wrong = [t for t in result.tests if not t.passed]
+        if wrong or result.total != len(self._suite.cases):
+            first = f": {wrong[0].name} {wrong[0].detail}" if wrong else ""
             return Verdict(
-                False,
-                f"raises on {len(lost)} generated input(s) the seed or champion answers"
-                f" (first {lost[0]})",
+                False, f"differs from the seed on {len(wrong)} generated input(s){first}"
             )
-        return Verdict(True, f"answers all {len(safe)} generated inputs the champion answers")
+        return Verdict(True, f"agrees with the seed on {result.total} generated inputs")
+
+    def outputs(
+        self, variant: Variant, evaluation: Evaluation, generation: int
+    ) -> tuple[str | None, ...]:
+        """What `variant` returns on each generated input (raw JSON; None where it raised or
+        hung), or () when there are none. Each input gets a CPU limit from the variant's own
+        times on the cases (`evaluation`), so a hanging candidate costs milliseconds."""
+        self._prepare(generation)
+        if self._inputs is None or not self._inputs.cases:
+            return ()
+        limit = typical_limit(evaluation, self.task.limits.case_timeout_s)
+        suite = dataclasses.replace(
+            self._inputs, plan=CasePlan(cpu_s=(limit,) * len(self._inputs.cases))
+        )
+        result = self.evaluator.check(variant, suite, GENERATED, self._limits, generation)
+        return result.outputs + (None,) * (len(suite.cases) - len(result.outputs))
+
+    def seed_outputs(self, generation: int) -> tuple[str | None, ...]:
+        """The seed's answers on the generated inputs, () when there are none."""
+        self._prepare(generation)
+        return self._seed_outputs
 
     def _run(self, variant: Variant, generation: int) -> Evaluation:
         assert self._suite is not None
@@ -92,16 +113,18 @@ class GeneratedCheck:
             return
         self._inputs = input_suite(suite.entry, inputs)
         self._limits = _scaled_limits(self.task.limits, len(inputs), len(suite.cases))
-        # A repair's candidates run the same suite as the seed: one name shares the cache.
-        name = GENERATED if self.task.goal is Goal.REPAIR else f"{GENERATED}-seed"
+        seed_evaluation = self.evaluator.cached(self.seed_variant, SEARCH)
+        if self.task.goal is Goal.REPAIR and seed_evaluation is not None:
+            # Candidates run the same suite: one name shares the cache.
+            self._seed_outputs = self.outputs(self.seed_variant, seed_evaluation, generation)
+            self._suite = self._inputs
+            return
         reference = self.evaluator.check(
-            self.seed_variant, self._inputs, name, self._limits, generation
+            self.seed_variant, self._inputs, f"{GENERATED}-seed", self._limits, generation
         )
-        self._seed_answers = answered(reference, self._inputs)
+        self._seed_outputs = _padded(reference, self._inputs)
         if self.task.goal is Goal.SPEEDUP:
             self._suite = differential_suite(self._inputs, reference, suite.float_tolerance)
-        else:
-            self._suite = self._inputs
 
 
 def _scaled_limits(limits: Limits, inputs: int, cases: int) -> Limits:
@@ -114,3 +137,7 @@ def _scaled_limits(limits: Limits, inputs: int, cases: int) -> Limits:
         cpu_s=math.ceil(limits.cpu_s * factor),
         case_s=limits.case_timeout_s,
     )
+
+
+def _padded(evaluation: Evaluation, suite: CaseSuite) -> tuple[str | None, ...]:
+    return evaluation.outputs + (None,) * (len(suite.cases) - len(evaluation.outputs))

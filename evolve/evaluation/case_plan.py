@@ -29,6 +29,16 @@ UNKNOWN_S = 0.05
 STOP_AFTER_TIMEOUTS = 2
 
 
+def typical_limit(evaluation: Evaluation, limit_s: float) -> float:
+    """One CPU limit for a case of unknown cost, from a program's times on the cases it
+    finished: `TIME_FACTOR` times the longest, within [`FLOOR_S`, `limit_s`]; `UNKNOWN_S`
+    (within `limit_s`) when it finished none."""
+    finished = [time for time in evaluation.case_times if time is not None]
+    if not finished:
+        return min(limit_s, UNKNOWN_S)
+    return min(limit_s, max(FLOOR_S, TIME_FACTOR * max(finished)))
+
+
 def plan_cases(suite: CaseSuite, champion: Evaluation, limit_s: float) -> CasePlan | None:
     """The plan for variants judged against `champion`, or None when `champion` is not an
     evaluation of `suite` (it did not load, say)."""

@@ -122,6 +122,11 @@ class Search:
             # A checkpoint is taken before this check, so a resumed run starts here.
             if loop.generation > 0:
                 reason = self._stop_reason(loop.champion, loop.stale, loop.generation)
+                if reason is not None and self.acceptor.pending:
+                    # Plausible repairs were found: the run does not end without a choice.
+                    self._advance(loop, self.acceptor.conclude(loop.champion, loop.generation))
+                    self._checkpoint(loop)
+                    reason = self._stop_reason(loop.champion, loop.stale, loop.generation)
                 if reason is not None:
                     break
                 loop.population = self._next_population(loop.population, loop.champion)
@@ -130,10 +135,9 @@ class Search:
             before = self.evaluator.evaluations
             variants = self._evaluate(population, generation)
             credit(self.operator_bandit, population)
-            champion = self.acceptor.consider(loop.champion, population, variants, generation)
-            if champion is not loop.champion:
-                self.evaluator.plan_against(champion.evaluation, champion.holdout)
-            loop.champion = champion
+            self._advance(
+                loop, self.acceptor.consider(loop.champion, population, variants, generation)
+            )
             loop.stale = loop.stale + 1 if self.evaluator.evaluations == before else 0
             self._checkpoint(loop)
             stats = self._stats(generation, loop.champion)
@@ -155,6 +159,12 @@ class Search:
     def accepted(self) -> list[AcceptedChange]:
         return self.acceptor.accepted
 
+    def _advance(self, loop: LoopState, champion: Champion) -> None:
+        """Make `champion` the loop's; a new one re-plans how variants' cases run."""
+        if champion is not loop.champion:
+            self.evaluator.plan_against(champion.evaluation, champion.holdout)
+        loop.champion = champion
+
     def _checkpoint(self, loop: LoopState) -> None:
         """The generation's last writes, in one transaction: its accepted change and the state
         to resume from. The change is announced only once it is on disk."""
@@ -175,7 +185,7 @@ class Search:
         champion = self._evaluate_seed()
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
-        self.localisation.compute(self.task, self.program)
+        self.localisation.compute(self.task, self.program, champion.evaluation)
         return LoopState(0, 0, self._initial_population(champion), champion)
 
     def _evaluate_seed(self) -> Champion:

@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from evolve.evaluation.case_plan import plan_cases
 from evolve.program.program import Program
 from evolve.task import Goal, Task
-from sandbox import CaseSuite, Evaluation, ProgramSource, evaluate
+from sandbox import CasePlan, CaseSuite, Evaluation, ProgramSource, evaluate
 
 # The least a site weighs, relative to the most suspicious or hottest site's 1.0.
 FLOOR = 0.05
@@ -88,10 +89,18 @@ def line_scores(goal: Goal, evaluation: Evaluation) -> dict[int, float]:
     return ochiai(coverage[: len(failed)], failed)
 
 
-def coverage_run(task: Task, source: ProgramSource) -> Evaluation | None:
+def coverage_run(
+    task: Task, source: ProgramSource, seed: Evaluation | None = None
+) -> Evaluation | None:
     """Run `source` once with coverage, in a fresh sandbox process; None for a pytest suite
-    (per-test coverage is only recorded for case suites)."""
-    if not isinstance(task.suite, CaseSuite):
+    (per-test coverage is only recorded for case suites).
+
+    With `seed`, the program's own untraced evaluation, each case gets a CPU limit from its
+    time there, with `SLACK` for the tracing; a case that hung there gets the short limit a
+    hanging variant gets (a hang's lines show in its first milliseconds), so a seed that hangs
+    on every case costs milliseconds a case here too, not `SLACK` times the task's limit."""
+    suite = task.suite
+    if not isinstance(suite, CaseSuite):
         return None
     limits = task.limits
     generous = replace(
@@ -100,9 +109,14 @@ def coverage_run(task: Task, source: ProgramSource) -> Evaluation | None:
         cpu_s=limits.cpu_s * SLACK,
         case_s=limits.case_timeout_s * SLACK,
     )
+    plan = None if seed is None else plan_cases(suite, seed, limits.case_timeout_s)
+    if plan is not None:
+        hung = [test.outcome == "timeout" for test in seed.tests] if seed is not None else []
+        cpu_s = tuple(s if hang else s * SLACK for s, hang in zip(plan.cpu_s, hung, strict=True))
+        suite = replace(suite, plan=CasePlan(cpu_s=cpu_s))
     return evaluate(
         source,
-        task.suite,
+        suite,
         generous,
         module_name=task.module_name,
         measure_coverage=True,
@@ -121,11 +135,12 @@ class Localisation:
     weights: dict[str, float] | None = None
     top_lines: list[int] = field(default_factory=list)  # most suspicious or hottest first
 
-    def compute(self, task: Task, program: Program) -> None:
-        """Localise on the seed unless done already (a restored run keeps its weights)."""
+    def compute(self, task: Task, program: Program, seed: Evaluation | None = None) -> None:
+        """Localise on the seed unless done already (a restored run keeps its weights);
+        `seed` is its evaluation, whose case times bound the coverage run's."""
         if not self.enabled or self.weights is not None:
             return
-        evaluation = coverage_run(task, program.runnable(program.source))
+        evaluation = coverage_run(task, program.runnable(program.source), seed)
         scores = {} if evaluation is None else line_scores(task.goal, evaluation)
         self.weights = site_weights(program, scores)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))

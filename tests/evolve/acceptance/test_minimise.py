@@ -114,7 +114,10 @@ def test_the_engine_records_minimised_changes(add_task: Path, tmp_path: Path) ->
         assert checks["minimised"]["edits_after"] == len(edits)
         assert checks["minimised"]["edits_before"] >= len(edits)
         assert checks["generated_inputs"] > 0
-    assert summary.plausible_overfitting == 0
+    # The repair was chosen among the plausible ones found, and says so.
+    choice = json.loads(changes[-1].evidence)["checks"]["plausible"]
+    assert choice["candidates"] and choice["reason"]
+    assert choice["candidates"][0]["variant"] == changes[-1].child
     assert 0 < summary.cache_hit_rate < 1
 
 

@@ -1,0 +1,206 @@
+"""Choosing among plausible repairs: collect several, keep each minimal, rank, say why.
+
+A repair that passes every search test is *plausible*; with few tests and no holdout it may
+still be wrong (overfitting). The first plausible patch is not taken on the spot: the search
+goes on for a bounded number of evaluations (`extra_evaluations`) or until `ENOUGH` distinct
+plausible patches are found, each minimised, and then they are ranked (Long and Rinard's
+Prophet and Xiong et al.'s patch-correctness work rank candidates the same way: by how
+suspect their shape is and how much behaviour they change):
+
+1. fewer anti-patterns (`evolve.acceptance.antipatterns`): a computed result made constant,
+   control flow deleted, a condition made constant, a result of another kind;
+2. fewer edits: a special case bolted on beside the fix (`if a: return a + b` before the
+   old `return a - b`) needs more of them than the fix alone;
+3. less change of behaviour against the seed on the generated inputs the seed answers: a
+   defect is wrong on some inputs, and a repair should leave the rest as they were (a
+   tie-breaker only: a special case changes less than the fix it imitates);
+4. found earlier.
+
+The choice, the candidates and the inputs on which they disagree go into the accepted
+change's evidence: a person reviewing it sees what the tests could not decide.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from evolve.acceptance.checks import Candidate
+from sandbox import outputs_equal
+
+# The collection's extra evaluations: at least this many, or this share of the budget.
+COLLECT_MIN = 200
+COLLECT_SHARE = 0.1
+# Distinct plausible patches that end the collection at once.
+ENOUGH = 4
+# Inputs on which the candidates disagree, kept in the evidence.
+SHOWN_DISAGREEMENTS = 5
+
+
+def extra_evaluations(budget: int) -> int:
+    return max(COLLECT_MIN, int(budget * COLLECT_SHARE))
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """A minimised plausible repair and what ranking reads of it."""
+
+    candidate: Candidate
+    edits_before: int
+    edits_after: int
+    generation: int
+    found_at: int  # search evaluations spent when it was found
+    outputs: tuple[str | None, ...]  # on the generated inputs; None where it raised or hung
+    anti_patterns: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return self.candidate.variant.key
+
+
+def behaviour_change(
+    seed: Sequence[str | None], outputs: Sequence[str | None], tolerance: float = 0.0
+) -> int:
+    """On how many generated inputs the seed answers the candidate answers otherwise (or
+    not at all)."""
+    return sum(
+        1
+        for before, after in zip(seed, outputs, strict=False)
+        if before is not None and not _same(before, after, tolerance)
+    )
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Plausible patches best first, and why the first was chosen."""
+
+    ranked: tuple[Plausible, ...]
+    changes: tuple[int, ...]  # behaviour change of each, in ranked order
+    reason: str
+    disagreements: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def chosen(self) -> Plausible:
+        return self.ranked[0]
+
+    def evidence(self, describe: Any) -> dict[str, Any]:
+        """What the change's evidence records of the choice; `describe` turns a patch into
+        one line per edit (`Program.describe`)."""
+        return {
+            "reason": self.reason,
+            "candidates": [
+                {
+                    "variant": plausible.candidate.variant.digest,
+                    "edits": [describe(edit) for edit in plausible.candidate.variant.patch],
+                    "anti_patterns": list(plausible.anti_patterns),
+                    "behaviour_change": change,
+                    "found_at": plausible.found_at,
+                }
+                for plausible, change in zip(self.ranked, self.changes, strict=True)
+            ],
+            "disagreements": list(self.disagreements),
+        }
+
+
+def rank(
+    pool: Sequence[Plausible],
+    seed_outputs: Sequence[str | None],
+    inputs: Sequence[tuple[Sequence[Any], dict[str, Any]]] = (),
+    tolerance: float = 0.0,
+) -> Ranking:
+    """The pool ranked as the module says, with the reason for the first place."""
+    changes = {p.key: behaviour_change(seed_outputs, p.outputs, tolerance) for p in pool}
+
+    def sort_key(p: Plausible) -> tuple[int, int, int, int]:
+        return (len(p.anti_patterns), p.edits_after, changes[p.key], p.found_at)
+
+    ranked = tuple(sorted(pool, key=sort_key))
+    answered = sum(1 for output in seed_outputs if output is not None)
+    return Ranking(
+        ranked=ranked,
+        changes=tuple(changes[p.key] for p in ranked),
+        reason=_reason(ranked, changes, answered),
+        disagreements=tuple(_disagreements(ranked, inputs, tolerance)),
+    )
+
+
+def _reason(ranked: Sequence[Plausible], changes: dict[str, int], answered: int) -> str:
+    chosen = ranked[0]
+    if len(ranked) == 1:
+        return "the only plausible patch found"
+    runner_up = ranked[1]
+    prefix = f"chosen among {len(ranked)} plausible patches"
+    if len(chosen.anti_patterns) < len(runner_up.anti_patterns):
+        shown = ", ".join(runner_up.anti_patterns)
+        return f"{prefix}: fewest anti-patterns (the next best shows {shown})"
+    if chosen.edits_after < runner_up.edits_after:
+        return (
+            f"{prefix}: fewest edits ({chosen.edits_after}, the next best {runner_up.edits_after})"
+        )
+    if changes[chosen.key] < changes[runner_up.key]:
+        return (
+            f"{prefix}: least change of behaviour from the seed"
+            f" ({changes[chosen.key]} of the {answered} generated inputs the seed answers,"
+            f" against {changes[runner_up.key]})"
+        )
+    return f"{prefix}: found first, the others no better"
+
+
+def _disagreements(
+    ranked: Sequence[Plausible],
+    inputs: Sequence[tuple[Sequence[Any], dict[str, Any]]],
+    tolerance: float,
+) -> list[dict[str, Any]]:
+    """Generated inputs on which the plausible patches answer differently: where the tests
+    could not decide between them. Each with the input and every candidate's answer."""
+    found: list[dict[str, Any]] = []
+    if len(ranked) < 2:
+        return found
+    for index, (args, kwargs) in enumerate(inputs):
+        answers = [p.outputs[index] if index < len(p.outputs) else None for p in ranked]
+        first = answers[0]
+        if all(_same(first, other, tolerance) for other in answers[1:]):
+            continue
+        found.append(
+            {
+                "input": {"args": list(args), "kwargs": dict(kwargs)},
+                "answers": [None if a is None else json.loads(a) for a in answers],
+            }
+        )
+        if len(found) >= SHOWN_DISAGREEMENTS:
+            break
+    return found
+
+
+def _same(before: str | None, after: str | None, tolerance: float) -> bool:
+    if before is None or after is None:
+        return before is after
+    return bool(outputs_equal(json.loads(after), json.loads(before), tolerance))
+
+
+@dataclass
+class Collection:
+    """The plausible repairs found so far, and when the collection closes."""
+
+    budget: int
+    pool: list[Plausible] = field(default_factory=list)
+    closes_at: int | None = None  # search evaluations; None while nothing was found
+
+    def add(self, plausible: Plausible, evaluations: int) -> None:
+        if any(p.key == plausible.key for p in self.pool):
+            return
+        if not self.pool:
+            self.closes_at = min(self.budget, evaluations + extra_evaluations(self.budget))
+        self.pool.append(plausible)
+
+    def ready(self, evaluations: int) -> bool:
+        """Whether to choose now: enough found, or the extra evaluations are spent."""
+        if not self.pool or self.closes_at is None:
+            return False
+        return len(self.pool) >= ENOUGH or evaluations >= self.closes_at
+
+    def clear(self) -> None:
+        self.pool.clear()
+        self.closes_at = None

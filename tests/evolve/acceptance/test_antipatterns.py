@@ -1,0 +1,62 @@
+"""Anti-patterns are read from the code and the answers, whatever operator made them."""
+
+from __future__ import annotations
+
+import pytest
+
+from evolve.acceptance.antipatterns import (
+    CONSTANT_CONDITION,
+    CONSTANT_RETURN,
+    REMOVED_CONTROL,
+    code_anti_patterns,
+    result_type_changed,
+)
+
+SEED = """\
+def find(xs, target):
+    for i, x in enumerate(xs):
+        if x == target:
+            return i
+    return -1
+
+
+def ok(flag):
+    while flag:
+        flag = False
+    return flag
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("    return -1\n", "    return -1\n", []),
+        ("            return i\n", "            return 0\n", [CONSTANT_RETURN]),
+        ("        if x == target:\n", "        if True:\n", [CONSTANT_CONDITION]),
+        ("        if x == target:\n", "        if not 0:\n", [CONSTANT_CONDITION]),
+        ("        if x == target:\n            return i\n", "        pass\n", [REMOVED_CONTROL]),
+        ("    while flag:\n        flag = False\n", "    flag = False\n", [REMOVED_CONTROL]),
+        ("            return i\n", "            return i + 1\n", []),
+    ],
+)
+def test_code_anti_patterns(before: str, after: str, expected: list[str]) -> None:
+    assert before in SEED
+    candidate = SEED.replace(before, after, 1)
+    assert code_anti_patterns({"": SEED}, {"": candidate}) == expected
+
+
+def test_nested_functions_and_other_files_are_compared_apart() -> None:
+    seed = {"a.py": "def f():\n    def g():\n        return 1\n    return g()\n"}
+    moved = {"a.py": "def f():\n    def g():\n        return 1\n    return 2\n"}
+    assert code_anti_patterns(seed, moved) == [CONSTANT_RETURN]
+    assert code_anti_patterns(seed, {"b.py": moved["a.py"]}) == []  # a new file: no baseline
+
+
+def test_a_result_of_another_kind_than_the_seeds_is_flagged() -> None:
+    seed = ["true", "false", None, "true"]
+    assert not result_type_changed(seed, ["false", "true", None, "false"])
+    assert result_type_changed(seed, ["true", "[1, 2]", None, "false"])
+    # A seed whose answers already vary in kind says nothing.
+    assert not result_type_changed(["1", '"a"'], ["[1]", "[2]"])
+    # Integers and floats are one kind: numbers.
+    assert not result_type_changed(["1", "2"], ["1.5", "2"])

@@ -1,0 +1,99 @@
+"""Ranking plausible repairs: anti-patterns, then edits, then behaviour change, then order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from evolve.acceptance.checks import Candidate
+from evolve.acceptance.plausible import (
+    ENOUGH,
+    Collection,
+    Plausible,
+    behaviour_change,
+    extra_evaluations,
+    rank,
+)
+from evolve.evaluation.evaluator import Variant, source_hash
+from sandbox import Evaluation, Status
+
+SEED_OUTPUTS: tuple[str | None, ...] = ("1", "2", None, "4")
+
+
+def plausible(
+    name: str,
+    outputs: tuple[str | None, ...],
+    *,
+    edits: int = 1,
+    found_at: int = 10,
+    anti: tuple[str, ...] = (),
+) -> Plausible:
+    source = f"def f(x):\n    return {name!r}\n"
+    variant = Variant((), source, source_hash(source))
+    candidate = Candidate(variant, Evaluation(Status.OK), None)
+    return Plausible(candidate, edits, edits, 1, found_at, outputs, anti)
+
+
+def test_behaviour_change_counts_only_inputs_the_seed_answers() -> None:
+    assert behaviour_change(SEED_OUTPUTS, ("1", "2", "3", "4")) == 0
+    assert behaviour_change(SEED_OUTPUTS, ("1", None, "3", "5")) == 2
+    assert behaviour_change(("1.0",), ("1.0000001",), tolerance=1e-3) == 0
+
+
+def test_anti_patterns_come_first_then_edits_then_behaviour() -> None:
+    special_case = plausible("special", ("1", "2", None, "4"), edits=3)
+    fix = plausible("fix", ("9", "9", "9", "9"), edits=1, found_at=50)
+    constant = plausible("constant", ("1", "2", None, "4"), edits=1, anti=("constant-return",))
+    ranking = rank([special_case, constant, fix], SEED_OUTPUTS)
+    assert [p.candidate.variant.source for p in ranking.ranked] == [
+        fix.candidate.variant.source,
+        special_case.candidate.variant.source,
+        constant.candidate.variant.source,
+    ]
+    assert ranking.changes == (3, 0, 0)
+    assert "fewest edits (1, the next best 3)" in ranking.reason
+
+
+def test_a_tie_on_edits_goes_to_the_least_change_then_to_the_first_found() -> None:
+    near = plausible("near", ("1", "2", "3", "5"), found_at=40)
+    far = plausible("far", ("0", "0", "0", "0"), found_at=20)
+    same = plausible("same", ("1", "2", "7", "5"), found_at=30)
+    ranking = rank([near, far, same], SEED_OUTPUTS)
+    assert ranking.chosen.candidate.variant.source == same.candidate.variant.source
+    assert "found first" in ranking.reason
+    assert rank([far, near], SEED_OUTPUTS).reason.startswith(
+        "chosen among 2 plausible patches: least change of behaviour from the seed (1 of the 3"
+    )
+
+
+def test_disagreements_show_the_inputs_the_tests_could_not_decide() -> None:
+    inputs: list[tuple[list[Any], dict[str, Any]]] = [([1], {}), ([2], {}), ([3], {}), ([4], {})]
+    a = plausible("a", ("1", "2", "3", "4"))
+    b = plausible("b", ("1", "2", "30", None), found_at=20)
+    ranking = rank([a, b], SEED_OUTPUTS, inputs)
+    assert ranking.disagreements == (
+        {"input": {"args": [3], "kwargs": {}}, "answers": [3, 30]},
+        {"input": {"args": [4], "kwargs": {}}, "answers": [4, None]},
+    )
+    evidence = ranking.evidence(lambda edit: str(edit))
+    assert json.loads(json.dumps(evidence))["candidates"][1]["behaviour_change"] == 1
+    assert rank([a], SEED_OUTPUTS, inputs).reason == "the only plausible patch found"
+
+
+def test_the_collection_closes_after_its_extra_evaluations_or_when_enough_are_found() -> None:
+    collection = Collection(budget=5000)
+    assert not collection.ready(10_000)
+    collection.add(plausible("a", ()), evaluations=100)
+    assert collection.closes_at == 100 + extra_evaluations(5000) == 600
+    assert not collection.ready(599) and collection.ready(600)
+    collection.add(plausible("a", ()), evaluations=120)  # the same program again
+    assert len(collection.pool) == 1
+    for index in range(ENOUGH - 1):
+        collection.add(plausible(f"b{index}", ()), evaluations=130)
+    assert collection.ready(130)
+    collection.clear()
+    assert not collection.pool and collection.closes_at is None
+    # Never past the budget.
+    late = Collection(budget=300)
+    late.add(plausible("a", ()), evaluations=250)
+    assert late.closes_at == 300
