@@ -7,6 +7,10 @@ as unsolved; the bench goes on.
 
 What the table reports, per algorithm:
 - solved: the champion passes every search case and every holdout test;
+- with `--hide-holdout` the search never sees the holdout, as when a user brings a program
+  with only a few tests: a run is *plausible* when its champion passes every search case,
+  and solved (correct) only if it also passes the holdout, judged after the run; a plausible
+  run that fails the holdout is *plausible but wrong*;
 - evaluations to solve: the median over solved runs (a run stops when it solves);
 - overfitting: runs that met a plausible patch, one that passes every search case but fails
   the holdout or the generated inputs (a rejection, or a champion left passing every case but
@@ -23,7 +27,7 @@ import shutil
 import statistics
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,11 +35,12 @@ from typing import Any
 from evolve.errors import UsageError
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH
 from evolve.program.patch import patch_from_json
-from evolve.run import RunRequest, start_run
+from evolve.run import RunRequest, read_program, start_run
 from evolve.search import Algorithm, SearchSettings
 from evolve.search.stats import GenerationStats
 from evolve.store.database import AcceptedChange, RunStore
 from evolve.task import Goal, discover_tasks, load_task
+from sandbox import evaluate
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,13 @@ class Outcome:
     error: str = ""
     # Candidates that passed every case but failed the holdout or the generated inputs.
     plausible_overfitting: int = 0
+    # With the holdout hidden: the champion passes every search case (None: not judged so).
+    plausible: bool | None = None
+
+    @property
+    def plausible_wrong(self) -> bool:
+        """Hidden holdout: the champion passes every search case and fails the holdout."""
+        return bool(self.plausible) and not self.solved
 
     @property
     def overfitted(self) -> bool:
@@ -79,6 +91,8 @@ class Row:
     median_patch_size: float | None
     median_cost_ratio: float | None
     errors: int
+    plausible: int | None = None  # hidden holdout: runs whose champion passes every case
+    plausible_wrong: int | None = None  # ... and fails the holdout
 
 
 class _Quiet:
@@ -100,6 +114,7 @@ def run_bench(
     runs_dir: Path,
     population: int = SearchSettings.population,
     log: Any = None,
+    hide_holdout: bool = False,
 ) -> list[Outcome]:
     """Run every task of `suite` with seeds 1..runs under each algorithm, in that order."""
     tasks = discover_tasks(suite)
@@ -110,7 +125,9 @@ def run_bench(
         settings = SearchSettings(population=population, algorithm=algorithm)
         for task_dir in tasks:
             for seed in range(1, runs + 1):
-                outcome = _one_run(task_dir, algorithm, seed, budget, runs_dir, settings)
+                outcome = _one_run(
+                    task_dir, algorithm, seed, budget, runs_dir, settings, hide_holdout
+                )
                 outcomes.append(outcome)
                 if log is not None:
                     print(_line(outcome), file=log, flush=True)
@@ -124,10 +141,16 @@ def _one_run(
     budget: int,
     runs_dir: Path,
     settings: SearchSettings,
+    hide_holdout: bool = False,
 ) -> Outcome:
     task = load_task(task_dir)
     request = RunRequest(
-        task_dir=task_dir, seed=seed, budget=budget, runs_dir=runs_dir, settings=settings
+        task_dir=task_dir,
+        seed=seed,
+        budget=budget,
+        runs_dir=runs_dir,
+        settings=settings,
+        hide_holdout=hide_holdout,
     )
     try:
         summary = start_run(request, _Quiet())
@@ -147,6 +170,15 @@ def _one_run(
     finally:
         store.close()
     passes_cases = evaluation is not None and evaluation.total > 0 and evaluation.failed == 0
+    solved = summary.solved
+    plausible = None
+    if hide_holdout and task.holdout is not None:
+        # Judged now, in a fresh process: the search never ran it.
+        source = Path(summary.champion_path).read_text(encoding="utf-8")
+        runnable = read_program(task).runnable(source)
+        holdout = evaluate(runnable, task.holdout, task.limits, module_name=task.module_name)
+        plausible = passes_cases
+        solved = passes_cases and holdout.total > 0 and holdout.failed == 0
     holdout_fails = holdout is not None and holdout.failed > 0
     ratio = None
     seed_cost = seed_evaluation.cost if seed_evaluation is not None else None
@@ -158,7 +190,7 @@ def _one_run(
         goal=task.goal.value,
         algorithm=algorithm.value,
         seed=seed,
-        solved=summary.solved,
+        solved=solved,
         evaluations=summary.evaluations,
         wall_s=summary.wall_s,
         accepted=summary.accepted,
@@ -167,6 +199,7 @@ def _one_run(
         patch_size=len(patch_from_json(changes[-1].patch)) if changes else 0,
         cost_ratio=ratio,
         plausible_overfitting=summary.plausible_overfitting,
+        plausible=plausible,
     )
 
 
@@ -176,6 +209,8 @@ def _line(outcome: Outcome) -> str:
     elif outcome.goal == Goal.SPEEDUP.value:
         ratio = f"{outcome.cost_ratio:.2f}x" if outcome.cost_ratio else "n/a"
         verdict = f"cost ratio {ratio}, {outcome.accepted} accepted"
+    elif outcome.plausible_wrong:
+        verdict = "plausible but wrong (fails the hidden holdout)"
     else:
         verdict = "solved" if outcome.solved else "not solved"
     return (
@@ -203,9 +238,17 @@ def summarise(outcomes: Sequence[Outcome]) -> list[Row]:
                 median_patch_size=_median(changed),
                 median_cost_ratio=_median(ratios),
                 errors=sum(1 for o in mine if o.error),
+                plausible=_count(mine, lambda o: bool(o.plausible)),
+                plausible_wrong=_count(mine, lambda o: o.plausible_wrong),
             )
         )
     return rows
+
+
+def _count(outcomes: Sequence[Outcome], test: Callable[[Outcome], bool]) -> int | None:
+    """How many outcomes pass `test`, where they were judged on a hidden holdout."""
+    judged = [o for o in outcomes if o.plausible is not None]
+    return sum(1 for o in judged if test(o)) if judged else None
 
 
 def _median(values: Sequence[float]) -> float | None:
@@ -217,14 +260,20 @@ def table(rows: Sequence[Row]) -> str:
         f"{'algorithm':<18} {'solved':>9} {'rate':>6} {'evals':>8} {'overfit':>8}"
         f" {'holdout-rej':>11} {'edits':>6} {'cost-ratio':>10} {'errors':>6}"
     )
+    judged = any(row.plausible is not None for row in rows)
+    if judged:
+        header += f" {'plausible':>9} {'wrong':>6}"
     lines = [header, "-" * len(header)]
     for row in rows:
-        lines.append(
+        line = (
             f"{row.algorithm:<18} {f'{row.solved}/{row.runs}':>9} {row.solve_rate:>6.2f}"
             f" {_cell(row.median_evaluations_to_solve):>8} {row.overfitting_runs:>8}"
             f" {row.holdout_rejections:>11} {_cell(row.median_patch_size):>6}"
             f" {_cell(row.median_cost_ratio):>10} {row.errors:>6}"
         )
+        if judged:
+            line += f" {_cell(row.plausible):>9} {_cell(row.plausible_wrong):>6}"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -251,6 +300,12 @@ def register(commands: Any) -> None:
     bench.add_argument("--population", type=int, default=SearchSettings.population)
     bench.add_argument("--runs-dir", type=Path, help="keep the runs here (default: a temp dir)")
     bench.add_argument(
+        "--hide-holdout",
+        action="store_true",
+        help="the search never sees the holdout; it judges each champion afterwards"
+        " (counts plausible but wrong patches)",
+    )
+    bench.add_argument(
         "--json", action="store_true", help="print the results as one JSON object instead"
     )
     bench.set_defaults(command=cmd_bench)
@@ -273,6 +328,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             runs_dir=runs_dir,
             population=args.population,
             log=sys.stderr,
+            hide_holdout=args.hide_holdout,
         )
     finally:
         if temporary:
@@ -285,6 +341,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "suite": str(args.suite),
         "runs": args.runs,
         "budget": args.budget,
+        "hide_holdout": args.hide_holdout,
         "algorithms": [asdict(row) for row in rows],
         "outcomes": [asdict(outcome) for outcome in outcomes],
     }

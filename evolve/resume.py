@@ -30,6 +30,7 @@ from evolve.run import (
     RunSummary,
     SandboxMode,
     execute,
+    hidden_holdout,
     lock_run,
     record_file,
     resolve_run,
@@ -171,6 +172,8 @@ def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
             " a run resumes only on the engine that started it"
         )
     task = load_task(Path(config["task_dir"]))
+    if config.get("hide_holdout"):
+        task = hidden_holdout(task)
     several = bool(config.get("program_files"))
     seed_path = run_dir / record_file(SEED_FILE, several)
     try:

@@ -13,7 +13,7 @@ import fcntl
 import os
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,6 +52,9 @@ class RunRequest:
     sandbox: SandboxMode = "fork"
     executor: str = LOCAL  # or "dask://HOST:PORT"
     settings: SearchSettings = field(default_factory=SearchSettings)
+    # The search never sees the task's holdout: it only judges the outcome afterwards
+    # (`evolve bench --hide-holdout`), so a plausible but wrong patch can be counted.
+    hide_holdout: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,11 @@ def read_program(task: Task, override: Path | None = None) -> Program:
     return program
 
 
+def hidden_holdout(task: Task) -> Task:
+    """The task as the search sees it when its holdout only judges the outcome."""
+    return replace(task, holdout=None)
+
+
 def new_run_dir(runs_dir: Path, task: Task, seed: int) -> tuple[str, Path]:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     base = f"{task.name}-{stamp}-s{seed}"
@@ -143,6 +151,8 @@ def start_run(
     request: RunRequest, reporter: Reporter, executor: Executor | None = None
 ) -> RunSummary:
     task = load_task(request.task_dir)
+    if request.hide_holdout:
+        task = hidden_holdout(task)
     program = read_program(task, request.program)
     budget = request.budget if request.budget is not None else task.budget
     if budget <= 0:
@@ -173,6 +183,7 @@ def start_run(
         sandbox=request.sandbox,
         executor=request.executor,
         settings={k: str(v) for k, v in asdict(request.settings).items()},
+        hide_holdout=request.hide_holdout,
         seed_hash=source_hash(program.source),
         started_at=time.time(),
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from evolve.bench import Outcome, summarise, table
 from evolve.cli import main
+from evolve.store.database import RunStore
 
 
 def outcome(**changes: object) -> Outcome:
@@ -63,3 +65,54 @@ def test_bench_on_a_two_task_suite(
     assert row["algorithm"] == "local" and row["runs"] == 2
     assert {o["task"] for o in document["outcomes"]} == {"add", "neg"}
     assert len(list(runs.iterdir())) == 2  # kept where asked
+
+
+def test_a_hidden_holdout_judges_plausible_patches_afterwards(
+    tmp_path: Path, make_task: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two cases that `return 0` passes as well as the fix; the holdout tells them apart.
+    seed = "def double(x):\n    return x + 1\n"
+    suite = tmp_path / "suite"
+    make_task(
+        suite / "double",
+        seed,
+        "double",
+        [([0], 0), ([0], 0)],
+        holdout=[([x], 2 * x) for x in range(1, 6)],
+    )
+    runs = tmp_path / "runs"
+    argv = ["bench", str(suite), "--runs", "1", "--budget", "300", "--algorithm", "lexicase"]
+    assert main([*argv, "--hide-holdout", "--json", "--runs-dir", str(runs)]) == 0
+    document = json.loads(capsys.readouterr().out.splitlines()[-1])
+    [run] = document["outcomes"]
+    assert document["hide_holdout"] is True
+    # Whatever the search chose passes both cases; the holdout, unseen, decides.
+    assert run["plausible"] is True
+    [champion] = runs.glob("*/champion.py")
+    namespace: dict[str, Any] = {}
+    exec(champion.read_text(), namespace)
+    correct = all(namespace["double"](x) == 2 * x for x in range(1, 6))
+    assert run["solved"] is correct
+    [row] = document["algorithms"]
+    assert (row["plausible"], row["plausible_wrong"]) == (1, 0 if correct else 1)
+    # The search never ran the holdout.
+    [database] = runs.glob("*/run.sqlite")
+    store = RunStore.open(database.parent)
+    try:
+        assert store.status_counts("holdout") == {}
+    finally:
+        store.close()
+
+
+def test_the_table_shows_plausible_and_wrong_when_judged() -> None:
+    rows = summarise(
+        [
+            outcome(plausible=True, solved=True),
+            outcome(plausible=True, solved=False),
+            outcome(plausible=False, solved=False),
+        ]
+    )
+    [row] = rows
+    assert (row.plausible, row.plausible_wrong, row.solved) == (2, 1, 1)
+    assert "plausible" in table(rows) and "wrong" in table(rows)
+    assert summarise([outcome()])[0].plausible is None
