@@ -33,7 +33,7 @@ class LocalSearch:
         kept = breeder.keep([champion])
         neighbours = []
         for _ in range(breeder.population - 1):
-            steps = 2 if breeder.rng.random() < TWO_STEP_RATE else 1
+            steps = breeder.steps + (1 if breeder.rng.random() < TWO_STEP_RATE else 0)
             neighbours.append(breeder.distinct(breeder.mutant(champion, steps), champion))
         return [*kept, *neighbours]
 

@@ -55,6 +55,7 @@ class Breeder:
     operator_weights: Weights
     # None: no check for repeats (each child is kept as made).
     identify: Identify | None = None
+    steps: int = 1  # mutations a child gets (more when the search widens)
     # What the population being built holds; a breeder breeds one population.
     taken: set[str] = field(default_factory=set)  # its sources
     repeats: int = 0  # its children that repeat a known source
@@ -66,8 +67,20 @@ class Breeder:
     def fresh_edit(self) -> Edit | None:
         return self.program.random_edit(self.rng, self.site_weights(), self.operator_weights())
 
-    def mutant(self, parent: Individual, steps: int = 1) -> Individual:
-        """`parent` changed by `steps` mutations, remembering which operators it took."""
+    def restarted(self, points: Sequence[Individual], count: int) -> list[Individual]:
+        """`count` children, each a mutant of one of `points` drawn in turn (the seed and
+        earlier accepted programs, when the search widens)."""
+        children = []
+        for _ in range(count):
+            point = points[self.rng.randrange(len(points))]
+            children.append(self.distinct(self.mutant(point), point))
+        return children
+
+    def mutant(self, parent: Individual, steps: int | None = None) -> Individual:
+        """`parent` changed by `steps` mutations (default the breeder's), remembering which
+        operators it took."""
+        if steps is None:
+            steps = self.steps
         edits = list(parent)
         for _ in range(steps):
             edits = mutate(
@@ -135,7 +148,7 @@ class Breeder:
             return child
         for steps in CHAMPION_STEPS:
             self.redrawn += 1
-            child = self.mutant(champion, steps)
+            child = self.mutant(champion, steps + self.steps - 1)
             if self._take(child):
                 return child
         return child

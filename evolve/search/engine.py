@@ -17,7 +17,7 @@ from evolve.acceptance.gate import fitness_text
 from evolve.errors import UsageError
 from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
 from evolve.operators import OPERATORS
-from evolve.program.patch import Patch
+from evolve.program.patch import Patch, patch_from_json
 from evolve.program.program import Program
 from evolve.search import checkpointing
 from evolve.search.algorithms import Algorithm, make_strategy
@@ -29,6 +29,7 @@ from evolve.search.localise import Localisation
 from evolve.search.scoring import Scoring
 from evolve.search.stats import GenerationStats, Reporter
 from evolve.search.stop import StopReason, StopSwitch
+from evolve.search.widening import Widening
 from evolve.store.checkpoint import Checkpoint
 from evolve.store.database import AcceptedChange, RunStore
 from evolve.store.events import EventLog
@@ -112,6 +113,7 @@ class Search:
         )
         self.operator_bandit = OperatorBandit(OPERATORS, enabled=adaptive)
         self.localisation = Localisation(enabled=adaptive)
+        self.widening = Widening(enabled=adaptive)
 
     def run(self, checkpoint: Checkpoint | None = None) -> SearchResult:
         """Search from the seed, or from a checkpoint on exactly as if never stopped."""
@@ -134,10 +136,13 @@ class Search:
             generation, population = loop.generation, loop.population
             before = self.evaluator.evaluations
             variants = self._evaluate(population, generation)
+            new = self.evaluator.evaluations - before
             credit(self.operator_bandit, population)
+            accepted = len(self.accepted)
             self._advance(
                 loop, self.acceptor.consider(loop.champion, population, variants, generation)
             )
+            self.widening.observe(new, len(population), len(self.accepted) > accepted)
             loop.stale = loop.stale + 1 if self.evaluator.evaluations == before else 0
             self._checkpoint(loop)
             stats = self._stats(generation, loop.champion)
@@ -228,9 +233,12 @@ class Search:
             elite=settings.elite,
             max_edits=settings.max_edits,
             crossover_rate=settings.crossover_rate,
-            site_weights=self.localisation.mutation_weights,
+            site_weights=_uniform
+            if self.widening.uniform_sites
+            else self.localisation.mutation_weights,
             operator_weights=self.operator_bandit.weights,
             identify=self._identify if watch_repeats else None,
+            steps=self.widening.steps,
         )
 
     def _identify(self, patch: Patch) -> tuple[str, bool]:
@@ -279,7 +287,26 @@ class Search:
         evaluated = [individual for individual in population if individual.evaluated]
         leader = self._champion_individual(champion, evaluated)
         breeder = self._breeder(watch_repeats=self._collapsed(evaluated))
-        return self.strategy.next_population(breeder, population, leader)
+        children = self.strategy.next_population(breeder, population, leader)
+        restarts = self.widening.restarts(len(children))
+        if restarts:
+            points = [
+                Individual(patch, self.scoring.fitness_class)
+                for patch in self._earlier_programs()
+                if patch != champion.variant.patch
+            ]
+            if points:
+                children[len(children) - restarts :] = breeder.restarted(points, restarts)
+        return children
+
+    def _earlier_programs(self) -> list[Patch]:
+        """Where a widened search restarts: the seed and every accepted program."""
+        patches: list[Patch] = [()]
+        for change in self.accepted:
+            patch = patch_from_json(change.patch)
+            if patch not in patches:
+                patches.append(patch)
+        return patches
 
     def _collapsed(self, evaluated: Sequence[Individual]) -> bool:
         """Whether at most half of the last population's sources are distinct. Only then are
@@ -312,6 +339,11 @@ class Search:
             statuses=self.store.status_counts(),
             holdout_rejections=self.acceptor.holdout_rejections,
         )
+
+
+def _uniform() -> None:
+    """Site weights that say nothing: every site alike."""
+    return None
 
 
 def _did_not_load(evaluation: Evaluation) -> bool:
