@@ -93,7 +93,10 @@ def test_run_log_and_diff(
     status, out, _ = run_cli(capsys, "log", summary["run_id"], "--runs-dir", str(runs))
     assert status == 0
     assert out.startswith("#1 ")
-    assert "4/4" in out.splitlines()[-1]
+    changes = [line for line in out.splitlines() if line.startswith("#")]
+    assert "4/4" in changes[-1]
+    # The last change was chosen among the plausible repairs, and the log says why.
+    assert "plausible patch" in out.splitlines()[-1]
 
     status, out, _ = run_cli(capsys, "diff", summary["run_dir"])
     assert status == 0
