@@ -30,8 +30,10 @@ from typing import Any
 from evolve.acceptance.checks import Candidate
 from sandbox import outputs_equal
 
-# The collection's extra evaluations: at least this many, or this share of the budget.
-COLLECT_MIN = 200
+# The collection's extra evaluations: as many as the first plausible repair took to find
+# (a hard-won repair deserves a longer look for a better one), at least `COLLECT_MIN` and at
+# most `COLLECT_SHARE` of the budget.
+COLLECT_MIN = 100
 COLLECT_SHARE = 0.1
 # Distinct plausible patches that end the collection at once.
 ENOUGH = 4
@@ -39,8 +41,8 @@ ENOUGH = 4
 SHOWN_DISAGREEMENTS = 5
 
 
-def extra_evaluations(budget: int) -> int:
-    return max(COLLECT_MIN, int(budget * COLLECT_SHARE))
+def extra_evaluations(budget: int, found_at: int) -> int:
+    return min(max(COLLECT_MIN, found_at), max(COLLECT_MIN, int(budget * COLLECT_SHARE)))
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,8 @@ class Collection:
         if any(p.key == plausible.key for p in self.pool):
             return
         if not self.pool:
-            self.closes_at = min(self.budget, evaluations + extra_evaluations(self.budget))
+            extra = extra_evaluations(self.budget, evaluations)
+            self.closes_at = min(self.budget, evaluations + extra)
         self.pool.append(plausible)
 
     def ready(self, evaluations: int) -> bool:

@@ -84,8 +84,8 @@ def test_the_collection_closes_after_its_extra_evaluations_or_when_enough_are_fo
     collection = Collection(budget=5000)
     assert not collection.ready(10_000)
     collection.add(plausible("a", ()), evaluations=100)
-    assert collection.closes_at == 100 + extra_evaluations(5000) == 600
-    assert not collection.ready(599) and collection.ready(600)
+    assert collection.closes_at == 100 + extra_evaluations(5000, 100) == 200
+    assert not collection.ready(199) and collection.ready(200)
     collection.add(plausible("a", ()), evaluations=120)  # the same program again
     assert len(collection.pool) == 1
     for index in range(ENOUGH - 1):
@@ -93,6 +93,10 @@ def test_the_collection_closes_after_its_extra_evaluations_or_when_enough_are_fo
     assert collection.ready(130)
     collection.clear()
     assert not collection.pool and collection.closes_at is None
+    # A hard-won repair gets a longer look, within a share of the budget.
+    assert extra_evaluations(5000, 40) == 100
+    assert extra_evaluations(5000, 300) == 300
+    assert extra_evaluations(5000, 3000) == 500
     # Never past the budget.
     late = Collection(budget=300)
     late.add(plausible("a", ()), evaluations=250)
