@@ -25,7 +25,7 @@ from evolve.program.program import program_diff
 from evolve.progress import ProgressReporter
 from evolve.run import RunRequest, read_program, resolve_run, start_run
 from evolve.search import Algorithm, SearchSettings
-from evolve.store.chain import CHECKS
+from evolve.store.chain import CHECKS, reverts_text
 from evolve.store.database import RunStore
 from evolve.task import Goal, Task, discover_tasks, load_task
 from sandbox import ALWAYS_LAYERS, ProgramSource, Suite, probe_layers
@@ -274,6 +274,9 @@ def cmd_log(args: argparse.Namespace) -> int:
             f" {', '.join(change.operators):<36} +{len(change.tests_gained)} tests"
             f"  {change.fitness_before} -> {change.fitness_after}"
         )
+        reverts = reverts_text(change.edits)
+        if reverts:
+            print(f"     {reverts}")
         choice = json.loads(change.evidence).get(CHECKS, {}).get("plausible")
         if choice:
             print(f"     {choice['reason']}")

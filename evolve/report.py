@@ -18,6 +18,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from evolve.store.chain import reverts_text
 from evolve.store.database import AcceptedChange, EvaluationRow, RunStore
 from sandbox import Status
 
@@ -250,7 +251,9 @@ def _lineage(data: RunData) -> str:
 
 def _operators(change: AcceptedChange) -> str:
     # A change that only drops edits from its parent's patch adds no operator.
-    return html.escape(", ".join(change.operators)) or "edits dropped"
+    text = ", ".join(change.operators) or "edits dropped"
+    reverts = reverts_text(change.edits)
+    return html.escape(f"{text} ({reverts})" if reverts else text)
 
 
 def _diff_line(line: str) -> str:

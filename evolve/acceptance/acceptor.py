@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -24,13 +25,19 @@ from typing import Any, Protocol
 from evolve import __version__
 from evolve.acceptance.antipatterns import RESULT_TYPE, code_anti_patterns, result_type_changed
 from evolve.acceptance.checks import AcceptanceChecks, Candidate, Minimised
-from evolve.acceptance.gate import UNMEASURED_COST, fitness_text, holdout_holds, judge
+from evolve.acceptance.gate import (
+    UNMEASURED_COST,
+    at_least_as_good,
+    fitness_text,
+    holdout_holds,
+    judge,
+)
 from evolve.acceptance.generated import GENERATED
 from evolve.acceptance.plausible import Collection, Plausible, rank
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
-from evolve.program.patch import patch_from_json, patch_to_json
+from evolve.program.patch import Edit, patch_from_json, patch_to_json
 from evolve.program.program import Program
-from evolve.store.chain import GENESIS, edits_json, evidence_json, seal
+from evolve.store.chain import GENESIS, edit_actions, edits_json, evidence_json, seal
 from evolve.store.database import AcceptedChange
 from evolve.store.events import EventLog
 from evolve.task import Goal, Task
@@ -198,6 +205,8 @@ class Acceptor:
         if len(self.plausible.pool) >= ENOUGH_PER_CHOICE:
             return
         self.checks.skip(variant)  # collected or turned down: never considered again
+        variant, evaluation = self._keep_gains(champion, variant, evaluation, generation)
+        self.checks.skip(variant)
         holdout = self.evaluator.holdout(variant, generation)
         if holdout is not None:
             verdict = holdout_holds(champion.holdout, holdout)
@@ -234,6 +243,25 @@ class Acceptor:
         )
         self.checks.skip(smallest.variant)
 
+    def _keep_gains(
+        self, champion: Champion, variant: Variant, evaluation: Evaluation, generation: int
+    ) -> tuple[Variant, Evaluation]:
+        """The candidate with the champion's edits it dropped put back, if that is as good
+        (as many tests, no higher cost): a child from another line of descent must not undo
+        an earlier accepted change unless undoing it is better. Else the candidate as it is,
+        and its record will name what it reverts."""
+        missing = tuple((Counter(champion.variant.patch) - Counter(variant.patch)).elements())
+        if not missing:
+            return variant, evaluation
+        regrafted = self.evaluator.variant(variant.patch + missing)
+        if regrafted.key == variant.key:
+            return variant, evaluation
+        result = self._evaluate_one(generation)(regrafted)
+        goal = self.task.goal
+        if result is not None and at_least_as_good(goal, champion.evaluation, evaluation, result):
+            return regrafted, result
+        return variant, evaluation
+
     def _evaluate_one(self, generation: int) -> Callable[[Variant], Evaluation | None]:
         def evaluate(variant: Variant) -> Evaluation | None:
             left = self.budget - self.evaluator.evaluations
@@ -264,6 +292,7 @@ class Acceptor:
         self, champion: Champion, variant: Variant, evaluation: Evaluation, generation: int
     ) -> Champion | None:
         """The checks after the gate, in order; the new champion, or None if turned down."""
+        variant, evaluation = self._keep_gains(champion, variant, evaluation, generation)
         holdout = self.evaluator.holdout(variant, generation)
         if holdout is not None:
             verdict = holdout_holds(champion.holdout, holdout)
@@ -320,9 +349,10 @@ class Acceptor:
     ) -> None:
         """Seal the change into the chain. It is stored and announced with the generation's
         checkpoint, in one transaction, by the search."""
-        old_edits = set(old.variant.patch)
-        new_edits = tuple(e for e in new.variant.patch if e not in old_edits)
-        operators = tuple(e.operator for e in new_edits)
+        added = list((Counter(new.variant.patch) - Counter(old.variant.patch)).elements())
+        dropped = list((Counter(old.variant.patch) - Counter(new.variant.patch)).elements())
+        removed = [(edit, self._introduced_by(edit)) for edit in dropped]
+        operators = tuple(e.operator for e in added)
         goal = self.task.goal
         change = AcceptedChange(
             number=len(self.accepted) + 1,
@@ -337,7 +367,7 @@ class Acceptor:
             fitness_after=fitness_text(goal, new.evaluation),
             tests_gained=tuple(sorted(new.evaluation.passed_names - old.evaluation.passed_names)),
             created_at=time.time(),
-            edits=edits_json(self.program, new_edits),
+            edits=edits_json(self.program, added, removed),
             evidence=evidence_json(
                 old.evaluation, new.evaluation, old.holdout, new.holdout, checks
             ),
@@ -346,6 +376,14 @@ class Acceptor:
         )
         change = seal(change, self.accepted[-1].hash if self.accepted else GENESIS)
         self.accepted.append(change)
+
+    def _introduced_by(self, edit: Edit) -> int:
+        """The number of the latest accepted change that added `edit` (0 if none did)."""
+        for change in reversed(self.accepted):
+            added, _ = edit_actions(change.edits)
+            if edit in added:
+                return change.number
+        return 0
 
 
 __all__ = ["Acceptor", "Champion", "is_solved"]

@@ -169,7 +169,11 @@ def describe(change: AcceptedChange, total: int) -> str:
         f" {change.evaluations} evaluations ===",
         f"fitness: {change.fitness_before} -> {change.fitness_after}",
     ]
-    lines += [f"edit: {edit['description']}" for edit in json.loads(change.edits)]
+    for edit in json.loads(change.edits):
+        if edit.get("action", "add") == "remove":
+            lines.append(f"reverts #{edit.get('reverts', '?')}: {edit['description']}")
+        else:
+            lines.append(f"edit: {edit['description']}")
     for suite, evidence in sorted(
         json.loads(change.evidence).items(), key=lambda i: i[0] != "search"
     ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -16,10 +17,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, source_hash
-from evolve.program.patch import patch_from_json
+from evolve.program.patch import Patch, patch_from_json
 from evolve.program.program import Program, ProgramError, unpack_files
 from evolve.run import CHAMPION_FILE, SEED_FILE, record_file
-from evolve.store.chain import CHECKS, GENESIS, record_hash
+from evolve.store.chain import CHECKS, GENESIS, edit_actions, record_hash
 from evolve.store.database import AcceptedChange, RunStore
 from evolve.task import Goal, load_task
 from sandbox import Evaluation, make_sandbox
@@ -74,6 +75,7 @@ def check_chain(store: RunStore, run_dir: Path) -> Chain:
     changes: list[AcceptedChange] = []
     sources = {seed_hash: seed_source}
     previous_hash, parent_hash, parent_source = GENESIS, seed_hash, seed_source
+    parent_patch: Patch = ()
     for position, number in enumerate(store.accepted_numbers(), start=1):
         where = f"record #{number}"
         if number != position:
@@ -99,12 +101,34 @@ def check_chain(store: RunStore, run_dir: Path) -> Chain:
             raise Tampered(f"{where}: patch is not valid ({exc})") from None
         if program.render(patch) != child_source:
             raise Tampered(f"{where}: replaying the patch on the seed does not give the child")
+        _check_edits(change, parent_patch, patch, where)
         changes.append(change)
         sources[change.child] = child_source
         previous_hash, parent_hash, parent_source = change.hash, change.child, child_source
+        parent_patch = patch
 
     _check_run_end(config, run_dir, changes, parent_hash, parent_source)
     return Chain(seed_source, seed_hash, tuple(changes), sources)
+
+
+def _check_edits(change: AcceptedChange, parent: Patch, child: Patch, where: str) -> None:
+    """The recorded edits, applied to the parent's patch, give the child's: every edit the
+    change added and every earlier edit it dropped is named, and nothing else changed."""
+    try:
+        added, removed = edit_actions(change.edits)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Tampered(f"{where}: edits are not valid ({exc})") from None
+    dropped = Counter(edit for edit, _ in removed)
+    if dropped - Counter(parent):
+        raise Tampered(f"{where}: names a removed edit its parent does not have")
+    for _, number in removed:
+        if not 0 < number < change.number:
+            raise Tampered(f"{where}: reverts #{number}, which is not an earlier change")
+    expected = Counter(parent) - dropped + Counter(added)
+    if expected != Counter(child):
+        unnamed = Counter(parent) - Counter(child) - dropped
+        detail = f" (drops {sum(unnamed.values())} edit(s) it does not name)" if unnamed else ""
+        raise Tampered(f"{where}: its edits, applied to its parent, do not give its child{detail}")
 
 
 def _check_run_end(

@@ -69,12 +69,48 @@ def seal(change: AcceptedChange, previous_hash: str) -> AcceptedChange:
     return dataclasses.replace(linked, hash=record_hash(linked))
 
 
-def edits_json(program: Program, edits: Iterable[Edit]) -> str:
-    """The edits a change made, as data (operator, site, payload) and as a line for people."""
-    return json.dumps(
-        [{**edit.to_json(), "description": program.describe(edit)} for edit in edits],
-        sort_keys=True,
-    )
+def edits_json(
+    program: Program, added: Iterable[Edit], removed: Iterable[tuple[Edit, int]] = ()
+) -> str:
+    """Every edit a change made, as data (operator, site, payload) and as a line for people:
+    those it added, then those of its parent it dropped (`"action": "remove"`), each with the
+    number of the earlier change it reverts. The whole difference between parent and child:
+    nothing changes the program that the record does not name."""
+    entries: list[dict[str, Any]] = [
+        {**edit.to_json(), "description": program.describe(edit), "action": "add"} for edit in added
+    ]
+    entries += [
+        {
+            **edit.to_json(),
+            "description": program.describe(edit),
+            "action": "remove",
+            "reverts": number,
+        }
+        for edit, number in removed
+    ]
+    return json.dumps(entries, sort_keys=True)
+
+
+def edit_actions(edits_text: str) -> tuple[list[Edit], list[tuple[Edit, int]]]:
+    """The (added, removed with the change each reverts) edits of a record's `edits`; an
+    entry written before removals were recorded is an addition."""
+    added: list[Edit] = []
+    removed: list[tuple[Edit, int]] = []
+    for entry in json.loads(edits_text):
+        edit = Edit.from_json({key: entry[key] for key in ("operator", "site", "payload")})
+        if entry.get("action", "add") == "remove":
+            removed.append((edit, int(entry.get("reverts", 0))))
+        else:
+            added.append(edit)
+    return added, removed
+
+
+def reverts_text(edits_text: str) -> str:
+    """ "reverts #1: sum-loop, #3: insert-jump" for a record that drops earlier edits, else ""."""
+    _, removed = edit_actions(edits_text)
+    if not removed:
+        return ""
+    return "reverts " + ", ".join(f"#{number}: {edit.operator}" for edit, number in removed)
 
 
 def suite_evidence(before: Evaluation | None, after: Evaluation) -> dict[str, Any]:
