@@ -6,11 +6,15 @@ spend hundreds of generations there (one new variant each) while the best stays 
 partial fix. After `QUIET_GENERATIONS` such generations in a row the search widens, one
 level at a time:
 
-1. every child gets two mutations instead of one, and sites are drawn uniformly rather than
-   where localisation points (the fix may be where it did not look);
-2. a quarter of each new population restarts from the seed or an earlier accepted program,
-   so a dead end the champion has reached is not the only place to look;
+1. every child gets two mutations instead of one;
+2. sites are drawn uniformly rather than where localisation points (the fix may be where it
+   did not look), and a quarter of each new population restarts from the seed or an earlier
+   accepted program, so a dead end the champion has reached is not the only place to look;
 3. three mutations a child, and half the population restarts.
+
+A generation of a healthy lexicase run repeats much of what the run has seen (copies of good
+parents cost nothing): only a generation with almost nothing new counts as spinning, or the
+search would give up the localisation that finds most fixes.
 
 An accepted change is progress: the search narrows back to level 0. The level is part of the
 checkpoint, so a resumed run widens exactly as an uninterrupted one.
@@ -22,9 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 # A generation spins when fewer than this share of its population are new evaluations.
-NEW_SHARE = 0.25
+NEW_SHARE = 0.1
 # Generations in a row that spin before the search widens one level.
-QUIET_GENERATIONS = 3
+QUIET_GENERATIONS = 5
 MAX_LEVEL = 3
 # Per level: mutations per child, share of the population restarted.
 _STEPS = (1, 2, 2, 3)
@@ -59,7 +63,7 @@ class Widening:
 
     @property
     def uniform_sites(self) -> bool:
-        return self.level >= 1
+        return self.level >= 2
 
     def restarts(self, population: int) -> int:
         """How many of a new population restart from an earlier program."""

@@ -19,10 +19,10 @@ def test_spinning_generations_widen_one_level_at_a_time() -> None:
     spin(widening, QUIET_GENERATIONS - 1)
     assert widening.level == 0
     spin(widening, 1)
-    assert widening.level == 1 and widening.steps == 2 and widening.uniform_sites
+    assert widening.level == 1 and widening.steps == 2 and not widening.uniform_sites
     assert widening.restarts(40) == 0
     spin(widening, QUIET_GENERATIONS)
-    assert widening.level == 2 and widening.restarts(40) == 10
+    assert widening.level == 2 and widening.restarts(40) == 10 and widening.uniform_sites
     spin(widening, 10 * QUIET_GENERATIONS)
     assert widening.level == MAX_LEVEL and widening.steps == 3 and widening.restarts(40) == 20
 
@@ -30,7 +30,7 @@ def test_spinning_generations_widen_one_level_at_a_time() -> None:
 def test_a_healthy_generation_resets_the_streak_and_progress_narrows_back() -> None:
     widening = Widening()
     spin(widening, QUIET_GENERATIONS - 1)
-    widening.observe(new_evaluations=10, population=40, accepted=False)  # 25%: healthy
+    widening.observe(new_evaluations=4, population=40, accepted=False)  # 10%: healthy
     spin(widening, QUIET_GENERATIONS - 1)
     assert widening.level == 0
     spin(widening, 2 * QUIET_GENERATIONS)
