@@ -20,7 +20,7 @@ from sandbox import CasePlan, CaseSuite, Evaluation
 TIME_FACTOR = 20.0
 # ...but is never cut below this much CPU time: a case the champion runs in microseconds can
 # still take a few milliseconds when the interpreter warms up or the machine is loaded.
-FLOOR_S = 0.02
+FLOOR_S = 0.01
 # When the champion finished no case at all (a seed that hangs everywhere), no time is known:
 # a variant gets this much per case, within the task's own limit.
 UNKNOWN_S = 0.05
