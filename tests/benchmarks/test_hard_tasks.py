@@ -122,8 +122,8 @@ FIXES: dict[str, list[tuple[str, str]]] = {
     # offset missing from a length (ceiling division)
     "paginate": [
         (
-            "pages = max(1, len(items) // per_page)",
-            "pages = max(1, (len(items) + per_page - 1) // per_page)",
+            "return max(1, total // per_page)",
+            "return max(1, (total + per_page - 1) // per_page)",
         ),
     ],
     # wrong argument of a recursive call
@@ -157,8 +157,8 @@ FIXES: dict[str, list[tuple[str, str]]] = {
     # operands of a non-commutative operator swapped (list +)
     "roster": [
         (
-            "order = people[:i] + people[i:]",
-            "order = people[i:] + people[:i]",
+            "return people[:i] + people[i:]",
+            "return people[i:] + people[:i]",
         ),
     ],
     # operands of a non-commutative operator swapped (`in`)
