@@ -339,7 +339,8 @@ def _suites(task_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
 
 
 def _seed(task_dir: Path) -> str:
-    return (task_dir / _config(task_dir)["task"]["program"]).resolve().read_text(encoding="utf-8")
+    program: str = _config(task_dir)["task"]["program"]
+    return (task_dir / program).resolve().read_text(encoding="utf-8")
 
 
 def _fixed(task_dir: Path) -> str:
