@@ -9,7 +9,9 @@ every machine and Python version), drops repeated inputs, runs the reference on 
 writes JSON lines {"args": [...], "kwargs": {...}, "expected": ...}:
 
 - the first CASES distinct inputs go to the search-time cases file ([tests] cases), so a
-  reference lists its hand-picked search cases first;
+  reference lists its hand-picked search cases first; a reference that wants another number
+  of search cases says so with a module-level `SEARCH_CASES = N` (benchmarks/repair-hard
+  uses 8);
 - the next HOLDOUT distinct inputs go to the holdout file ([tests] holdout), never seen by the
   search.
 
@@ -62,6 +64,14 @@ def load_reference(task_dir: Path) -> ModuleType:
     return module
 
 
+def search_cases(reference: ModuleType, task_dir: Path) -> int:
+    """How many search cases the task gets: the reference's SEARCH_CASES, or CASES."""
+    count = getattr(reference, "SEARCH_CASES", CASES)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise SystemExit(f"{task_dir / 'reference.py'}: SEARCH_CASES must be a positive int")
+    return count
+
+
 def _json_value(value: Any, where: str) -> Any:
     """The value after a JSON round trip; refuses what JSON cannot hold exactly."""
     text = json.dumps(value, allow_nan=False)
@@ -95,11 +105,12 @@ def build(task_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], d
             record["kwargs"] = kwargs
         record["expected"] = expected
         records.append(record)
-    cases, holdout = records[:CASES], records[CASES : CASES + HOLDOUT]
-    if len(cases) < CASES or len(holdout) < MIN_HOLDOUT:
+    search = search_cases(reference, task_dir)
+    cases, holdout = records[:search], records[search : search + HOLDOUT]
+    if len(cases) < search or len(holdout) < MIN_HOLDOUT:
         raise SystemExit(
             f"{task_dir}: inputs() gave {len(records)} distinct inputs; "
-            f"need at least {CASES + MIN_HOLDOUT}"
+            f"need at least {search + MIN_HOLDOUT}"
         )
     return cases, holdout, config
 
