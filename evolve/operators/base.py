@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import dataclasses
 import json
 from collections.abc import Mapping
 from typing import ClassVar, TypeAlias
@@ -11,7 +10,10 @@ from typing import ClassVar, TypeAlias
 import libcst as cst
 
 from evolve.operators.context import Context
+from evolve.operators.expressions import retoken
 from evolve.program.patch import Payload
+
+__all__ = ["Operator", "Result", "code_line", "index_pair", "retoken", "symbol_table"]
 
 # What `apply` returns: the replacement node, a removal (statements only), several statements
 # in place of one, or None when the payload does not apply to this node (any more).
@@ -65,15 +67,6 @@ def symbol_table(
         for symbol in family:
             table[symbols[symbol]] = (symbol, tuple(s for s in family if s != symbol))
     return table
-
-
-def retoken(old: cst.CSTNode, new_kind: type[cst.CSTNode]) -> cst.CSTNode:
-    """A `new_kind` token that keeps `old`'s whitespace, so the diff shows only the operator."""
-    old_fields = {f.name for f in dataclasses.fields(old)}
-    kept = {
-        f.name: getattr(old, f.name) for f in dataclasses.fields(new_kind) if f.name in old_fields
-    }
-    return new_kind(**kept)
 
 
 def code_line(code: str, limit: int = 60) -> str:

@@ -198,14 +198,25 @@ class Program:
             if not sum(weights) > 0.0:
                 return None
             site = rng.choices(self.sites, weights)[0]
-        offered = self._module_at(site.address).operators_at(site.address)
+        return self.edit_at(site.address, rng, operator_weights)
+
+    def edit_at(
+        self,
+        address: str,
+        rng: random.Random,
+        operator_weights: Mapping[str, float] | None = None,
+    ) -> Edit:
+        """A random edit at one site: an operator that applies there (drawn by
+        `operator_weights` as in `random_edit`), then one of its payloads. KeyError if there
+        is no site at `address`."""
+        offered = self._module_at(address).operators_at(address)
         chosen = None
         if operator_weights is not None:
             weights = [max(0.0, float(operator_weights.get(name, 0.0))) for name, _ in offered]
             if sum(weights) > 0.0:
                 chosen = rng.choices(offered, weights)[0]
         name, payloads = chosen if chosen is not None else rng.choice(offered)
-        return Edit(name, site.address, rng.choice(payloads))
+        return Edit(name, address, rng.choice(payloads))
 
     def render(self, patch: Patch) -> str:
         """The variant's text. Edits that do not apply are skipped; a bad edit never raises."""
