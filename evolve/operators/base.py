@@ -13,13 +13,25 @@ from evolve.operators.context import Context
 from evolve.operators.expressions import retoken
 from evolve.program.patch import Payload
 
-__all__ = ["Operator", "Result", "code_line", "index_pair", "retoken", "symbol_table"]
+__all__ = [
+    "TEMPLATE_WEIGHT",
+    "Operator",
+    "Result",
+    "code_line",
+    "index_pair",
+    "retoken",
+    "symbol_table",
+]
 
 # What `apply` returns: the replacement node, a removal (statements only), several statements
 # in place of one, or None when the payload does not apply to this node (any more).
 Result: TypeAlias = (
     cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement] | None
 )
+
+
+# `Operator.weight` of the fix templates (the operators that build code from ingredients).
+TEMPLATE_WEIGHT = 0.2
 
 
 class Operator(abc.ABC):
@@ -39,6 +51,10 @@ class Operator(abc.ABC):
     # (`Program` adds `import <module>` when the seed lacks it). Only memoisation needs one:
     # `@functools.cache` is no use without `functools`.
     module_import: ClassVar[str | None] = None
+    # How often adaptive search draws this operator relative to others of equal merit. The fix
+    # templates weigh less: each applies at many sites where a one-token mutation is the
+    # likelier fix, and drawn as often they would crowd it out (random search ignores this).
+    weight: ClassVar[float] = 1.0
 
     @abc.abstractmethod
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.program.patch import Payload
 
@@ -75,6 +75,7 @@ class EditCollection(Operator):
 
     name = "edit-collection"
     node_types = _COLLECTIONS
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not isinstance(node, _COLLECTIONS) or not context.is_value:

@@ -4,14 +4,15 @@ The wrong-literal bug that replace-string cannot reach because no literal of the
 the right one: a separator with a space too many, a missing punctuation mark. A character is
 dropped, or one that the program's other string literals use is added at either end. Strings
 with escapes other than simple two-character ones (`\\n`, `\\t`, `\\\\`, quotes) are left
-alone, and so are multi-line ones, so every edit stays a valid literal.
+alone, and so are multi-line ones, so every edit stays a valid literal; one-character
+literals are characters, not text, and are left to replace-string.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.program.patch import Payload
 
@@ -58,6 +59,7 @@ class EditString(Operator):
 
     name = "edit-string"
     node_types = (cst.SimpleString,)
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         facts = context.seed.facts
@@ -66,6 +68,10 @@ class EditString(Operator):
         if not context.is_value or (split := _split(node.value)) is None:
             return []
         opening, quote, units = split
+        if len(units) < 2:
+            # A one-character literal is a character (`"a" <= ch`, `ch == "("`), not text a
+            # character is missing from: that is replace-string's.
+            return []
         is_bytes = "b" in opening.lower()
         n = len(units)
         drops = sorted(set(range(min(n, _DROPS // 2))) | set(range(max(0, n - _DROPS // 2), n)))
@@ -121,7 +127,7 @@ class EditString(Operator):
                 "def join(xs):\n    return ','.join(xs)\n",
             ),
             (
-                "def ask(q):\n    return q + '?'\n\n\ndef shout(s):\n    return s + '!'\n",
-                "def ask(q):\n    return q + '?'\n\n\ndef shout(s):\n    return s + '!?'\n",
+                "def greet(n):\n    return 'Hello' + n\n\n\ndef sep():\n    return ', '\n",
+                "def greet(n):\n    return 'Hello,' + n\n\n\ndef sep():\n    return ', '\n",
             ),
         ]

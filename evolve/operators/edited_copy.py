@@ -16,7 +16,7 @@ from __future__ import annotations
 import libcst as cst
 
 from evolve.operators.analysis import children, first_position
-from evolve.operators.base import Operator, Result, code_line
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result, code_line
 from evolve.operators.context import Context, Source
 from evolve.operators.ingredients import ANY
 from evolve.program.patch import Payload
@@ -130,6 +130,7 @@ class EditedCopy(Operator):
 
     name = "edited-copy"
     node_types = (cst.IndentedBlock,)
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not isinstance(node, cst.IndentedBlock) or not context.scope.address:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import binary, replacing
 from evolve.operators.ingredients import ANY, NUM
@@ -59,6 +59,7 @@ class ExtendExpression(Operator):
 
     name = "extend-expression"
     node_types = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not is_operand(node, context):

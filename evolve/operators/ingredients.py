@@ -59,6 +59,7 @@ _NUMERIC_ONLY = (
     cst.LeftShift,
     cst.RightShift,
 )
+_ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide, cst.Divide, cst.Modulo)
 _SKIPPED = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 # Sub-expressions worth reusing elsewhere: short, one line, free of side effects.
 _MAX_CHARS = 30
@@ -168,6 +169,14 @@ class _Votes:
         if isinstance(node, cst.Name) and kind != ANY:
             per = self.counts.setdefault(node.value, {})
             per[kind] = per.get(kind, 0) + 1
+        elif kind == NUM and isinstance(node, cst.BinaryOperation | cst.UnaryOperation):
+            # The terms of a number are numbers: `(lo + hi) // 2` makes both numbers.
+            if isinstance(node, cst.UnaryOperation):
+                if isinstance(node.operator, cst.Minus):
+                    self.add(node.expression, NUM)
+            elif isinstance(node.operator, _ARITHMETIC):
+                self.add(node.left, NUM)
+                self.add(node.right, NUM)
 
     def kinds(self) -> dict[str, str]:
         found = {}
@@ -222,8 +231,9 @@ def _vote(node: cst.CSTNode, votes: _Votes) -> None:
         for index, target in enumerate(node.comparisons):
             left, right = operands[index], operands[index + 1]
             if isinstance(target.operator, _ORDERING):
-                votes.add(left, NUM)
-                votes.add(right, NUM)
+                # Strings order too: `"a" <= ch` says ch is a string.
+                votes.add(left, _literal_kind(right) if _literal_kind(right) != ANY else NUM)
+                votes.add(right, _literal_kind(left) if _literal_kind(left) != ANY else NUM)
             elif isinstance(target.operator, cst.In | cst.NotIn):
                 votes.add(right, SEQ)
             elif isinstance(target.operator, cst.Equal | cst.NotEqual):
@@ -292,7 +302,8 @@ def ingredients(
             return
         _vote(node, votes)
         if type(node) in _REUSABLE:
-            code = module.code_for_node(node)
+            bare = node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
+            code = module.code_for_node(bare)
             short = len(code) <= _MAX_CHARS and "\n" not in code
             if short and code not in found and reusable(node):
                 found[code] = node

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import plus
 from evolve.program.patch import Payload
@@ -68,6 +68,7 @@ class RangeBounds(Operator):
 
     name = "range-bounds"
     node_types = (cst.Call, cst.Slice)
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return list(_choices(node))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import call, negated, spaced
 from evolve.operators.negate_condition import is_boolean
@@ -47,6 +47,7 @@ class ReturnTruth(Operator):
 
     name = "return-truth"
     node_types = (cst.Return,)
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return _choices(node.value) if isinstance(node, cst.Return) else []

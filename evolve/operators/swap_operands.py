@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import binary
 from evolve.operators.ingredients import SEQ, STR
@@ -51,6 +51,7 @@ class SwapOperands(Operator):
 
     name = "swap-operands"
     node_types = (cst.BinaryOperation, cst.Comparison, cst.BooleanOperation)
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return [SWAP] if _fits(node, context) else []

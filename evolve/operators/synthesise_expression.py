@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import replacing
 from evolve.operators.ingredients import ANY, NUM, SEQ
@@ -38,6 +38,7 @@ class SynthesiseExpression(Operator):
         cst.Integer,
     )
     keeps_children = False
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if isinstance(node, cst.Integer):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import replacing
 from evolve.program.patch import Payload
@@ -49,6 +49,7 @@ class UnwrapCall(Operator):
 
     name = "unwrap-call"
     node_types = (cst.Call,)
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         # A call made for its effect (`xs.sort()` as a statement) is delete-statement's.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from evolve.operators.base import Operator, Result
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import call
 from evolve.operators.ingredients import ANY, NUM, SEQ, STR
@@ -56,6 +56,7 @@ class WrapCall(Operator):
 
     name = "wrap-call"
     node_types = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)
+    weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not is_operand(node, context, bases=True):
