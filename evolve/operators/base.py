@@ -31,7 +31,7 @@ Result: TypeAlias = (
 
 
 # `Operator.weight` of the fix templates (the operators that build code from ingredients).
-TEMPLATE_WEIGHT = 0.2
+TEMPLATE_WEIGHT = 0.1
 
 
 class Operator(abc.ABC):

@@ -47,17 +47,26 @@ class OperatorBandit:
         self.rewards = dict.fromkeys(self.operators, 0.0)
 
     def weights(self) -> dict[str, float] | None:
-        """Draw weights for `Program.random_edit`; None when disabled (draw uniformly)."""
+        """Draw weights for `Program.random_edit`; None when disabled (draw uniformly).
+
+        Each operator counts as much as its lifted prior, in the floor and in the quality
+        share alike: ten fix templates at a twentieth of the weight take a half of one
+        operator's part, and leave the others' weights, and how far the learnt quality moves
+        them, as they were without the templates."""
         if not self.enabled or not self.operators:
             return None
-        floor = min(self.p_min, 1.0 / len(self.operators))
-        spread = 1.0 - floor * len(self.operators)
-        total = sum(self.quality.values())
+        lifts = {name: self.lifted(name) for name in self.operators}
+        count = sum(lifts.values())
+        if count <= 0:
+            return dict.fromkeys(self.operators, 0.0)
+        floor = min(self.p_min, 1.0 / count)
+        spread = 1.0 - floor * count
+        total = sum(self.quality[name] * lifts[name] for name in self.operators)
         if total <= 0:
-            return {name: self.lifted(name) / len(self.operators) for name in self.operators}
+            return {name: lifts[name] / count for name in self.operators}
         return {
-            name: (floor + spread * q / total) * self.lifted(name)
-            for name, q in self.quality.items()
+            name: (floor + spread * self.quality[name] / total) * lifts[name]
+            for name in self.operators
         }
 
     def lifted(self, name: str) -> float:

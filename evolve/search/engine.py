@@ -109,7 +109,7 @@ class SearchResult:
 # A population with at most this share of distinct sources has collapsed onto repeats.
 COLLAPSED_DISTINCT_SHARE = 0.5
 # Generations without an accepted change after which the fix templates weigh in full.
-ESCALATION_GENERATIONS = 10
+ESCALATION_GENERATIONS = 40
 
 
 class Search:

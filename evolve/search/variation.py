@@ -18,7 +18,7 @@ from evolve.program.program import Program
 from evolve.search.selection import deap_random
 
 # The chance that a grown list's new edit goes at the site of one of its edits.
-COMPOUND_RATE = 0.1
+COMPOUND_RATE = 0.05
 
 
 def crossover(a: list[Edit], b: list[Edit], rng: random.Random) -> tuple[list[Edit], list[Edit]]:

@@ -240,3 +240,11 @@ def test_mutate_puts_a_compound_edit_at_the_site_of_an_edit(
             grown += 1
             assert child[1].site == first.site and child[1] != first
     assert grown > 10
+
+
+def test_fix_templates_weigh_less_than_one_token_mutations() -> None:
+    from evolve.operators import OPERATORS
+    from evolve.operators.base import TEMPLATE_WEIGHT
+
+    assert {name for name, op in OPERATORS.items() if op.weight != 1.0} == set(NEW)
+    assert all(OPERATORS[name].weight == TEMPLATE_WEIGHT < 1.0 for name in NEW)
