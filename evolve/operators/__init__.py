@@ -18,7 +18,11 @@ from evolve.operators.comparison import Comparison
 from evolve.operators.context import Context, Scope, Seed, Source
 from evolve.operators.copy_statement import CopyStatement
 from evolve.operators.delete_statement import DeleteStatement
+from evolve.operators.edit_collection import EditCollection
+from evolve.operators.edit_string import EditString
+from evolve.operators.edited_copy import EditedCopy
 from evolve.operators.extend_condition import ExtendCondition
+from evolve.operators.extend_expression import ExtendExpression
 from evolve.operators.guard_statement import GuardStatement
 from evolve.operators.hoist_expression import HoistExpression
 from evolve.operators.hoist_invariant import HoistInvariant
@@ -30,16 +34,22 @@ from evolve.operators.negate_condition import NegateCondition
 from evolve.operators.none_check import NoneCheck
 from evolve.operators.none_constant import NoneConstant
 from evolve.operators.off_by_one import OffByOne
+from evolve.operators.range_bounds import RangeBounds
 from evolve.operators.replace_attribute import ReplaceAttribute
 from evolve.operators.replace_callee import ReplaceCallee
 from evolve.operators.replace_name import ReplaceName
 from evolve.operators.replace_return import ReplaceReturn
 from evolve.operators.replace_string import ReplaceString
+from evolve.operators.return_truth import ReturnTruth
 from evolve.operators.set_membership import SetMembership
 from evolve.operators.sum_loop import SumLoop
 from evolve.operators.swap_arguments import SwapArguments
+from evolve.operators.swap_operands import SwapOperands
 from evolve.operators.swap_statements import SwapStatements
+from evolve.operators.synthesise_expression import SynthesiseExpression
 from evolve.operators.unary_minus import UnaryMinus
+from evolve.operators.unwrap_call import UnwrapCall
+from evolve.operators.wrap_call import WrapCall
 
 # The order is part of the contract: `Program.edits_at` and `random_edit` follow it, so
 # changing it changes which edit a given random seed picks.
@@ -76,6 +86,18 @@ OPERATORS: Mapping[str, Operator] = MappingProxyType(
             HoistInvariant(),
             SumLoop(),
             HoistExpression(),
+            # The fix templates: expressions built from the function's own ingredients,
+            # calls wrapped and unwrapped, literals, bounds, returns, edited copies, operands.
+            ExtendExpression(),
+            SynthesiseExpression(),
+            WrapCall(),
+            UnwrapCall(),
+            EditCollection(),
+            EditString(),
+            RangeBounds(),
+            ReturnTruth(),
+            EditedCopy(),
+            SwapOperands(),
         )
     }
 )

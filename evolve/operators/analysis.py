@@ -12,6 +12,8 @@ from typing import cast
 
 import libcst as cst
 
+from evolve.operators.expressions import retoken
+
 # Tokens and trivia: they hold whitespace and punctuation, never code an operator edits, so
 # walking into them would only cost time.
 _TRIVIA: tuple[type[cst.CSTNode], ...] = (
@@ -210,27 +212,70 @@ _MAX_RETURNABLE_CHARS = 40
 COMMON_RETURNS = ("None", "0", "True", "False")
 
 
+# A comparison and its opposite: `a < b` and `a >= b`.
+_INVERSES: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
+    cst.LessThan: cst.GreaterThanEqual,
+    cst.GreaterThanEqual: cst.LessThan,
+    cst.GreaterThan: cst.LessThanEqual,
+    cst.LessThanEqual: cst.GreaterThan,
+    cst.Equal: cst.NotEqual,
+    cst.NotEqual: cst.Equal,
+    cst.In: cst.NotIn,
+    cst.NotIn: cst.In,
+    cst.Is: cst.IsNot,
+    cst.IsNot: cst.Is,
+}
+_MAX_INVERSES = 8
+
+
+def _is_truth(value: cst.BaseExpression | None) -> bool:
+    if isinstance(value, cst.Name):
+        return value.value in ("True", "False")
+    return isinstance(value, cst.Comparison | cst.BooleanOperation) or (
+        isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not)
+    )
+
+
 def return_candidates(function: cst.FunctionDef, module: cst.Module) -> tuple[str, ...]:
-    """Replacement return values for `function`: common values, params, then its expressions."""
+    """Replacement return values for `function`: common values, params, then its expressions;
+    for a function that returns truth values, then the opposites of its comparisons."""
     params = parameters(function)
     variables, _ = bindings(function.body)
     known = set(params) | set(variables)
     found: dict[str, None] = dict.fromkeys([*COMMON_RETURNS, *params])
+    comparisons: list[cst.Comparison] = []
+    predicate = False
 
     def visit(node: cst.CSTNode) -> None:
+        nonlocal predicate
         # Inside a nested scope, names may be that scope's own (a comprehension variable),
         # which would not exist at the return.
         if type(node) in _NESTED_SCOPE_KINDS:
             return
+        if type(node) is cst.Return:
+            predicate = predicate or _is_truth(node.value)
         if type(node) in _RETURNABLE_KINDS:
             code = module.code_for_node(node)
             fits = "\n" not in code and len(code) <= _MAX_RETURNABLE_CHARS
             if fits and (not isinstance(node, cst.Name) or node.value in known):
                 found.setdefault(code)
+                if type(node) is cst.Comparison and len(node.comparisons) == 1:
+                    comparisons.append(node)
         for _, _, child in children(node):
             visit(child)
 
     visit(function.body)
+    if predicate:
+        # `if a < b: return True ... return False` gone wrong wants `a >= b`.
+        inverses: dict[str, None] = {}
+        for comparison in comparisons[:_MAX_INVERSES]:
+            target = comparison.comparisons[0]
+            opposite = retoken(target.operator, _INVERSES[type(target.operator)])
+            inverse = comparison.with_changes(
+                comparisons=[target.with_changes(operator=opposite)], lpar=[], rpar=[]
+            )
+            inverses.setdefault(module.code_for_node(inverse))
+        found.update(inverses)
     return tuple(found)
 
 
@@ -364,6 +409,8 @@ class ProgramFacts:
     docstrings: frozenset[int]  # ids of the string nodes that are docstrings
     is_operands: frozenset[int]  # ids of nodes on either side of `is` / `is not`
     imports_functools: bool  # the module itself has `import functools` at top level
+    numbers: tuple[str, ...] = ()  # number literals as written, `-1` included
+    elements: tuple[str, ...] = ()  # elements of list, tuple and set literals, as written
 
 
 def _docstring_node(body: object) -> cst.CSTNode | None:
@@ -385,6 +432,8 @@ def program_facts(module: cst.Module) -> ProgramFacts:
     strings: dict[str, None] = {}
     docstrings: set[int] = set()
     is_operands: set[int] = set()
+    numbers: dict[str, None] = {}
+    elements: dict[str, None] = {}
 
     def mark_docstring(body: object) -> None:
         node = _docstring_node(body)
@@ -414,6 +463,14 @@ def program_facts(module: cst.Module) -> ProgramFacts:
             for index, target in enumerate(node.comparisons):
                 if isinstance(target.operator, cst.Is | cst.IsNot):
                     is_operands.update((id(operands[index]), id(operands[index + 1])))
+        elif isinstance(node, cst.Integer | cst.Float):
+            numbers.setdefault(("-" if _negated(parent, slot) else "") + node.value)
+        elif isinstance(node, cst.List | cst.Tuple | cst.Set):
+            for element in node.elements:
+                if isinstance(element, cst.Element):
+                    code = module.code_for_node(element.value)
+                    if "\n" not in code and len(code) <= _MAX_ELEMENT_CHARS:
+                        elements.setdefault(code)
         for name, _, child in children(node):
             visit(child, node, name)
 
@@ -442,4 +499,17 @@ def program_facts(module: cst.Module) -> ProgramFacts:
         docstrings=frozenset(docstrings),
         is_operands=frozenset(is_operands),
         imports_functools=imports_functools,
+        numbers=tuple(numbers),
+        elements=tuple(elements),
+    )
+
+
+_MAX_ELEMENT_CHARS = 20
+
+
+def _negated(parent: cst.CSTNode | None, slot: str) -> bool:
+    return (
+        isinstance(parent, cst.UnaryOperation)
+        and isinstance(parent.operator, cst.Minus)
+        and slot == "expression"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import dataclasses
 import json
 from collections.abc import Mapping
 from typing import ClassVar, TypeAlias
@@ -11,13 +10,28 @@ from typing import ClassVar, TypeAlias
 import libcst as cst
 
 from evolve.operators.context import Context
+from evolve.operators.expressions import retoken
 from evolve.program.patch import Payload
+
+__all__ = [
+    "TEMPLATE_WEIGHT",
+    "Operator",
+    "Result",
+    "code_line",
+    "index_pair",
+    "retoken",
+    "symbol_table",
+]
 
 # What `apply` returns: the replacement node, a removal (statements only), several statements
 # in place of one, or None when the payload does not apply to this node (any more).
 Result: TypeAlias = (
     cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement] | None
 )
+
+
+# `Operator.weight` of the fix templates (the operators that build code from ingredients).
+TEMPLATE_WEIGHT = 0.1
 
 
 class Operator(abc.ABC):
@@ -37,6 +51,10 @@ class Operator(abc.ABC):
     # (`Program` adds `import <module>` when the seed lacks it). Only memoisation needs one:
     # `@functools.cache` is no use without `functools`.
     module_import: ClassVar[str | None] = None
+    # How often adaptive search draws this operator relative to others of equal merit. The fix
+    # templates weigh less: each applies at many sites where a one-token mutation is the
+    # likelier fix, and drawn as often they would crowd it out (random search ignores this).
+    weight: ClassVar[float] = 1.0
 
     @abc.abstractmethod
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
@@ -65,15 +83,6 @@ def symbol_table(
         for symbol in family:
             table[symbols[symbol]] = (symbol, tuple(s for s in family if s != symbol))
     return table
-
-
-def retoken(old: cst.CSTNode, new_kind: type[cst.CSTNode]) -> cst.CSTNode:
-    """A `new_kind` token that keeps `old`'s whitespace, so the diff shows only the operator."""
-    old_fields = {f.name for f in dataclasses.fields(old)}
-    kept = {
-        f.name: getattr(old, f.name) for f in dataclasses.fields(new_kind) if f.name in old_fields
-    }
-    return new_kind(**kept)
 
 
 def code_line(code: str, limit: int = 60) -> str:

@@ -13,6 +13,8 @@ from functools import cached_property
 import libcst as cst
 
 from evolve.operators.analysis import ProgramFacts, program_facts
+from evolve.operators.ingredients import NO_INGREDIENTS, Ingredients
+from evolve.program.patch import Payload
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,13 @@ class Scope:
     expressions: tuple[str, ...]  # replace-return candidates, most generic first
     is_async: bool
     conditions: tuple[str, ...] = ()  # missing-guard candidates, the function's own first
+    address: str = ""  # the function definition's site address
+    # How the function uses its names, and the sub-expressions it holds: what the operators
+    # that build expressions draw from. Worked out once per editable function.
+    ingredients: Ingredients = field(default=NO_INGREDIENTS, repr=False)
+    # Edited-copy's changes of each of the function's statements, by address: worked out once
+    # per statement, though every block of the function offers them.
+    copy_changes: dict[str, list[Payload]] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,3 +91,12 @@ class Context:
     in_block: bool  # the node is a statement of an indented block
     is_load: bool  # the node is a Name being read
     is_callee: bool  # the node is the function part of a call
+    # Where the node sits: its parent's kind and the field of the parent that holds it.
+    parent: type[cst.CSTNode] | None = None
+    slot: str = ""
+    # The node is an expression being evaluated where any other expression could stand: not
+    # an assignment or deletion target, nor part of a match pattern, an f-string or a
+    # concatenated string literal.
+    is_value: bool = False
+    line: int = 0  # the node's first line in the seed
+    address: str = ""  # the site's address in its module

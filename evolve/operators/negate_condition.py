@@ -17,7 +17,7 @@ from evolve.program.patch import Payload
 _PREDICATES = frozenset({"any", "all", "isinstance", "issubclass", "callable", "hasattr"})
 
 
-def _boolean(value: cst.BaseExpression | None) -> bool:
+def is_boolean(value: cst.BaseExpression | None) -> bool:
     if isinstance(value, cst.Comparison | cst.BooleanOperation):
         return True
     if isinstance(value, cst.UnaryOperation):
@@ -33,7 +33,7 @@ def _boolean(value: cst.BaseExpression | None) -> bool:
 
 def _fits(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.If | cst.While | cst.CompIf) or (
-        isinstance(node, cst.Return) and _boolean(node.value)
+        isinstance(node, cst.Return) and is_boolean(node.value)
     )
 
 

@@ -21,7 +21,7 @@ import libcst as cst
 
 from evolve.program.diff import unified_diff
 from evolve.program.module import ModuleProgram, ProgramError
-from evolve.program.patch import Edit, Patch
+from evolve.program.patch import Edit, Patch, Payload
 from evolve.program.sites import Site
 from sandbox import ProgramSource
 
@@ -175,6 +175,10 @@ class Program:
         """Every edit possible at one site, operators in registry order; KeyError if no site."""
         return self._module_at(address).edits_at(address)
 
+    def operators_at(self, address: str) -> tuple[tuple[str, tuple[Payload, ...]], ...]:
+        """(operator, its payloads) for each operator that applies at a site; KeyError if none."""
+        return self._module_at(address).operators_at(address)
+
     def random_edit(
         self,
         rng: random.Random,
@@ -198,14 +202,25 @@ class Program:
             if not sum(weights) > 0.0:
                 return None
             site = rng.choices(self.sites, weights)[0]
-        offered = self._module_at(site.address).operators_at(site.address)
+        return self.edit_at(site.address, rng, operator_weights)
+
+    def edit_at(
+        self,
+        address: str,
+        rng: random.Random,
+        operator_weights: Mapping[str, float] | None = None,
+    ) -> Edit:
+        """A random edit at one site: an operator that applies there (drawn by
+        `operator_weights` as in `random_edit`), then one of its payloads. KeyError if there
+        is no site at `address`."""
+        offered = self.operators_at(address)
         chosen = None
         if operator_weights is not None:
             weights = [max(0.0, float(operator_weights.get(name, 0.0))) for name, _ in offered]
             if sum(weights) > 0.0:
                 chosen = rng.choices(offered, weights)[0]
         name, payloads = chosen if chosen is not None else rng.choice(offered)
-        return Edit(name, site.address, rng.choice(payloads))
+        return Edit(name, address, rng.choice(payloads))
 
     def render(self, patch: Patch) -> str:
         """The variant's text. Edits that do not apply are skipped; a bad edit never raises."""

@@ -31,6 +31,7 @@ from evolve.operators.analysis import (
     store_names,
     store_targets,
 )
+from evolve.operators.ingredients import NO_INGREDIENTS, ingredients
 from evolve.program.patch import Payload
 
 
@@ -79,6 +80,13 @@ _NOT_LOADS: frozenset[tuple[type[cst.CSTNode], str]] = frozenset(
 # Never code an operator should touch: type annotations, and statements that only declare.
 _UNWALKED = frozenset({cst.Annotation, cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal})
 _LOOPS = frozenset({cst.For, cst.While})
+# Slots where only some expressions may stand: the parts of a concatenated string literal.
+_NOT_VALUES: frozenset[tuple[type[cst.CSTNode], str]] = frozenset(
+    {(cst.ConcatenatedString, "left"), (cst.ConcatenatedString, "right")}
+)
+# Nodes whose parts are no place for an arbitrary expression: an f-string (its quotes), a
+# match pattern (only literals and dotted names).
+_CONFINED = frozenset({cst.FormattedString, cst.MatchCase})
 _SITE_TYPES = tuple({kind for operator in OPERATORS.values() for kind in operator.node_types})
 
 
@@ -111,6 +119,7 @@ class _State:
     scope: Scope | None
     editable: bool
     in_loop: bool
+    free: bool = True  # not inside an f-string or a match pattern
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,9 @@ class _Candidate:
     in_block: bool
     is_load: bool
     is_callee: bool
+    parent: type[cst.CSTNode] | None = None
+    slot: str = ""
+    is_value: bool = False
 
 
 class _Walker:
@@ -141,6 +153,7 @@ class _Walker:
         self.candidates: list[_Candidate] = []
         self.sources: dict[str, Source] = {}
         self._stores: set[int] = set()  # ids of Name nodes that are assigned or deleted
+        self._targets: set[int] = set()  # ids of every target expression, nested ones too
 
     def visit(
         self,
@@ -157,6 +170,7 @@ class _Walker:
             return
         for target in store_targets(node):
             self._stores.update(id(name) for name in store_names(target))
+            self._targets.update(_target_ids(target))
         if state.editable and state.scope is not None and _may_be_site(kind):
             self.candidates.append(
                 _Candidate(
@@ -168,6 +182,13 @@ class _Walker:
                     and (parent_kind, slot) not in _NOT_LOADS
                     and id(node) not in self._stores,
                     is_callee=parent_kind is cst.Call and slot == "func",
+                    parent=None if parent is None else type(parent),
+                    slot=slot,
+                    is_value=state.free
+                    and isinstance(node, cst.BaseExpression)
+                    and (parent_kind, slot) not in _NOT_LOADS
+                    and (parent_kind, slot) not in _NOT_VALUES
+                    and id(node) not in self._targets,
                 )
             )
         if slot == "body" and (
@@ -178,7 +199,7 @@ class _Walker:
 
         inner = state
         if type(node) is cst.FunctionDef:
-            inner = self._enter_function(node, state)
+            inner = self._enter_function(node, state, address)
             if state.scope is None and inner.editable and _may_be_site(kind):
                 # An editable function's own definition lies outside editable code, yet
                 # whole-function transformations (memoise it, turn one of its lists into a
@@ -191,26 +212,40 @@ class _Walker:
             inner = replace(state, prefix=f"{state.prefix}{node.name.value}.", in_loop=False)
         elif kind in _LOOPS:
             inner = replace(state, in_loop=True)
+        confined = state
+        if kind in _CONFINED:
+            confined = replace(state, free=False)
+            if kind is cst.MatchCase:
+                inner = replace(inner, free=True)  # its guard and body are ordinary code
         for name, index, child in children(node):
             # Only a definition's or loop's body is inside it: decorators, defaults, bases,
             # the loop's iterable and its else clause belong to the code around it.
             child_state = inner if name == "body" else state
+            if kind in _CONFINED and (kind is cst.FormattedString or name == "pattern"):
+                child_state = confined
             self.visit(child, _join(address, name, index), node, name, child_state)
 
-    def _enter_function(self, node: cst.FunctionDef, state: _State) -> _State:
+    def _enter_function(self, node: cst.FunctionDef, state: _State, address: str) -> _State:
         qualname = state.prefix + node.name.value
         self.functions.setdefault(qualname)
         editable = state.editable or self.selected is None or qualname in self.selected
         params = parameters(node)
         variables, definitions = bindings(node.body)
         outer = state.scope.names if state.scope is not None else self.module_variables
+        names = tuple(dict.fromkeys([*params, *variables, *definitions, *outer]))
         scope = Scope(
             function=qualname,
             params=tuple(params),
-            names=tuple(dict.fromkeys([*params, *variables, *definitions, *outer])),
+            names=names,
             expressions=return_candidates(node, self.module) if editable else (),
             is_async=node.asynchronous is not None,
             conditions=condition_candidates(node, self.module) if editable else (),
+            address=address,
+            ingredients=(
+                ingredients(node, self.module, self.positions, names)
+                if editable
+                else NO_INGREDIENTS
+            ),
         )
         return _State(f"{qualname}.<locals>.", qualname, scope, editable, in_loop=False)
 
@@ -227,6 +262,17 @@ class _Walker:
         if code not in self.sources:
             line = self.positions[node].start.line
             self.sources[code] = Source(address, node, line, needs_loop(node), needs_async(node))
+
+
+def _target_ids(target: cst.CSTNode) -> list[int]:
+    """Ids of a target and of the targets nested in it: `a`, `b` and `(a, b)` in `a, b = ...`."""
+    found = [id(target)]
+    if isinstance(target, cst.Tuple | cst.List):
+        for element in target.elements:
+            found += _target_ids(element.value)
+    elif isinstance(target, cst.StarredElement):
+        found += _target_ids(target.value)
+    return found
 
 
 def _imports(node: cst.BaseStatement) -> bool:
@@ -255,6 +301,9 @@ def _site_info(
 ) -> SiteInfo | None:
     state = candidate.state
     assert state.scope is not None and state.function is not None  # only candidates in functions
+    node = candidate.node
+    first = node.body[0] if isinstance(node, cst.IndentedBlock) and node.body else node
+    line, end_line = positions[first].start.line, positions[node].end.line
     context = Context(
         seed=seed,
         scope=state.scope,
@@ -262,8 +311,12 @@ def _site_info(
         in_block=candidate.in_block,
         is_load=candidate.is_load,
         is_callee=candidate.is_callee,
+        parent=candidate.parent,
+        slot=candidate.slot,
+        is_value=candidate.is_value,
+        line=line,
+        address=candidate.address,
     )
-    node = candidate.node
     operators = []
     for name, operator in OPERATORS.items():
         if isinstance(node, operator.node_types):
@@ -272,8 +325,6 @@ def _site_info(
                 operators.append((name, tuple(payloads)))
     if not operators:
         return None
-    first = node.body[0] if isinstance(node, cst.IndentedBlock) and node.body else node
-    line, end_line = positions[first].start.line, positions[node].end.line
     site = Site(prefix + candidate.address, node, state.function, line, end_line, file, line_offset)
     return SiteInfo(site, context, segments(candidate.address), tuple(operators))
 

@@ -13,7 +13,7 @@ working), nothing if it is worse (it broke something, or did not even run).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 IMPROVED, NEUTRAL, WORSE = 1.0, 0.1, 0.0
@@ -30,8 +30,15 @@ class OperatorBandit:
         p_min: float = 0.02,
         initial: float = 0.5,
         enabled: bool = True,
+        priors: Mapping[str, float] | None = None,
     ) -> None:
         self.operators = tuple(operators)
+        # Fixed factors on the drawn weights (`Operator.weight`): not learnt, not checkpointed.
+        self.priors = {name: 1.0 for name in self.operators} | dict(priors or {})
+        # From 0 to 1 as a run stalls: lifts every prior towards 1 (`lifted`). The engine sets
+        # it each generation from the generations since the last accepted change, so a
+        # resumed run sets it again and a checkpoint need not hold it.
+        self.escalation = 0.0
         self.learning_rate = learning_rate
         self.p_min = p_min
         self.enabled = enabled
@@ -40,15 +47,32 @@ class OperatorBandit:
         self.rewards = dict.fromkeys(self.operators, 0.0)
 
     def weights(self) -> dict[str, float] | None:
-        """Draw weights for `Program.random_edit`; None when disabled (draw uniformly)."""
+        """Draw weights for `Program.random_edit`; None when disabled (draw uniformly).
+
+        Each operator counts as much as its lifted prior, in the floor and in the quality
+        share alike: ten fix templates at a twentieth of the weight take a half of one
+        operator's part, and leave the others' weights, and how far the learnt quality moves
+        them, as they were without the templates."""
         if not self.enabled or not self.operators:
             return None
-        floor = min(self.p_min, 1.0 / len(self.operators))
-        spread = 1.0 - floor * len(self.operators)
-        total = sum(self.quality.values())
+        lifts = {name: self.lifted(name) for name in self.operators}
+        count = sum(lifts.values())
+        if count <= 0:
+            return dict.fromkeys(self.operators, 0.0)
+        floor = min(self.p_min, 1.0 / count)
+        spread = 1.0 - floor * count
+        total = sum(self.quality[name] * lifts[name] for name in self.operators)
         if total <= 0:
-            return dict.fromkeys(self.operators, 1.0 / len(self.operators))
-        return {name: floor + spread * q / total for name, q in self.quality.items()}
+            return {name: lifts[name] / count for name in self.operators}
+        return {
+            name: (floor + spread * self.quality[name] / total) * lifts[name]
+            for name in self.operators
+        }
+
+    def lifted(self, name: str) -> float:
+        """`name`'s prior, lifted towards 1 by the escalation."""
+        prior = self.priors.get(name, 1.0)
+        return prior + (1.0 - prior) * self.escalation
 
     def update(self, operators: Sequence[str], reward: float) -> None:
         """Credit each operator that made the child's fresh edits."""

@@ -65,6 +65,16 @@ def test_registry_names_match() -> None:
         "hoist-invariant",
         "sum-loop",
         "hoist-expression",
+        "extend-expression",
+        "synthesise-expression",
+        "wrap-call",
+        "unwrap-call",
+        "edit-collection",
+        "edit-string",
+        "range-bounds",
+        "return-truth",
+        "edited-copy",
+        "swap-operands",
     ]
     assert len(OPERATORS) >= 25  # the defect classes of issue 4, and the speed-ups
     for name, operator in OPERATORS.items():

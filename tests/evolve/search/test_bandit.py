@@ -39,3 +39,18 @@ def test_reward_compares_passes_then_cost() -> None:
     assert reward((3.0, 10.0, 1.0), (2.0, 1.0, 1.0)) == WORSE
     assert reward((3.0, 10.0, 1.0), (3.0, 9.0, 5.0)) == IMPROVED
     assert reward((3.0, 10.0, 1.0), (3.0, 10.0, 2.0)) == NEUTRAL
+
+
+def test_priors_scale_the_weights_until_escalation_lifts_them() -> None:
+    bandit = OperatorBandit(["a", "b"], priors={"b": 0.2})
+    weights = bandit.weights()
+    assert weights is not None
+    assert weights["b"] == pytest.approx(0.2 * weights["a"])
+    bandit.escalation = 0.5
+    weights = bandit.weights()
+    assert weights is not None
+    assert weights["b"] == pytest.approx(0.6 * weights["a"])
+    bandit.escalation = 1.0
+    assert bandit.weights() == {"a": 0.5, "b": 0.5}
+    # A prior is a fixed factor, not state: a checkpoint does not carry it.
+    assert "priors" not in bandit.state() and "escalation" not in bandit.state()

@@ -1,0 +1,163 @@
+"""Change a collection literal: drop, add or replace one element of a list, tuple, set or
+dict. `[0]` -> `[0, 0]`, `("a", "b")` -> `("a", "b", "c")`, `{1: "x", 2: "y"}` -> `{1: "x"}`.
+
+The wrong-table bug: a lookup table, a list of initial values or a set of allowed items that
+misses an element or holds a wrong one. New elements are literals of the same kind found
+elsewhere in the program (numbers for numbers, strings for strings) or elements of its other
+collection literals: the fix's ingredients are usually in the program already.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
+from evolve.operators.context import Context
+from evolve.program.patch import Payload
+
+DROP, ADD, REPLACE = "drop", "add", "replace"
+_COLLECTIONS = (cst.List, cst.Tuple, cst.Set, cst.Dict)
+_DROPS = 8  # elements dropped, the first ones
+_REPLACED = 4  # elements replaced, the first ones
+_POOL = 6  # candidate new elements
+MAX_PAYLOADS = 40
+
+
+def _values(node: cst.List | cst.Tuple | cst.Set | cst.Dict) -> list[cst.BaseExpression] | None:
+    """The element values (a dict's values), or None if any is starred or unpacked."""
+    values = []
+    for element in node.elements:
+        if isinstance(element, cst.Element | cst.DictElement):
+            values.append(element.value)
+        else:
+            return None
+    return values
+
+
+def _kind(value: cst.BaseExpression) -> str | None:
+    if isinstance(value, cst.Integer | cst.Float):
+        return "number"
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.expression, cst.Integer):
+        return "number"
+    if isinstance(value, cst.SimpleString):
+        return "string"
+    return None
+
+
+def _pool(values: list[cst.BaseExpression], context: Context) -> list[str]:
+    """New elements that fit among `values`: literals of their kind, else other elements."""
+    facts = context.seed.facts
+    kinds = {_kind(value) for value in values}
+    if kinds == {"number"}:
+        return list(facts.numbers)
+    if kinds == {"string"}:
+        return [s for s in facts.strings if "b" not in s[: s.index(s[-1])].lower()]
+    return list(facts.elements)
+
+
+def _parse(payload: Payload) -> tuple[str, int, str | None] | None:
+    if not isinstance(payload, tuple) or len(payload) not in (2, 3):
+        return None
+    action, index = payload[0], payload[1]
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        return None
+    if action == DROP and len(payload) == 2:
+        return DROP, index, None
+    text = payload[2] if len(payload) == 3 else None
+    if action in (ADD, REPLACE) and isinstance(text, str):
+        return action, index, text
+    return None
+
+
+class EditCollection(Operator):
+    """Payload ["drop", i], ["replace", i, code] or ["add", i, code] (insert before element i;
+    i = the length appends). Dicts only drop entries or replace values."""
+
+    name = "edit-collection"
+    node_types = _COLLECTIONS
+    weight = TEMPLATE_WEIGHT
+
+    def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
+        if not isinstance(node, _COLLECTIONS) or not context.is_value:
+            return []
+        values = _values(node)
+        if values is None:
+            return []
+        code = context.seed.code
+        # A set cannot be emptied: `{}` is a dict.
+        last = 1 if isinstance(node, cst.Set) else 0
+        found: list[Payload] = [(DROP, i) for i in range(min(len(values), _DROPS))]
+        if len(values) <= last:
+            found = []
+        pool = [text for text in _pool(values, context)]
+        for i, value in enumerate(values[:_REPLACED]):
+            own = code(value)
+            found += [(REPLACE, i, text) for text in pool[:_POOL] if text != own]
+        if not isinstance(node, cst.Dict):
+            found += [(ADD, len(values), text) for text in pool[:_POOL]]
+            if values:
+                found += [(ADD, 0, text) for text in pool[: _POOL // 2]]
+        return found[:MAX_PAYLOADS]
+
+    def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
+        parsed = _parse(payload)
+        if parsed is None or not isinstance(node, _COLLECTIONS):
+            return None
+        action, index, text = parsed
+        elements = list(node.elements)
+        if action == DROP:
+            if index >= len(elements) or (isinstance(node, cst.Set) and len(elements) == 1):
+                return None
+            removed = elements.pop(index)
+            if index == len(elements) and elements:
+                # The new last element takes the old last one's comma (or its absence).
+                elements[-1] = elements[-1].with_changes(comma=removed.comma)
+            if not elements and isinstance(node, cst.Tuple) and not node.lpar:
+                return node.with_changes(
+                    elements=elements, lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
+                )
+            return node.with_changes(elements=elements)
+        assert text is not None
+        value = context.seed.expression(text)
+        if value is None:
+            return None
+        if action == REPLACE:
+            if index >= len(elements) or elements[index].value.deep_equals(value):
+                return None
+            elements[index] = elements[index].with_changes(value=value)
+            return node.with_changes(elements=elements)
+        if isinstance(node, cst.Dict) or index > len(elements):
+            return None
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        new = cst.Element(
+            value=value, comma=comma if index < len(elements) else cst.MaybeSentinel.DEFAULT
+        )
+        elements.insert(index, new)
+        return node.with_changes(elements=elements)
+
+    def describe(self, node: cst.CSTNode, payload: Payload, context: Context) -> str:
+        parsed = _parse(payload)
+        if parsed is None:
+            return super().describe(node, payload, context)
+        action, index, text = parsed
+        where = f"element {index}" if action != ADD else f"at {index}"
+        return f"{context.seed.code(node)}: {action} {where}" + (f" {text}" if text else "")
+
+    @classmethod
+    def examples(cls) -> list[tuple[str, str]]:
+        return [
+            (
+                "VOWELS = ['a', 'e', 'i', 'o', 'u']\n\n\n"
+                "def count(s):\n    return sum(1 for c in s if c in ['a', 'e', 'i', 'o'])\n",
+                "VOWELS = ['a', 'e', 'i', 'o', 'u']\n\n\n"
+                "def count(s):\n    return sum(1 for c in s if c in ['a', 'e', 'i', 'o', 'u'])\n",
+            ),
+            (
+                "def steps():\n    return (1, 2, 3)\n",
+                "def steps():\n    return (1, 2)\n",
+            ),
+            (
+                "def grades():\n    return {90: 'A', 80: 'B', 70: 'B'}\n",
+                "def grades():\n    return {90: 'A', 80: 'B', 70: 'A'}\n",
+            ),
+        ]

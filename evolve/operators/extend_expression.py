@@ -1,0 +1,129 @@
+"""Build on a value: `x` -> `x - lo`, `lo + hi` -> `(lo + hi) // 2`, `n` -> `n - i`.
+
+The missing-term bug: a value that needs one more operand, made of a small constant or a
+number the function already has. off-by-one adds and takes one where indices, bounds and
+comparisons are; this does the rest, everywhere a number is read: assigned values, call
+arguments (the argument of a recursive call), returned values. The value stays whole inside
+the new expression, so an edit made to it first (another name, say) carries on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
+from evolve.operators.context import Context
+from evolve.operators.expressions import binary, replacing
+from evolve.operators.ingredients import ANY, NUM
+from evolve.operators.operands import NUDGED, is_operand, names_in
+from evolve.program.patch import Payload
+
+_OPERATORS: dict[str, type[cst.BaseBinaryOp]] = {
+    "+": cst.Add,
+    "-": cst.Subtract,
+    "*": cst.Multiply,
+    "//": cst.FloorDivide,
+    "%": cst.Modulo,
+}
+_SIDES = ("right", "left")
+_NAMES = 4  # numbers of the function to combine with, the function's own first
+MAX_PAYLOADS = 20
+
+
+def _parse(payload: Payload) -> tuple[str, str, str] | None:
+    if not isinstance(payload, tuple) or len(payload) != 3:
+        return None
+    symbol, operand, side = payload
+    if not isinstance(symbol, str) or not isinstance(operand, str) or not isinstance(side, str):
+        return None
+    return (symbol, operand, side) if symbol in _OPERATORS and side in _SIDES else None
+
+
+def _repeats(node: cst.CSTNode, payload: Payload, code: Callable[[cst.CSTNode], str]) -> bool:
+    """Whether `node` already is the extension `payload` makes: the same extension twice is
+    no new edit (`x + 1 + 1` is integer-constant's job)."""
+    parsed = _parse(payload)
+    if parsed is None or not isinstance(node, cst.BinaryOperation):
+        return False
+    symbol, text, side = parsed
+    if type(node.operator) is not _OPERATORS[symbol]:
+        return False
+    return code(node.right if side == "right" else node.left) == text
+
+
+class ExtendExpression(Operator):
+    """Payload [operator, operand, side]: `value <operator> operand` when side is "right",
+    `operand <operator> value` when "left"."""
+
+    name = "extend-expression"
+    node_types = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)
+    weight = TEMPLATE_WEIGHT
+
+    def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
+        if not is_operand(node, context):
+            return []
+        ingredients = context.scope.ingredients
+        if ingredients.kind(node) not in (NUM, ANY):
+            return []
+        found: list[Payload] = []
+        if (context.parent, context.slot) not in NUDGED:
+            found += [("+", "1", "right"), ("-", "1", "right")]
+        own = names_in(node)
+        for name in [n for n in ingredients.numbers if n not in own][:_NAMES]:
+            found += [("+", name, "right"), ("-", name, "right"), ("-", name, "left")]
+        # Counting from the other end: `i` -> `len(xs) - i`.
+        found += [("-", f"len({s})", "left") for s in ingredients.sized[:2]]
+        found += [("//", "2", "right"), ("*", "2", "right"), ("%", "2", "right")]
+        code = context.seed.code
+        return [p for p in found if not _repeats(node, p, code)][:MAX_PAYLOADS]
+
+    def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
+        parsed = _parse(payload)
+        if parsed is None or not isinstance(node, self.node_types):
+            return None
+        symbol, text, side = parsed
+        operand = context.seed.expression(text)
+        if operand is None:
+            return None
+        kind = _OPERATORS[symbol]
+        if _repeats(node, parsed, lambda side_node: context.seed.code(side_node)):
+            return None
+        inner = node.with_changes(lpar=[], rpar=[])
+        left, right = (inner, operand) if side == "right" else (operand, inner)
+        return replacing(node, binary(left, kind(), right), (context.parent, context.slot))
+
+    def describe(self, node: cst.CSTNode, payload: Payload, context: Context) -> str:
+        parsed = _parse(payload)
+        if parsed is None:
+            return super().describe(node, payload, context)
+        code = context.seed.code(node)
+        symbol, text, side = parsed
+        after = f"{code} {symbol} {text}" if side == "right" else f"{text} {symbol} {code}"
+        return f"{code} -> {after}"
+
+    @classmethod
+    def examples(cls) -> list[tuple[str, str]]:
+        return [
+            (
+                "def middle(lo, hi):\n    mid = lo + hi\n    return mid\n",
+                "def middle(lo, hi):\n    mid = (lo + hi) // 2\n    return mid\n",
+            ),
+            (
+                "def count(n):\n    if n <= 0:\n        return 0\n    return 1 + count(n)\n",
+                "def count(n):\n    if n <= 0:\n        return 0\n    return 1 + count(n - 1)\n",
+            ),
+            (
+                "def remaining(total, used):\n    if used > total:\n        return 0\n"
+                "    return total\n",
+                "def remaining(total, used):\n    if used > total:\n        return 0\n"
+                "    return total - used\n",
+            ),
+            (
+                "def missing(xs):\n    seen = 0\n    for x in xs:\n        if x:\n"
+                "            seen += 1\n    return seen\n",
+                "def missing(xs):\n    seen = 0\n    for x in xs:\n        if x:\n"
+                "            seen += 1\n    return len(xs) - seen\n",
+            ),
+        ]

@@ -1,0 +1,250 @@
+"""The fix templates on every seed under `seeds/`: every payload renders code that parses,
+describes itself on one line, stays within its cap and comes out the same on every parse;
+and compound edits (two edits at one site) render both when both still fit."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evolve.operators.edit_collection import MAX_PAYLOADS as COLLECTION_CAP
+from evolve.operators.edit_string import MAX_PAYLOADS as STRING_CAP
+from evolve.operators.edited_copy import MAX_PAYLOADS as COPY_CAP
+from evolve.operators.extend_expression import MAX_PAYLOADS as EXTEND_CAP
+from evolve.operators.synthesise_expression import MAX_PAYLOADS as SYNTHESIS_CAP
+from evolve.operators.wrap_call import MAX_PAYLOADS as WRAP_CAP
+from evolve.program.patch import Edit, Patch
+from evolve.program.program import Program
+from evolve.search import variation
+
+ROOT = Path(__file__).resolve().parents[3]
+SEEDS = ROOT / "seeds"
+PACKAGES = SEEDS / "packages"
+
+NEW = (
+    "extend-expression",
+    "synthesise-expression",
+    "wrap-call",
+    "unwrap-call",
+    "edit-collection",
+    "edit-string",
+    "range-bounds",
+    "return-truth",
+    "edited-copy",
+    "swap-operands",
+)
+CAPS = {
+    "extend-expression": EXTEND_CAP,
+    "synthesise-expression": SYNTHESIS_CAP,
+    "wrap-call": WRAP_CAP,
+    "edit-collection": COLLECTION_CAP,
+    "edit-string": STRING_CAP,
+    "edited-copy": COPY_CAP,
+}
+
+
+def _programs() -> dict[str, Program]:
+    programs = {}
+    for path in sorted(SEEDS.rglob("*.py")):
+        if PACKAGES not in path.parents:
+            name = str(path.relative_to(SEEDS))
+            programs[name] = Program.parse(path.read_text(), path=name)
+    for package in sorted(p for p in PACKAGES.iterdir() if p.is_dir()):
+        files = {str(f.relative_to(PACKAGES)): f.read_text() for f in sorted(package.rglob("*.py"))}
+        programs[package.name + "/"] = Program.parse_files(files, path=str(PACKAGES))
+    return programs
+
+
+PROGRAMS = _programs()
+
+
+def new_edits(program: Program) -> list[Edit]:
+    return [
+        edit
+        for site in program.sites
+        for edit in program.edits_at(site.address)
+        if edit.operator in NEW
+    ]
+
+
+EDITS = {name: new_edits(program) for name, program in PROGRAMS.items()}
+
+
+def parses(program: Program, patch: Patch) -> None:
+    text = program.render(patch)
+    runnable = program.runnable(text)
+    for source in runnable.values() if isinstance(runnable, dict) else [runnable]:
+        ast.parse(source)
+
+
+def test_every_new_operator_has_edits_on_the_seeds() -> None:
+    offered = {edit.operator for edits in EDITS.values() for edit in edits}
+    assert offered == set(NEW)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(PROGRAMS)), st.randoms(use_true_random=False))
+def test_a_new_operator_edit_renders_code_that_parses(name: str, rng: random.Random) -> None:
+    program = PROGRAMS[name]
+    edit = rng.choice(EDITS[name])
+    parses(program, (edit,))
+    assert program.applicable((edit,)) == (edit,), program.describe(edit)
+    assert program.render((edit,)) != program.source, program.describe(edit)
+    line = program.describe(edit)
+    assert "\n" not in line and line.startswith(edit.operator)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_every_payload_of_every_new_operator_renders_code_that_parses(name: str) -> None:
+    program = PROGRAMS[name]
+    for edit in EDITS[name]:
+        parses(program, (edit,))
+        assert "\n" not in program.describe(edit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(PROGRAMS)), st.randoms(use_true_random=False))
+def test_two_edits_at_one_site_render_code_that_parses(name: str, rng: random.Random) -> None:
+    program = PROGRAMS[name]
+    site = rng.choice(program.sites).address
+    edits = program.edits_at(site)
+    patch = (rng.choice(edits), rng.choice(edits), rng.choice(edits))
+    parses(program, patch)
+    assert set(program.applicable(patch)) <= set(patch)
+
+
+def test_payloads_stay_within_their_caps() -> None:
+    for program in PROGRAMS.values():
+        for site in program.sites:
+            for name, payloads in program.operators_at(site.address):
+                assert len(payloads) <= CAPS.get(name, 10**6), (name, site.address)
+
+
+def test_payloads_do_not_depend_on_the_hash_seed() -> None:
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from evolve.program.program import Program\n"
+        "p = Program.parse(Path(sys.argv[1]).read_text())\n"
+        "print(json.dumps([e.to_json() for s in p.sites for e in p.edits_at(s.address)]))\n"
+    )
+    seed = str(SEEDS / "strings" / "compress.py")
+    outputs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, seed],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        outputs.append(json.loads(done.stdout))
+    assert outputs[0] == outputs[1]
+    assert any(edit["operator"] == "edited-copy" for edit in outputs[0])
+
+
+# --- what the templates offer ------------------------------------------------------------
+
+LISTS = (
+    "def f(xs, n):\n"
+    "    total = 0\n"
+    "    for i in range(n):\n"
+    "        total += xs[i]\n"
+    "    xs.append(total)\n"
+    "    return xs\n"
+)
+
+
+def offered(source: str, operator: str) -> dict[str, list[str]]:
+    """Site code -> the renders of `operator`'s edits there."""
+    program = Program.parse(source)
+    found: dict[str, list[str]] = {}
+    for site in program.sites:
+        for edit in program.edits_at(site.address):
+            if edit.operator == operator:
+                code = program.module.code_for_node(site.node)
+                found.setdefault(code, []).append(program.render((edit,)))
+    return found
+
+
+def test_a_name_used_only_as_a_list_gets_no_arithmetic() -> None:
+    extended = offered(LISTS, "extend-expression")
+    assert "xs" not in extended
+    assert "n" in extended and "total" in extended
+    assert not any("xs +" in render or "xs -" in render for render in extended["n"])
+    wrapped = offered(LISTS, "wrap-call")
+    assert any("return len(xs)" in render for render in wrapped["xs"])
+    assert not any("abs(xs)" in render for renders in wrapped.values() for render in renders)
+
+
+def test_synthesis_draws_on_the_functions_own_expressions_nearest_first() -> None:
+    source = (
+        "def f(xs, lo, hi):\n"
+        "    mid = (lo + hi) // 2\n"
+        "    if xs[mid] < 0:\n"
+        "        return mid + 1\n"
+        "    return lo\n"
+    )
+    program = Program.parse(source)
+    [site] = [s for s in program.sites if s.line == 5 and isinstance(s.node, cst.Name)]
+    payloads = dict(program.operators_at(site.address))["synthesise-expression"]
+    assert payloads[0] == "mid + 1"  # line 4, the nearest
+    assert "lo + (hi - lo) // 2" in payloads and "len(xs)" in payloads
+    assert "lo" not in payloads  # bare names are replace-name's
+
+
+def test_a_compound_edit_builds_on_the_edit_before_it() -> None:
+    source = "def f(a, b):\n    c = a\n    return c\n"
+    program = Program.parse(source)
+    [site] = [s for s in program.sites if program.module.code_for_node(s.node) == "a"]
+    rename = Edit("replace-name", site.address, "b")
+    extend = Edit("extend-expression", site.address, ("-", "1", "right"))
+    wrap = Edit("wrap-call", site.address, ("abs",))
+    assert program.render((rename, extend)) == "def f(a, b):\n    c = b - 1\n    return c\n"
+    assert program.render((rename, extend, wrap)) == (
+        "def f(a, b):\n    c = abs(b - 1)\n    return c\n"
+    )
+    assert program.applicable((rename, extend, wrap)) == (rename, extend, wrap)
+    # The same template twice is one edit.
+    assert program.applicable((extend, extend)) == (extend,)
+    # A template for another kind of node no longer fits once the node has changed kind.
+    unwrap = Edit("replace-name", site.address, "a")
+    assert program.applicable((wrap, unwrap)) == (wrap,)
+
+
+def test_mutate_puts_a_compound_edit_at_the_site_of_an_edit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    program = PROGRAMS["search/bsearch.py"]
+    first = program.random_edit(random.Random(0))
+    assert first is not None
+    monkeypatch.setattr(variation, "COMPOUND_RATE", 1.0)
+    rng = random.Random(3)
+    grown = 0
+    for _ in range(50):
+        child = variation.mutate([first], program, rng, 4)
+        if len(child) == 2:
+            grown += 1
+            assert child[1].site == first.site and child[1] != first
+    assert grown > 10
+
+
+def test_fix_templates_weigh_less_than_one_token_mutations() -> None:
+    from evolve.operators import OPERATORS
+    from evolve.operators.base import TEMPLATE_WEIGHT
+
+    assert {name for name, op in OPERATORS.items() if op.weight != 1.0} == set(NEW)
+    assert all(OPERATORS[name].weight == TEMPLATE_WEIGHT < 1.0 for name in NEW)
