@@ -17,6 +17,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 IMPROVED, NEUTRAL, WORSE = 1.0, 0.1, 0.0
+# Generations without an accepted change after which the fix templates weigh in full.
+ESCALATION_GENERATIONS = 40
+
+
+def escalation(stalled: int) -> float:
+    """How far a run has stalled, 0 to 1: generations since the last accepted change (or
+    the start) over `ESCALATION_GENERATIONS`. The fix templates start at their
+    `Operator.weight` and reach full weight by then: one-token mutations fix most defects,
+    and a run they cannot move on needs the templates more."""
+    return min(1.0, stalled / ESCALATION_GENERATIONS)
 
 
 class OperatorBandit:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
 from evolve.acceptance.acceptor import Acceptor, Champion, is_solved
@@ -21,12 +21,13 @@ from evolve.program.patch import Patch, patch_from_json
 from evolve.program.program import Program
 from evolve.search import checkpointing
 from evolve.search.algorithms import Algorithm, make_strategy
-from evolve.search.bandit import OperatorBandit
+from evolve.search.bandit import OperatorBandit, escalation
 from evolve.search.breeding import Breeder, credit
 from evolve.search.checkpointing import LoopState
 from evolve.search.individual import Individual
 from evolve.search.localise import Localisation
 from evolve.search.scoring import Scoring
+from evolve.search.site_weights import SiteWeights
 from evolve.search.stats import GenerationStats, Reporter
 from evolve.search.stop import StopReason, StopSwitch
 from evolve.search.widening import Widening
@@ -68,8 +69,6 @@ class SearchResult:
 
 # A population with at most this share of distinct sources has collapsed onto repeats.
 COLLAPSED_DISTINCT_SHARE = 0.5
-# Generations without an accepted change after which the fix templates weigh in full.
-ESCALATION_GENERATIONS = 40
 
 
 class Search:
@@ -120,9 +119,9 @@ class Search:
         )
         self.localisation = Localisation(enabled=adaptive)
         self.widening = Widening(enabled=adaptive)
-        # (localisation's weights, the escalation, the scaled weights): rescaled only when
-        # either changes, not for every edit drawn.
-        self._site_cache: tuple[Mapping[str, float], float, Mapping[str, float]] | None = None
+        self.site_weights = SiteWeights(
+            program, self.localisation, self.operator_bandit, self.widening
+        )
 
     def run(self, checkpoint: Checkpoint | None = None) -> SearchResult:
         """Search from the seed, or from a checkpoint on exactly as if never stopped."""
@@ -140,7 +139,8 @@ class Search:
                     reason = self._stop_reason(loop.champion, loop.stale, loop.generation)
                 if reason is not None:
                     break
-                self.operator_bandit.escalation = self._escalation(loop.generation)
+                last = self.accepted[-1].generation if self.accepted else 0
+                self.operator_bandit.escalation = escalation(loop.generation - last)
                 loop.population = self._next_population(loop.population, loop.champion)
             loop.generation += 1
             generation, population = loop.generation, loop.population
@@ -243,7 +243,7 @@ class Search:
             elite=settings.elite,
             max_edits=settings.max_edits,
             crossover_rate=settings.crossover_rate,
-            site_weights=_uniform if self.widening.uniform_sites else self._site_weights,
+            site_weights=self.site_weights,
             operator_weights=self.operator_bandit.weights,
             identify=self._identify if watch_repeats else None,
             steps=self.widening.steps,
@@ -288,37 +288,6 @@ class Search:
             return StopReason.STAGNATED
         # Last, so a run that finished on its own this generation says why it finished.
         return self.switch.requested()
-
-    def _escalation(self, generation: int) -> float:
-        """How far the run has stalled, 0 to 1: generations since the last accepted change
-        (or the start) over `ESCALATION_GENERATIONS`. The fix templates start at their
-        `Operator.weight` and reach full weight by then: one-token mutations fix most defects,
-        and a run they cannot move on needs the templates more."""
-        last = self.accepted[-1].generation if self.accepted else 0
-        return min(1.0, (generation - last) / ESCALATION_GENERATIONS)
-
-    def _site_weights(self) -> Mapping[str, float] | None:
-        """Localisation's site weights, each times the lifted weight of the weightiest
-        operator at the site: a site that only the fix templates edit weighs less until the
-        run stalls."""
-        weights = self.localisation.mutation_weights()
-        if weights is None:
-            return None
-        bandit = self.operator_bandit
-        cache = self._site_cache
-        if cache is None or cache[0] is not weights or cache[1] != bandit.escalation:
-            scaled = {
-                address: weight * max(bandit.lifted(name) for name in self._site_operators(address))
-                for address, weight in weights.items()
-            }
-            cache = self._site_cache = (weights, bandit.escalation, scaled)
-        return cache[2]
-
-    def _site_operators(self, address: str) -> list[str]:
-        try:
-            return [name for name, _ in self.program.operators_at(address)]
-        except KeyError:
-            return [""]  # not a site: weighs as it did
 
     def _next_population(
         self, population: list[Individual], champion: Champion
@@ -378,11 +347,6 @@ class Search:
             statuses=self.store.status_counts(),
             holdout_rejections=self.acceptor.holdout_rejections,
         )
-
-
-def _uniform() -> None:
-    """Site weights that say nothing: every site alike."""
-    return None
 
 
 def _did_not_load(evaluation: Evaluation) -> bool:
