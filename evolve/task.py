@@ -165,11 +165,13 @@ class _TaskReader:
             program_files=program_files,
             entry_module=entry_module,
         )
-        if program_files:
-            try:
-                check_arguments(suite, task.module_name, dict.fromkeys(program_files, ""))
-            except ValueError as exc:
-                raise self.fail("[task] program", str(exc)) from None
+        # A module name that would shadow one the sandbox's harness imports (a seed named
+        # `calendar.py`), or program files that would: refused here, in one line.
+        files = dict.fromkeys(program_files, "") if program_files else ""
+        try:
+            check_arguments(suite, task.module_name, files)
+        except ValueError as exc:
+            raise self.fail("[task] program", str(exc)) from None
         return task
 
     def _check_keys(self) -> None:

@@ -120,8 +120,9 @@ def _infer_list(values: list[Any]) -> Shape:
         return Shape(st.just([]), "list")
     element = infer(elements)
     lists = st.lists(element.strategy, min_size=min(lengths), max_size=max(lengths))
-    # A function over sorted lists (binary search, merging) says so only by its cases.
-    if _all_sorted(values):
+    # A function over sorted lists (binary search, merging) says so only by its cases. Only
+    # lists of one orderable kind can be sorted: a list mixing numbers and strings cannot.
+    if _all_sorted(values) and element.kind in ("int", "float", "str"):
         lists = lists.map(sorted)
     return Shape(lists, f"list[{element.kind}]")
 

@@ -200,3 +200,16 @@ def test_an_entry_module_needs_several_files(tmp_path: Path) -> None:
     make_task(tmp_path, TOML.replace('entry = "largest"', 'entry = "seed:largest"'))
     with pytest.raises(UsageError, match=r"\[task\] entry: a module is named only for several"):
         load_task(tmp_path)
+
+
+def test_a_seed_named_like_a_standard_module_is_refused_in_one_line(tmp_path: Path) -> None:
+    task = tmp_path / "t"
+    task.mkdir()
+    (task / "calendar.py").write_text("def f(x):\n    return x\n")
+    (task / "cases.jsonl").write_text('{"args": [1], "expected": 1}\n')
+    (task / "task.toml").write_text(
+        '[task]\nprogram = "calendar.py"\nentry = "f"\n[tests]\ncases = "cases.jsonl"\n'
+    )
+    with pytest.raises(UsageError) as caught:
+        load_task(task)
+    assert "shadow" in str(caught.value) and "\n" not in str(caught.value)

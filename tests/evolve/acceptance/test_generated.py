@@ -154,3 +154,14 @@ def test_a_repair_records_what_each_program_answers_on_the_inputs(
     # Right on the cases, it raises on some generated inputs, and answers as the seed elsewhere.
     assert any(output is None for output in outputs)
     assert all(o is None or o == s for o, s in zip(outputs, seed_outputs, strict=True))
+
+
+def test_sorted_lists_of_mixed_kinds_are_not_sorted() -> None:
+    # Every observed list is sorted, but numbers and strings cannot be ordered together.
+    cases = (
+        Case("a", ([1, 2, 3],)),
+        Case("b", (["a", "b", "c"],)),
+        Case("c", ([4, 5, 6],)),
+    )
+    inputs = generate_inputs(cases, 20, run_seed=1)
+    assert inputs
