@@ -1,7 +1,7 @@
 """One run of the engine: load the task, set up the store and the sandbox, search, report.
 
 The run directory holds everything a later reader needs: `run.sqlite` (configuration, every
-evaluation, lineage, accepted changes, the last checkpoint), `seed.py`, `champion.py` and
+evaluation, accepted changes, the last checkpoint), `seed.py`, `champion.py` and
 `events.jsonl` (the event log). A `STOP` file appearing there ends the run at the next
 generation boundary; `run.lock` is held by the process working on the run, so `evolve resume`
 never races it.

@@ -63,9 +63,6 @@ class Breeder:
     def individual(self, edits: Sequence[Edit]) -> Individual:
         return Individual(list(edits)[: self.max_edits], self.fitness_class)
 
-    def fresh_edit(self) -> Edit | None:
-        return self.program.random_edit(self.rng, self.site_weights(), self.operator_weights())
-
     def mutant(self, parent: Individual, steps: int = 1) -> Individual:
         """`parent` changed by `steps` mutations, remembering which operators it took."""
         edits = list(parent)

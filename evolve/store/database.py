@@ -44,13 +44,6 @@ CREATE TABLE IF NOT EXISTS evaluations (
     detail TEXT NOT NULL,            -- the whole Evaluation as JSON
     UNIQUE (variant, suite)
 );
-CREATE TABLE IF NOT EXISTS lineage (
-    child TEXT NOT NULL REFERENCES variants(hash),
-    parent TEXT NOT NULL REFERENCES variants(hash),
-    generation INTEGER NOT NULL,
-    origin TEXT NOT NULL,            -- 'mutation', 'crossover', 'initial'
-    PRIMARY KEY (child, parent)
-);
 CREATE TABLE IF NOT EXISTS accepted (
     number INTEGER PRIMARY KEY,      -- 1, 2, ... in order of acceptance
     generation INTEGER NOT NULL,
@@ -270,12 +263,6 @@ class RunStore:
         ).fetchall()
         return [EvaluationRow(*row) for row in rows]
 
-    def add_lineage(self, child: str, parents: Sequence[str], generation: int, origin: str) -> None:
-        self._db.executemany(
-            "INSERT OR IGNORE INTO lineage (child, parent, generation, origin) VALUES (?, ?, ?, ?)",
-            [(child, parent, generation, origin) for parent in parents],
-        )
-
     # accepted changes ----------------------------------------------------------------------
 
     def add_accepted(self, change: AcceptedChange) -> None:
@@ -362,7 +349,7 @@ class RunStore:
             dropped = self._db.execute(
                 "DELETE FROM evaluations WHERE generation > ?", (generation,)
             ).rowcount
-            for table in ("lineage", "accepted", "checkpoints"):
+            for table in ("accepted", "checkpoints"):
                 self._db.execute(f"DELETE FROM {table} WHERE generation > ?", (generation,))
             # Variants are written with their evaluations; drop those nothing refers to now.
             self._db.execute(

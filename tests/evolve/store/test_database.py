@@ -1,4 +1,4 @@
-"""The run store keeps configuration, evaluations, lineage and accepted changes."""
+"""The run store keeps configuration, evaluations and accepted changes."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ def test_round_trips_everything(tmp_path: Path) -> None:
         store.add_variant("h1", "x = 1\n", "[]")
         store.add_variant("h2", "x = 2\n", '[["integer-constant", "body[0]", 2]]')
         store.add_evaluation("h1", "search", 0, evaluation)
-        store.add_lineage("h2", ["h1"], 1, "mutation")
     change = AcceptedChange(
         1, 1, 10, "h1", "h2", "[]", ("integer-constant",), "diff\n", "1/2", "2/2", ("b",), 123.0
     )
