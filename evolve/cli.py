@@ -74,8 +74,6 @@ def _parser() -> argparse.ArgumentParser:
     _runs_dir(run)
     run.add_argument(
         "--algorithm",
-        "--selection",  # the name before there were algorithms other than selection schemes
-        dest="algorithm",
         choices=[a.value for a in Algorithm],
         default=Algorithm.LEXICASE.value,
         help="search algorithm (default: lexicase); `random` is the baseline",
