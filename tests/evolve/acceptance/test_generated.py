@@ -20,11 +20,11 @@ from evolve.acceptance.generated import (
 )
 from evolve.acceptance.overfitting import GeneratedCheck
 from evolve.evaluation.evaluator import Evaluator, Variant, source_hash
-from evolve.evaluation.executor import SerialExecutor
 from evolve.run import read_program
 from evolve.store.database import RunStore
 from evolve.task import load_task
 from sandbox import Case, Evaluation, Status, TestOutcome, make_sandbox
+from tests.doubles import SerialExecutor
 
 
 def cases(*args: tuple[Any, ...]) -> list[Case]:

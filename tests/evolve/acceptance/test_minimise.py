@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from evolve.acceptance.checks import AcceptanceChecks, Candidate
 from evolve.acceptance.minimise import ddmin, minimise_patch
 from evolve.evaluation.evaluator import Evaluator
-from evolve.evaluation.executor import SerialExecutor
 from evolve.program.patch import Edit
 from evolve.run import RunRequest, read_program, start_run
 from evolve.store.database import RunStore
 from evolve.task import load_task
 from sandbox import make_sandbox
+from tests.doubles import SerialExecutor
 
 
 def test_ddmin_finds_the_needed_items() -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from deap import tools
 
-from evolve.evaluation.executor import LocalExecutor, SerialExecutor
+from evolve.evaluation.executor import LocalExecutor
 from evolve.run import RunRequest, RunSummary, start_run
 from evolve.search.selection import deap_random
 from evolve.search.stats import GenerationStats
 from evolve.store.database import AcceptedChange, RunStore
+from tests.doubles import SerialExecutor
 
 
 class Recorder:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from evolve.errors import UsageError
-from evolve.evaluation.executor import LocalExecutor, SerialExecutor
+from evolve.evaluation.executor import LocalExecutor
 from evolve.program.patch import Edit
 from evolve.resume import AlreadyFinished, finished_reason, resume_run, settings_from_config
 from evolve.run import STOP_FILE, RunRequest, RunSummary, lock_run, start_run
@@ -29,6 +29,7 @@ from evolve.store.checkpoint import (
 )
 from evolve.store.database import AcceptedChange, RunStore
 from sandbox import Evaluation, Status, TestOutcome
+from tests.doubles import SerialExecutor
 
 # -- the state itself ------------------------------------------------------------------------
 
