@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evolve.errors import RunStateError
 from sandbox import Evaluation
 
 DATABASE = "run.sqlite"
@@ -150,23 +151,33 @@ class RunStore:
 
     @classmethod
     def open(cls, run_dir: Path) -> RunStore:
+        """The store of an existing run; RunStateError if its database cannot be read."""
         path = run_dir / DATABASE
         if not path.is_file():
             raise FileNotFoundError(path)
-        return cls._connect(path)
+        try:
+            return cls._connect(path)
+        except sqlite3.OperationalError:
+            raise  # locked, out of space, ...: nothing wrong with the run itself
+        except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
+            raise RunStateError(f"{path}: cannot be read as a run database ({exc})") from None
 
     @classmethod
     def _connect(cls, path: Path) -> RunStore:
         connection = sqlite3.connect(path, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.executescript(_SCHEMA)
-        present = {row[1] for row in connection.execute("PRAGMA table_info(accepted)")}
-        for column, default in _ADDED_COLUMNS.items():
-            if column not in present:
-                connection.execute(
-                    f"ALTER TABLE accepted ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
-                )
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(_SCHEMA)
+            present = {row[1] for row in connection.execute("PRAGMA table_info(accepted)")}
+            for column, default in _ADDED_COLUMNS.items():
+                if column not in present:
+                    connection.execute(
+                        f"ALTER TABLE accepted ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
+                    )
+        except BaseException:
+            connection.close()
+            raise
         return cls(connection, path)
 
     def close(self) -> None:
