@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import typing
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -66,25 +64,17 @@ def finished_reason(config: dict[str, Any]) -> str | None:
 
 
 def settings_from_config(values: dict[str, Any]) -> SearchSettings:
-    """The recorded settings (written as text) as the dataclass they were written from."""
-    hints = typing.get_type_hints(SearchSettings)
-    known = {f.name for f in fields(SearchSettings)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise RunStateError(f"setting {unknown[0]!r} is unknown to this engine")
-    parsed: dict[str, Any] = {}
-    for name, text in values.items():
-        kind = hints[name]
-        try:
-            if kind is bool:
-                parsed[name] = str(text) == "True"
-            elif isinstance(kind, type) and issubclass(kind, int | float | str):
-                parsed[name] = kind(text)  # enums are str subclasses: built from the value
-            else:
-                raise UsageError(f"setting {name!r} of type {kind} cannot be restored")
-        except ValueError:
-            raise UsageError(f"setting {name!r}: {text!r} is not a {kind.__name__}") from None
-    return SearchSettings(**parsed)
+    """The recorded settings (JSON values) as the dataclass they were recorded from."""
+    try:
+        return SearchSettings.from_json(values)
+    except ValueError as exc:
+        if all(isinstance(value, str) for value in values.values()):
+            # Engines before the settings were JSON recorded every value as its str().
+            raise RunStateError(
+                "the run recorded its settings as text, as earlier engines did; it cannot be"
+                " resumed by this one: start it again"
+            ) from None
+        raise RunStateError(f"the run's recorded settings cannot be restored: {exc}") from None
 
 
 def resume_run(

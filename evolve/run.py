@@ -172,7 +172,7 @@ def start_run(
         budget=budget,
         sandbox=request.sandbox,
         executor=request.executor,
-        settings={k: str(v) for k, v in asdict(request.settings).items()},
+        settings=request.settings.to_json(),
         seed_hash=source_hash(program.source),
         started_at=time.time(),
     )

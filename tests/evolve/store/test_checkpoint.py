@@ -20,7 +20,7 @@ from evolve.evaluation.executor import LocalExecutor
 from evolve.program.patch import Edit
 from evolve.resume import AlreadyFinished, finished_reason, resume_run, settings_from_config
 from evolve.run import STOP_FILE, RunRequest, RunSummary, lock_run, start_run
-from evolve.search import SearchSettings
+from evolve.search import Algorithm, SearchSettings
 from evolve.search.stats import GenerationStats
 from evolve.store.checkpoint import (
     VERSION,
@@ -111,12 +111,24 @@ def test_components_are_found_by_shape_and_restored() -> None:
         restore_components(Owner(), {"bandit": {"count": 1}})
 
 
-def test_settings_come_back_from_their_recorded_text() -> None:
-    settings = SearchSettings(population=12, crossover_rate=0.25, max_edits=3)
-    recorded = {k: str(v) for k, v in vars(settings).items()}
+def test_settings_come_back_from_their_recorded_json() -> None:
+    settings = SearchSettings(
+        population=12, crossover_rate=0.25, max_edits=3, algorithm=Algorithm.ISLANDS
+    )
+    recorded = json.loads(json.dumps(settings.to_json()))
+    assert recorded["population"] == 12 and recorded["algorithm"] == "islands"
     assert settings_from_config(recorded) == settings
-    with pytest.raises(RunStateError, match="unknown"):
-        settings_from_config({"warp_factor": "9"})
+    assert settings_from_config({}) == SearchSettings()
+    with pytest.raises(RunStateError, match="'warp_factor' is unknown"):
+        settings_from_config({"warp_factor": 9})
+    with pytest.raises(RunStateError, match=r"'population' is 12\.0, not of type int"):
+        settings_from_config({**recorded, "population": 12.0})
+    with pytest.raises(RunStateError, match="'simulated-annealing' is not a valid Algorithm"):
+        settings_from_config({**recorded, "algorithm": "simulated-annealing"})
+    # How runs recorded settings before: every value as its str(). Refused in one line.
+    old = {k: str(v) for k, v in vars(settings).items()}
+    with pytest.raises(RunStateError, match="recorded its settings as text"):
+        settings_from_config(old)
 
 
 def test_which_runs_have_finished() -> None:
@@ -319,6 +331,12 @@ def test_a_run_whose_state_is_corrupt_is_one_line_and_exit_2(
     copy = shutil.copytree(tmp_path / "pristine", tmp_path / "edited-seed")
     (copy / "seed.py").write_text(SEED + "# edited\n")
     resume_fails(copy, capsys, "changed since the run started")
+
+    copy = shutil.copytree(tmp_path / "pristine", tmp_path / "settings-as-text")
+    store = RunStore.open(copy)
+    store.set_config(settings={k: str(v) for k, v in vars(SETTINGS).items()})
+    store.close()
+    resume_fails(copy, capsys, "recorded its settings as text")
 
     copy = shutil.copytree(tmp_path / "pristine", tmp_path / "not-a-database")
     for leftover in copy.glob("run.sqlite*"):
