@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +21,25 @@ from sandbox import Evaluation
 
 DATABASE = "run.sqlite"
 
-_SCHEMA = """
+# The layout of run.sqlite, as of SCHEMA_VERSION. A database records the version it is at in
+# `PRAGMA user_version`; opening one at an earlier version migrates it (`_MIGRATIONS`).
+SCHEMA_VERSION = 1
+
+_TABLES = (
+    """\
 CREATE TABLE IF NOT EXISTS config (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL              -- JSON
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS variants (
     hash TEXT PRIMARY KEY,           -- sha256 of the variant's source
     source TEXT NOT NULL,
     patch TEXT NOT NULL              -- JSON list of edits against the seed
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS evaluations (
     id INTEGER PRIMARY KEY,
     variant TEXT NOT NULL REFERENCES variants(hash),
@@ -44,7 +53,9 @@ CREATE TABLE IF NOT EXISTS evaluations (
     wall_s REAL NOT NULL,
     detail TEXT NOT NULL,            -- the whole Evaluation as JSON
     UNIQUE (variant, suite)
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS accepted (
     number INTEGER PRIMARY KEY,      -- 1, 2, ... in order of acceptance
     generation INTEGER NOT NULL,
@@ -64,24 +75,30 @@ CREATE TABLE IF NOT EXISTS accepted (
     engine_version TEXT NOT NULL DEFAULT '',
     prev_hash TEXT NOT NULL DEFAULT '',       -- the previous record's hash (evolve.store.chain)
     hash TEXT NOT NULL DEFAULT ''             -- sha256 of this record's canonical content
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS reviews (
     id INTEGER PRIMARY KEY,          -- append-only: the latest decision on a change counts
     number INTEGER NOT NULL,         -- the accepted change decided on
     decision TEXT NOT NULL,          -- 'approved' or 'rejected'
     decided_at REAL NOT NULL,
     who TEXT NOT NULL
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS checkpoints (
     generation INTEGER PRIMARY KEY,  -- the search state at the end of this generation
     state TEXT NOT NULL,             -- JSON (evolve.store.checkpoint)
     created_at REAL NOT NULL
-);
-"""
+)
+""",
+)
 
-# Columns added to `accepted` after the first release, so older run databases still open
-# (their records then fail `evolve verify` as unsealed rather than crashing every reader).
-_ADDED_COLUMNS = {
+# Columns `accepted` gained after the first release (the audit record). An unversioned
+# database may predate them: migrating it adds them, so its records open and fail
+# `evolve verify` as unsealed rather than crashing every reader.
+_AUDIT_COLUMNS = {
     "edits": "'[]'",
     "evidence": "'{}'",
     "layers": "'[]'",
@@ -89,6 +106,52 @@ _ADDED_COLUMNS = {
     "prev_hash": "''",
     "hash": "''",
 }
+
+
+def _version_1(connection: sqlite3.Connection) -> None:
+    """From an empty or unversioned database (version 0): every table, and the audit
+    columns an unversioned `accepted` may lack. (An unversioned database may also hold a
+    `lineage` table that nothing reads any more; it is left as it is.)"""
+    for statement in _TABLES:
+        connection.execute(statement)
+    present = {row[1] for row in connection.execute("PRAGMA table_info(accepted)")}
+    for column, default in _AUDIT_COLUMNS.items():
+        if column not in present:
+            connection.execute(
+                f"ALTER TABLE accepted ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
+            )
+
+
+# _MIGRATIONS[n] takes a database from version n to n + 1.
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_version_1,)
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    """Bring the database to SCHEMA_VERSION, all steps in one transaction; RunStateError if
+    it is at a later version than this engine knows."""
+    if schema_version(connection) == SCHEMA_VERSION:
+        return
+    connection.execute("BEGIN IMMEDIATE")  # a concurrent opener waits, then finds it done
+    try:
+        version = schema_version(connection)
+        if version > SCHEMA_VERSION:
+            raise RunStateError(
+                f"{path}: schema version {version} is newer than this engine's"
+                f" ({SCHEMA_VERSION}); open the run with the engine that made it"
+            )
+        for step in _MIGRATIONS[version:]:
+            step(connection)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
 
 _ACCEPTED_COLUMNS = (
     "number, generation, evaluations, parent, child, patch, operators, diff, fitness_before,"
@@ -168,13 +231,7 @@ class RunStore:
         try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
-            connection.executescript(_SCHEMA)
-            present = {row[1] for row in connection.execute("PRAGMA table_info(accepted)")}
-            for column, default in _ADDED_COLUMNS.items():
-                if column not in present:
-                    connection.execute(
-                        f"ALTER TABLE accepted ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
-                    )
+            _migrate(connection, path)
         except BaseException:
             connection.close()
             raise

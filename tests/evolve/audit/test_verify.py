@@ -202,6 +202,7 @@ def test_a_run_from_before_the_chain_opens_and_fails_as_unsealed(
         db.execute(f"CREATE TABLE old AS SELECT {old_columns} FROM accepted")
         db.execute("DROP TABLE accepted")
         db.execute("ALTER TABLE old RENAME TO accepted")
+        db.execute("PRAGMA user_version = 0")  # as unversioned as the first release's
     store = RunStore.open(calc_run.run_dir)
     first = store.accepted()[0]
     assert (first.number, first.hash, first.edits) == (1, "", "[]")
