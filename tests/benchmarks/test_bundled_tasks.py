@@ -1,7 +1,8 @@
 """The bundled benchmark tasks are well formed, their cases are right, and their bugs are real.
 
-For each task: task.toml has the keys DESIGN.md lists, the case files are valid JSONL, the
-reference program passes every case, benchmarks/generate.py reproduces the case files byte
+For each task: task.toml sets the keys every bundled task must (REQUIRED_KEYS below: README.md's
+"Bring your own task" with the optional ones made mandatory), the case files are valid JSONL,
+the reference program passes every case, benchmarks/generate.py reproduces the case files byte
 for byte, a repair seed fails some search cases and passes others (so a repair earns partial
 credit), a speedup seed passes everything, and the documented fix (one or two engine edits,
 written out below as text replacements) turns the seed into a program that passes every case
