@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from evolve.task import load_task
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = ROOT / "benchmarks"
 TASK_DIRS = sorted(
@@ -330,8 +332,7 @@ def test_task_toml_has_the_documented_keys(task_dir: Path) -> None:
 
 @pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
 def test_the_engine_loads_the_task(task_dir: Path) -> None:
-    task_module = pytest.importorskip("evolve.task")
-    task = task_module.load_task(task_dir)
+    task = load_task(task_dir)
     assert task.name == task_dir.name
 
 
