@@ -1,7 +1,8 @@
 """The generated-input check a candidate must pass, after the holdout, before acceptance.
 
 The inputs are drawn once per run (`evolve.acceptance.generated`), the first time a candidate
-gets this far, so a run that never finds one never pays for Hypothesis. For a speed-up the
+gets this far, so a run that never finds one never pays for Hypothesis: not even its import,
+which takes a few tenths of a second. For a speed-up the
 seed's answers are the expected values (differential testing); for a repair a candidate must
 return a value wherever the seed or the current champion does.
 """
@@ -9,21 +10,19 @@ return a value wherever the seed or the current champion does.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import random
+from collections.abc import Sequence
+from typing import Any
 
 from evolve.acceptance.gate import Verdict
-from evolve.acceptance.generated import (
-    DEFAULT_INPUTS,
-    GENERATED,
-    answered,
-    differential_suite,
-    generate_inputs,
-    input_suite,
-)
 from evolve.evaluation.evaluator import Evaluator, Variant
 from evolve.task import Goal, Task
-from sandbox import CaseSuite, Evaluation, Limits
+from sandbox import Case, CaseSuite, Evaluation, Limits
+
+DEFAULT_INPUTS = 40
+GENERATED = "generated"  # the suite's name in the store and in the evidence
 
 
 def check_seed(rng: random.Random) -> int:
@@ -87,6 +86,8 @@ class GeneratedCheck:
         suite = self.task.suite
         if not isinstance(suite, CaseSuite):
             return  # a pytest suite's inputs are code, not data to vary
+        from evolve.acceptance.generated import generate_inputs  # Hypothesis, on first use
+
         inputs = generate_inputs(suite.cases, self.count, self.run_seed)
         if not inputs:
             return
@@ -114,3 +115,36 @@ def _scaled_limits(limits: Limits, inputs: int, cases: int) -> Limits:
         cpu_s=math.ceil(limits.cpu_s * factor),
         case_s=limits.case_timeout_s,
     )
+
+
+def input_suite(entry: str, inputs: Sequence[tuple[tuple[Any, ...], dict[str, Any]]]) -> CaseSuite:
+    """The generated inputs with no expectation, keeping outputs: run the seed on it."""
+    cases = tuple(
+        Case(name=f"generated[{i}]", args=args, kwargs=kwargs)
+        for i, (args, kwargs) in enumerate(inputs)
+    )
+    return CaseSuite(entry=entry, cases=cases, keep_outputs=True)
+
+
+def differential_suite(reference: CaseSuite, outputs: Evaluation, tolerance: float) -> CaseSuite:
+    """The reference program's answers as expected values, where it gave one."""
+    cases = tuple(
+        Case(name=case.name, args=case.args, kwargs=case.kwargs, expected=json.loads(output))
+        for case, output in zip(reference.cases, _padded(outputs, reference), strict=True)
+        if output is not None
+    )
+    return CaseSuite(entry=reference.entry, cases=cases, float_tolerance=tolerance)
+
+
+def answered(evaluation: Evaluation, suite: CaseSuite) -> frozenset[str]:
+    """The generated inputs a program returned a value on (it did not raise or time out)."""
+    return frozenset(
+        case.name
+        for case, output in zip(suite.cases, _padded(evaluation, suite), strict=True)
+        if output is not None
+    )
+
+
+def _padded(evaluation: Evaluation, suite: CaseSuite) -> tuple[str | None, ...]:
+    outputs = evaluation.outputs
+    return outputs + (None,) * (len(suite.cases) - len(outputs))

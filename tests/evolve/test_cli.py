@@ -247,3 +247,19 @@ def test_resume_goes_to_the_recorded_executor_unless_told_otherwise(
     assert asked == [gone, "local"]
     events = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()]
     assert [e["executor"] for e in events if e["type"] == "run_resumed"] == ["local"]
+
+
+def test_the_command_line_starts_without_the_libraries_few_commands_need(tmp_path: Path) -> None:
+    """scipy (timed confirmation), plotly (reports), Hypothesis (generated inputs) and Dask
+    (--executor dask://) cost seconds to import together: they load where they are used."""
+    probe = (
+        "import json, sys\nimport evolve.cli\n"
+        "print(json.dumps(sorted({m.partition('.')[0] for m in sys.modules})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    loaded = set(json.loads(done.stdout))
+    assert "evolve" in loaded and "libcst" in loaded
+    heavy = loaded & {"scipy", "plotly", "hypothesis", "distributed", "dask"}
+    assert not heavy, f"imported at start-up: {sorted(heavy)}"

@@ -11,14 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evolve.acceptance.generated import (
+from evolve.acceptance.generated import generate_inputs, infer
+from evolve.acceptance.overfitting import (
+    GeneratedCheck,
     answered,
     differential_suite,
-    generate_inputs,
-    infer,
     input_suite,
 )
-from evolve.acceptance.overfitting import GeneratedCheck
 from evolve.evaluation.evaluator import Evaluator, Variant, source_hash
 from evolve.run import read_program
 from evolve.store.database import RunStore
