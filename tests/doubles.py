@@ -7,11 +7,32 @@ folder importable by that name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+import ctypes
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from types import CodeType
+from typing import Any, TypeVar
+
+import pytest
 
 from evolve.evaluation.jobs import EvaluationJob
-from sandbox import Evaluation, Sandbox
+from sandbox import (
+    CaseSuite,
+    Evaluation,
+    Limits,
+    ProgramSource,
+    Sandbox,
+    Suite,
+    check_arguments,
+    harness,
+)
+from sandbox import evaluate as evaluate_in_a_process
+from sandbox.protocol import encode_request, make_request
+from sandbox.verdict import ExitInfo, build_evaluation, expected_values, invalid_evaluation
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,3 +50,190 @@ class SerialExecutor:
 
     def close(self) -> None:
         pass
+
+
+# -- an in-process sandbox ---------------------------------------------------------------------
+
+IN_PROCESS_LAYERS = ("in-process",)  # what its evaluations report: no isolation at all
+
+
+class _WallTimeout(BaseException):
+    """Raised in the evaluating thread when loading the variant outlasts the wall limit."""
+
+
+class InProcessSandbox:
+    """The `sandbox.Sandbox` protocol without a process, for tests of the engine's logic.
+
+    The harness's own code (`sandbox/harness.py`, the part a forked child runs) loads the
+    variant and runs the cases in this interpreter, and the supervisor's verdict
+    (`sandbox/verdict.py`) judges its report: outputs, statuses, executed-line costs and
+    coverage come out as the real sandbox's do for the small, honest programs engine tests
+    evolve. It isolates nothing and limits only time: a timer thread raises the harness's
+    case timeout in the evaluating thread when a case outlasts the per-case limit (and a
+    timeout when loading outlasts the wall limit), which stops a Python loop but not one long
+    C call. A pytest suite or a program of several files goes to the process mode instead.
+
+    Evaluations run one at a time (a lock): the variant module is registered in
+    `sys.modules` while it runs, as the harness does in its child.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.evaluations = 0  # in this process; delegated ones are not counted
+
+    def evaluate(
+        self,
+        source: ProgramSource,
+        suite: Suite,
+        limits: Limits,
+        *,
+        module_name: str = "variant",
+        measure_cost: bool = False,
+        measure_coverage: bool = False,
+    ) -> Evaluation:
+        if not isinstance(source, str) or not isinstance(suite, CaseSuite):
+            return evaluate_in_a_process(
+                source,
+                suite,
+                limits,
+                module_name=module_name,
+                measure_cost=measure_cost,
+                measure_coverage=measure_coverage,
+            )
+        check_arguments(suite, module_name, source)
+        expected_values(suite)  # the same mistakes raise as in the real modes
+        try:
+            code = compile(source, f"{module_name}.py", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            return invalid_evaluation(suite, exc)
+        request = make_request(
+            source,
+            suite,
+            limits,
+            module_name=module_name,
+            measure_cost=measure_cost,
+            result_fd=-1,
+            measure_coverage=measure_coverage,
+        )
+        # What the child reads: JSON, so the arguments are what a real variant gets.
+        request = json.loads(encode_request(request))
+        request["case_timeout_s"] = 0  # no SIGALRM: _Run times cases from a timer thread
+        with self._lock:
+            self.evaluations += 1
+            started_wall, started_cpu = time.monotonic(), time.thread_time()
+            run = _Run(request, code, limits)
+            previous = sys.modules.get(module_name)
+            try:
+                result = run.run()
+            except (harness._CaseTimeout, _WallTimeout):  # a timer that fired as its block
+                result = None  # ended, raised after the harness could catch it: a timeout
+            finally:
+                if previous is None:
+                    sys.modules.pop(module_name, None)
+                else:
+                    sys.modules[module_name] = previous
+            exit_info = ExitInfo(
+                returncode=0,
+                cpu_s=time.thread_time() - started_cpu,
+                wall_s=time.monotonic() - started_wall,
+                killed="timeout" if run.load_timed_out or result is None else None,
+            )
+        if result is not None:
+            result = json.loads(json.dumps(result))  # as the report pipe would carry it
+        return build_evaluation(
+            suite,
+            result,
+            exit_info,
+            limits,
+            layers=IN_PROCESS_LAYERS,
+            measure_cost=measure_cost,
+        )
+
+    def close(self) -> None:
+        pass
+
+
+class _Run(harness._Run):
+    """The harness's run with timer threads in place of SIGALRM, which only the main thread
+    can take (the engine evaluates from executor threads)."""
+
+    def __init__(self, request: dict[str, Any], code: CodeType, limits: Limits) -> None:
+        super().__init__(request, code)
+        self.limits = limits
+        self.load_timed_out = False
+
+    def _load(self) -> Any:
+        with _deadline(self.limits.wall_s, _WallTimeout) as fired:
+            module = super()._load()
+        if fired():
+            self.load_timed_out = True
+            return None
+        return module
+
+    def _run_case(
+        self, entry: Callable[..., Any], case: dict[str, Any], max_output: int
+    ) -> dict[str, Any]:
+        limit = self.limits.case_timeout_s
+        with _deadline(limit, harness._CaseTimeout):
+            outcome: dict[str, Any] = super()._run_case(entry, case, max_output)
+        if outcome.get("error", {}).get("type") == "CaseTimeout":
+            message = f"case time limit of {limit:g} s reached"
+            outcome = {"error": {"type": "CaseTimeout", "message": message}}
+        return outcome
+
+
+def _raise_in(thread_id: int, kind: type[BaseException] | None) -> None:
+    """Raise `kind` in the thread at its next bytecode; None takes back one not yet raised."""
+    target = ctypes.py_object(kind) if kind is not None else ctypes.py_object()
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), target)
+
+
+@contextmanager
+def _deadline(seconds: float, kind: type[BaseException]) -> Iterator[Callable[[], bool]]:
+    """Raise `kind` in this thread if the block is still running after `seconds`; yields
+    whether that happened."""
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    state = {"armed": True, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["armed"]:
+                state["fired"] = True
+                _raise_in(thread_id, kind)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield lambda: state["fired"]
+    finally:
+        with lock:
+            state["armed"] = False
+        timer.cancel()
+        if state["fired"]:
+            _raise_in(thread_id, None)  # fired as the block ended: not raised, and never will
+
+
+def use_in_process_sandbox(monkeypatch: pytest.MonkeyPatch, box: InProcessSandbox) -> None:
+    """Make every sandbox the engine starts `box`: the run's and `evolve eval`'s (through
+    `make_sandbox` in evolve.evaluation.jobs), the seed's coverage run for fault
+    localisation, and `evolve verify`'s evidence re-run. Each is patched by name, so a
+    rename in the engine fails here rather than quietly starting real sandboxes."""
+
+    def make(mode: str, *, workers: int | None = None) -> Sandbox:
+        return box
+
+    monkeypatch.setattr("evolve.evaluation.jobs.make_sandbox", make)
+    monkeypatch.setattr("evolve.audit.verify.make_sandbox", make)
+    monkeypatch.setattr("evolve.search.localise.evaluate", box.evaluate)
+
+
+@contextmanager
+def in_process_sandboxes() -> Iterator[InProcessSandbox]:
+    """`use_in_process_sandbox` for a block: for fixtures wider than one test, which run
+    before the per-test fixture patches anything."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        box = InProcessSandbox()
+        use_in_process_sandbox(monkeypatch, box)
+        yield box

@@ -33,6 +33,7 @@ def test_tasks_lists_the_bundled_tasks(capsys: pytest.CaptureFixture[str]) -> No
     assert all(str(BUNDLED_TASKS) in line for line in lines)
 
 
+@pytest.mark.real_sandbox  # the layers and memory figure of a real evaluation
 def test_eval_json(add_task: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_cli(capsys, "eval", str(add_task), "--json")
     assert status == 0

@@ -22,8 +22,8 @@ from evolve.evaluation.evaluator import Evaluator, Variant, source_hash
 from evolve.run import read_program
 from evolve.store.database import RunStore
 from evolve.task import load_task
-from sandbox import Case, Evaluation, Status, TestOutcome, make_sandbox
-from tests.doubles import SerialExecutor
+from sandbox import Case, Evaluation, Status, TestOutcome
+from tests.doubles import InProcessSandbox, SerialExecutor
 
 
 def cases(*args: tuple[Any, ...]) -> list[Case]:
@@ -113,7 +113,7 @@ def test_a_variant_right_only_on_the_cases_is_caught(
     cases: list[tuple[list[object], object]] = [([x], x) for x in (0, 1, 2, 5, 10)]
     task = load_task(make_task(tmp_path / "f", SEED, "f", cases, goal=goal))
     store = RunStore.create(tmp_path / "run")
-    sandbox = make_sandbox("process")
+    sandbox = InProcessSandbox()
     try:
         evaluator = Evaluator(task, read_program(task), store, SerialExecutor(), sandbox)
         seed = evaluator.variant(())

@@ -32,7 +32,7 @@ from evolve.store.checkpoint import (
 )
 from evolve.store.database import AcceptedChange, RunStore
 from sandbox import Evaluation, Status, TestOutcome
-from tests.doubles import SerialExecutor
+from tests.doubles import SerialExecutor, in_process_sandboxes
 
 # -- the state itself ------------------------------------------------------------------------
 
@@ -260,7 +260,8 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunSu
     task = write_task(tmp_path_factory.mktemp("task"))
     runs = tmp_path_factory.mktemp("runs")
     request = RunRequest(task, seed=3, budget=300, runs_dir=runs, settings=SETTINGS)
-    summary = start_run(request, Recorder(), SerialExecutor())
+    with in_process_sandboxes():
+        summary = start_run(request, Recorder(), SerialExecutor())
     assert summary.generations >= 4 and summary.accepted >= 1
     return task, summary
 
