@@ -163,9 +163,11 @@ class _Run(harness._Run):
         self.load_timed_out = False
 
     def _load(self) -> Any:
-        with _deadline(self.limits.wall_s, _WallTimeout) as fired:
+        with _Deadline(self.limits.wall_s, _WallTimeout) as deadline:
             module = super()._load()
-        if fired():
+            error = self.result.get("import_error") or {}
+            deadline.delivered = error.get("type") == _WallTimeout.__name__
+        if deadline.fired:
             self.load_timed_out = True
             return None
         return module
@@ -174,45 +176,58 @@ class _Run(harness._Run):
         self, entry: Callable[..., Any], case: dict[str, Any], max_output: int
     ) -> dict[str, Any]:
         limit = self.limits.case_timeout_s
-        with _deadline(limit, harness._CaseTimeout):
+        with _Deadline(limit, harness._CaseTimeout) as deadline:
             outcome: dict[str, Any] = super()._run_case(entry, case, max_output)
-        if outcome.get("error", {}).get("type") == "CaseTimeout":
+            deadline.delivered = outcome.get("error", {}).get("type") == "CaseTimeout"
+        if deadline.delivered:
             message = f"case time limit of {limit:g} s reached"
             outcome = {"error": {"type": "CaseTimeout", "message": message}}
         return outcome
 
 
-def _raise_in(thread_id: int, kind: type[BaseException] | None) -> None:
-    """Raise `kind` in the thread at its next bytecode; None takes back one not yet raised."""
-    target = ctypes.py_object(kind) if kind is not None else ctypes.py_object()
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), target)
+class _Deadline:
+    """Raises `kind` in the entering thread if the block is still running after `seconds`
+    (at its next bytecode: a Python loop stops, one long C call does not).
 
+    The block sets `delivered` when it saw the exception arrive. One that fired as the block
+    ended may still be pending on leaving; it is drained there, in a short loop, rather
+    than taken back with PyThreadState_SetAsyncExc(id, NULL): on Python 3.11 that leaves a
+    thread that traces (the cost counter) deaf to the next one."""
 
-@contextmanager
-def _deadline(seconds: float, kind: type[BaseException]) -> Iterator[Callable[[], bool]]:
-    """Raise `kind` in this thread if the block is still running after `seconds`; yields
-    whether that happened."""
-    thread_id = threading.get_ident()
-    lock = threading.Lock()
-    state = {"armed": True, "fired": False}
+    def __init__(self, seconds: float, kind: type[BaseException]) -> None:
+        self.seconds = seconds
+        self.kind = kind
+        self.fired = False
+        self.delivered = False
+        self._armed = True
+        self._lock = threading.Lock()
+        self._thread = threading.get_ident()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
 
-    def fire() -> None:
-        with lock:
-            if state["armed"]:
-                state["fired"] = True
-                _raise_in(thread_id, kind)
+    def _fire(self) -> None:
+        with self._lock:
+            if self._armed:
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(self._thread), ctypes.py_object(self.kind)
+                )
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield lambda: state["fired"]
-    finally:
-        with lock:
-            state["armed"] = False
-        timer.cancel()
-        if state["fired"]:
-            _raise_in(thread_id, None)  # fired as the block ended: not raised, and never will
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._armed = False
+        self._timer.cancel()
+        if self.fired and not self.delivered:
+            try:
+                until = time.monotonic() + 0.05
+                while time.monotonic() < until:
+                    pass
+            except self.kind:
+                pass
 
 
 def use_in_process_sandbox(monkeypatch: pytest.MonkeyPatch, box: InProcessSandbox) -> None:
