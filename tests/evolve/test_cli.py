@@ -157,21 +157,34 @@ def remove_cases(task: Path) -> None:
 )
 @pytest.mark.parametrize("verb", ["run", "eval"])
 def test_bad_input_is_one_line_and_exit_2(
-    add_task: Path, tmp_path: Path, damage: Callable[[Path], None], message: str, verb: str
+    add_task: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    damage: Callable[[Path], None],
+    message: str,
+    verb: str,
 ) -> None:
     damage(add_task)
+    runs = ["--runs-dir", str(tmp_path)] if verb == "run" else []
+    # An exception that escaped `main` (a traceback on the command line) fails the test.
+    status, out, err = run_cli(capsys, verb, str(add_task), *runs)
+    assert status == 2, err
+    assert out == "" and err.count("\n") == 1, err
+    assert err.startswith("evolve: error: ") and message in err
+
+
+def test_the_command_reports_bad_input_in_one_line_and_exit_2(add_task: Path) -> None:
+    """The same through a real process: nothing else (a warning, a traceback) on stderr."""
+    break_seed(add_task)
     result = subprocess.run(
-        [sys.executable, "-m", "evolve.cli", verb, str(add_task), "--runs-dir", str(tmp_path)]
-        if verb == "run"
-        else [sys.executable, "-m", "evolve.cli", verb, str(add_task)],
+        [sys.executable, "-m", "evolve.cli", "eval", str(add_task)],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "seed.py" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_missing_task_and_unknown_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
