@@ -187,12 +187,16 @@ class _Run(harness._Run):
 
 class _Deadline:
     """Raises `kind` in the entering thread if the block is still running after `seconds`
-    (at its next bytecode: a Python loop stops, one long C call does not).
+    (at its next bytecode: a Python loop stops, one long C call does not), and again every
+    quarter second until the block ends: an exception raised while the thread runs a
+    garbage-collector callback (Hypothesis installs one) is printed and lost.
 
     The block sets `delivered` when it saw the exception arrive. One that fired as the block
     ended may still be pending on leaving; it is drained there, in a short loop, rather
     than taken back with PyThreadState_SetAsyncExc(id, NULL): on Python 3.11 that leaves a
     thread that traces (the cost counter) deaf to the next one."""
+
+    AGAIN_S = 0.25
 
     def __init__(self, seconds: float, kind: type[BaseException]) -> None:
         self.seconds = seconds
@@ -200,27 +204,31 @@ class _Deadline:
         self.fired = False
         self.delivered = False
         self._armed = True
+        self._ended = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.get_ident()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
 
-    def _fire(self) -> None:
-        with self._lock:
-            if self._armed:
+    def _watch(self) -> None:
+        wait = self.seconds
+        while not self._ended.wait(wait):
+            with self._lock:
+                if not self._armed:
+                    return
                 self.fired = True
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(
                     ctypes.c_ulong(self._thread), ctypes.py_object(self.kind)
                 )
+            wait = self.AGAIN_S
 
     def __enter__(self) -> _Deadline:
-        self._timer.start()
+        self._watcher.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         with self._lock:
             self._armed = False
-        self._timer.cancel()
+        self._ended.set()
         if self.fired and not self.delivered:
             try:
                 until = time.monotonic() + 0.05
