@@ -28,6 +28,7 @@ from tests.evolve.program.samples import (
     seeds,
     sizes,
 )
+from tests.tiers import examples
 
 
 def test_a_seed_that_does_not_parse_is_one_line_naming_the_file() -> None:
@@ -121,7 +122,7 @@ def mask(source: str, editable: Sequence[str]) -> str:
 IMPORT_FUNCTOOLS = cst.parse_statement("import functools\n")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(names, seeds, sizes)
 def test_every_rendered_patch_parses(name: str, seed: int, size: int) -> None:
     program = PROGRAMS[name]
@@ -136,7 +137,7 @@ def test_every_rendered_patch_parses(name: str, seed: int, size: int) -> None:
 MASKED = {name: mask(SAMPLES[name], editable) for name, editable in EDITABLE.items()}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(names, seeds, sizes)
 def test_edits_never_touch_code_outside_editable_functions(name: str, seed: int, size: int) -> None:
     program = PARTIAL[name]
@@ -170,7 +171,7 @@ def junk_patches(name: str) -> st.SearchStrategy[Patch]:
 JUNK = {name: junk_patches(name) for name in SAMPLES}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from(sorted(SAMPLES)).flatmap(lambda name: st.tuples(st.just(name), JUNK[name])))
 def test_junk_edits_never_raise(case: tuple[str, Patch]) -> None:
     name, patch = case

@@ -19,6 +19,7 @@ from tests.evolve.program.samples import (
     seeds,
     sizes,
 )
+from tests.tiers import examples
 
 
 def test_an_unknown_editable_function_is_an_error() -> None:
@@ -41,7 +42,7 @@ def test_site_lookup() -> None:
         program.edits_at("body[99].body")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(names, seeds)
 def test_random_edit_is_determined_by_the_rng(name: str, seed: int) -> None:
     program = PROGRAMS[name]
@@ -52,7 +53,7 @@ def test_random_edit_is_determined_by_the_rng(name: str, seed: int) -> None:
     assert first == second
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(names, seeds, sizes)
 def test_patches_round_trip_through_json(name: str, seed: int, size: int) -> None:
     program = PROGRAMS[name]
