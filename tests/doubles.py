@@ -199,36 +199,18 @@ class _Deadline:
     AGAIN_S = 0.25
 
     def __init__(self, seconds: float, kind: type[BaseException]) -> None:
-        self.seconds = seconds
         self.kind = kind
+        self.thread = threading.get_ident()
+        self.due = time.monotonic() + seconds
         self.fired = False
         self.delivered = False
-        self._armed = True
-        self._ended = threading.Event()
-        self._lock = threading.Lock()
-        self._thread = threading.get_ident()
-        self._watcher = threading.Thread(target=self._watch, daemon=True)
-
-    def _watch(self) -> None:
-        wait = self.seconds
-        while not self._ended.wait(wait):
-            with self._lock:
-                if not self._armed:
-                    return
-                self.fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(self._thread), ctypes.py_object(self.kind)
-                )
-            wait = self.AGAIN_S
 
     def __enter__(self) -> _Deadline:
-        self._watcher.start()
+        _WATCHDOG.watch(self)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        with self._lock:
-            self._armed = False
-        self._ended.set()
+        _WATCHDOG.forget(self)
         if self.fired and not self.delivered:
             try:
                 until = time.monotonic() + 0.05
@@ -236,6 +218,47 @@ class _Deadline:
                     pass
             except self.kind:
                 pass
+
+
+class _Watchdog:
+    """One thread that raises every deadline that falls due: a thread per deadline would
+    cost a thread start per case, which a busy machine (or coverage) makes slow."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._watched: dict[int, _Deadline] = {}
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: _Deadline) -> None:
+        with self._changed:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="in-process-sandbox-watchdog", daemon=True
+                )
+                self._thread.start()
+            self._watched[id(deadline)] = deadline
+            self._changed.notify()
+
+    def forget(self, deadline: _Deadline) -> None:
+        with self._changed:  # after this, it is never raised again
+            self._watched.pop(id(deadline), None)
+
+    def _run(self) -> None:
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                for deadline in self._watched.values():
+                    if deadline.due <= now:
+                        deadline.fired = True
+                        deadline.due = now + _Deadline.AGAIN_S
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                            ctypes.c_ulong(deadline.thread), ctypes.py_object(deadline.kind)
+                        )
+                due = min((d.due for d in self._watched.values()), default=None)
+                self._changed.wait(None if due is None else max(0.0, due - now))
+
+
+_WATCHDOG = _Watchdog()
 
 
 def use_in_process_sandbox(monkeypatch: pytest.MonkeyPatch, box: InProcessSandbox) -> None:
