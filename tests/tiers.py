@@ -1,8 +1,8 @@
 """How much a developer's run of the fast tier does, next to CI's.
 
-CI (`.ci/run` sets CI) runs every property test with all its examples; a developer's run
-draws a third of them, which keeps the fast tier fast while still drawing new examples on
-every run. Use `examples(n)` for a property test's `max_examples`, n being CI's count.
+CI (`.ci/run` sets CI) runs every property test with all its examples and every sampled
+loop with all its samples; a developer's run does a third of them, which keeps the fast tier
+fast while every run still draws new examples. Use `examples(n)`, n being CI's count.
 """
 
 from __future__ import annotations

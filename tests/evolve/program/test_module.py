@@ -47,7 +47,7 @@ def test_every_single_edit_compiles(name: str) -> None:
     for site in program.sites:
         edits = program.edits_at(site.address)
         # Copies are numerous and alike; a sample of them is enough here.
-        for edit in rng.sample(edits, min(len(edits), 40)):
+        for edit in rng.sample(edits, min(len(edits), examples(40))):
             try:
                 compile(program.render((edit,)), f"{name}.py", "exec")
             except SyntaxError as error:
@@ -300,6 +300,6 @@ def test_only_memoise_adds_an_import(name: str) -> None:
     program = PROGRAMS[name]
     imports = SAMPLES[name].count("import functools")
     for site in program.sites:
-        for edit in program.edits_at(site.address)[:60]:
+        for edit in program.edits_at(site.address)[: examples(60)]:
             added = program.render((edit,)).count("import functools") - imports
             assert added == (1 if edit.operator == "memoise" and imports == 0 else 0), edit
