@@ -76,6 +76,8 @@ class SearchSettings:
             kind = type(getattr(defaults, name))
             if issubclass(kind, enum.Enum):
                 value = kind(value)  # ValueError for a value the enum does not have
+            elif kind is float and type(value) is int:
+                value = float(value)  # JSON writes 1.0 as 1.0, but a caller may have set 1
             elif type(value) is not kind:
                 raise ValueError(f"setting {name!r} is {value!r}, not of type {kind.__name__}")
             values[name] = value

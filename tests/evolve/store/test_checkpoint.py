@@ -119,6 +119,7 @@ def test_settings_come_back_from_their_recorded_json() -> None:
     assert recorded["population"] == 12 and recorded["algorithm"] == "islands"
     assert settings_from_config(recorded) == settings
     assert settings_from_config({}) == SearchSettings()
+    assert settings_from_config({"crossover_rate": 1}).crossover_rate == 1.0
     with pytest.raises(RunStateError, match="'warp_factor' is unknown"):
         settings_from_config({"warp_factor": 9})
     with pytest.raises(RunStateError, match=r"'population' is 12\.0, not of type int"):
