@@ -68,7 +68,7 @@ class InProcessSandbox:
     variant and runs the cases in this interpreter, and the supervisor's verdict
     (`sandbox/verdict.py`) judges its report: outputs, statuses, executed-line costs and
     coverage come out as the real sandbox's do for the small, honest programs engine tests
-    evolve. It isolates nothing and limits only time: a timer thread raises the harness's
+    evolve. It isolates nothing and limits only time: a watchdog thread raises the harness's
     case timeout in the evaluating thread when a case outlasts the per-case limit (and a
     timeout when loading outlasts the wall limit), which stops a Python loop but not one long
     C call. A pytest suite or a program of several files goes to the process mode instead.
@@ -117,7 +117,7 @@ class InProcessSandbox:
         )
         # What the child reads: JSON, so the arguments are what a real variant gets.
         request = json.loads(encode_request(request))
-        request["case_timeout_s"] = 0  # no SIGALRM: _Run times cases from a timer thread
+        request["case_timeout_s"] = 0  # no SIGALRM: _Run times cases with the watchdog
         with self._lock:
             self.evaluations += 1
             started_wall, started_cpu = time.monotonic(), time.thread_time()
@@ -154,7 +154,7 @@ class InProcessSandbox:
 
 
 class _Run(harness._Run):
-    """The harness's run with timer threads in place of SIGALRM, which only the main thread
+    """The harness's run with the watchdog in place of SIGALRM, which only the main thread
     can take (the engine evaluates from executor threads)."""
 
     def __init__(self, request: dict[str, Any], code: CodeType, limits: Limits) -> None:
