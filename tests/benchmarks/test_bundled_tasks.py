@@ -484,12 +484,13 @@ def _executed_lines(source: str, entry: str, cases: list[dict[str, Any]]) -> int
             count += 1
         return tracer
 
+    previous = sys.gettrace()  # coverage's, under CI: put back, not dropped
     sys.settrace(tracer)
     try:
         for case in cases:
             function(*case["args"], **case.get("kwargs", {}))
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
