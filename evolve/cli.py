@@ -1,8 +1,8 @@
 """The command line: `evolve run`, `eval`, `tasks`, `log`, `diff`, `doctor`, plus the verbs
 registered by their own modules (stop, report, verify, review, apply, rollback, ...).
 
-User errors (`UsageError`) become one line on stderr and exit status 2; nothing here prints a
-traceback for bad input.
+User errors (`UsageError`) and run directories whose state is corrupt (`RunStateError`)
+become one line on stderr and exit status 2; nothing here prints a traceback for either.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from evolve import bench, control, resume
 from evolve.audit import commands as audit_commands
-from evolve.errors import RunAborted, UsageError
+from evolve.errors import RunAborted, RunStateError, UsageError
 from evolve.evaluation.evaluator import HOLDOUT
 from evolve.evaluation.executor import LOCAL, check_executor, connect_executor
 from evolve.evaluation.jobs import EvaluationJob, LazySandbox, SandboxMode, portable_files
@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Callable[[argparse.Namespace], int] = args.command
     try:
         return command(args)
-    except UsageError as exc:
+    except (UsageError, RunStateError) as exc:
         print(f"evolve: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except RunAborted as exc:
@@ -75,8 +75,6 @@ def _parser() -> argparse.ArgumentParser:
     _runs_dir(run)
     run.add_argument(
         "--algorithm",
-        "--selection",  # the name before there were algorithms other than selection schemes
-        dest="algorithm",
         choices=[a.value for a in Algorithm],
         default=Algorithm.LEXICASE.value,
         help="search algorithm (default: lexicase); `random` is the baseline",

@@ -14,13 +14,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Any
 
 from evolve.store.chain import reverts_text
 from evolve.store.database import AcceptedChange, EvaluationRow, RunStore
 from sandbox import Status
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 REPORT_FILE = "report.html"
 
@@ -98,6 +99,8 @@ def render(data: RunData, run_name: str) -> str:
 
 
 def _fitness_figure(data: RunData) -> go.Figure:
+    import plotly.graph_objects as go  # about 0.5 s to import: only for a report
+
     best: dict[int, float] = {}
     for row in data.rows:
         if data.speedup:
@@ -130,6 +133,8 @@ def _fitness_figure(data: RunData) -> go.Figure:
 
 
 def _status_figure(rows: Sequence[EvaluationRow]) -> go.Figure:
+    import plotly.graph_objects as go  # about 0.5 s to import: only for a report
+
     counts: dict[str, Counter[int]] = defaultdict(Counter)
     for row in rows:
         counts[row.status][row.generation] += 1
@@ -165,6 +170,8 @@ def operator_counts(data: RunData) -> dict[str, tuple[int, int]]:
 
 
 def _operator_figure(data: RunData) -> go.Figure:
+    import plotly.graph_objects as go  # about 0.5 s to import: only for a report
+
     counts = operator_counts(data)
     names = list(counts)
     figure = go.Figure()

@@ -12,13 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import typing
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from evolve import __version__
-from evolve.errors import UsageError
+from evolve.errors import RunStateError, UsageError
 from evolve.evaluation.evaluator import source_hash
 from evolve.evaluation.executor import LOCAL, Executor, check_executor, connect_executor
 from evolve.program.program import Program, ProgramError
@@ -67,25 +65,17 @@ def finished_reason(config: dict[str, Any]) -> str | None:
 
 
 def settings_from_config(values: dict[str, Any]) -> SearchSettings:
-    """The recorded settings (written as text) as the dataclass they were written from."""
-    hints = typing.get_type_hints(SearchSettings)
-    known = {f.name for f in fields(SearchSettings)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise UsageError(f"setting {unknown[0]!r} is unknown to this engine")
-    parsed: dict[str, Any] = {}
-    for name, text in values.items():
-        kind = hints[name]
-        try:
-            if kind is bool:
-                parsed[name] = str(text) == "True"
-            elif isinstance(kind, type) and issubclass(kind, int | float | str):
-                parsed[name] = kind(text)  # enums are str subclasses: built from the value
-            else:
-                raise UsageError(f"setting {name!r} of type {kind} cannot be restored")
-        except ValueError:
-            raise UsageError(f"setting {name!r}: {text!r} is not a {kind.__name__}") from None
-    return SearchSettings(**parsed)
+    """The recorded settings (JSON values) as the dataclass they were recorded from."""
+    try:
+        return SearchSettings.from_json(values)
+    except ValueError as exc:
+        if all(isinstance(value, str) for value in values.values()):
+            # Engines before the settings were JSON recorded every value as its str().
+            raise RunStateError(
+                "the run recorded its settings as text, as earlier engines did; it cannot be"
+                " resumed by this one: start it again"
+            ) from None
+        raise RunStateError(f"the run's recorded settings cannot be restored: {exc}") from None
 
 
 def resume_run(
@@ -165,7 +155,7 @@ def _connect(spec: str, *, recorded: bool) -> Executor:
 def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
     """The run as it was started, from its record: the same inputs give the same run."""
     if "seed_hash" not in config:
-        raise UsageError(f"{run_dir}: the run recorded no configuration; start it again")
+        raise RunStateError(f"{run_dir}: the run recorded no configuration; start it again")
     if config.get("engine_version") != __version__:
         raise UsageError(
             f"{run_dir}: made by engine {config.get('engine_version')}, this is {__version__};"
@@ -179,15 +169,15 @@ def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
     try:
         source = seed_path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{seed_path}: cannot read the run's seed: {exc}") from None
+        raise RunStateError(f"{seed_path}: cannot read the run's seed: {exc}") from None
     if source_hash(source) != config["seed_hash"]:
-        raise UsageError(f"{seed_path}: changed since the run started")
+        raise RunStateError(f"{seed_path}: changed since the run started")
     try:
         program = Program.from_text(
             source, path=str(config["program"]), several=several, editable=config["editable"]
         )
     except ProgramError as exc:
-        raise UsageError(str(exc)) from None
+        raise RunStateError(str(exc)) from None
     return RunContext(
         run_id=run_dir.name,
         run_dir=run_dir,
@@ -203,7 +193,7 @@ def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
 def _sandbox_mode(value: object) -> SandboxMode:
     if value == "fork" or value == "process":
         return value
-    raise UsageError(f"sandbox mode {value!r} is unknown to this engine")
+    raise RunStateError(f"sandbox mode {value!r} is unknown to this engine")
 
 
 # the verb --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """One run of the engine: load the task, set up the store and the sandbox, search, report.
 
 The run directory holds everything a later reader needs: `run.sqlite` (configuration, every
-evaluation, lineage, accepted changes, the last checkpoint), `seed.py`, `champion.py` and
+evaluation, accepted changes, the last checkpoint), `seed.py`, `champion.py` and
 `events.jsonl` (the event log). A `STOP` file appearing there ends the run at the next
 generation boundary; `run.lock` is held by the process working on the run, so `evolve resume`
 never races it.
@@ -182,7 +182,7 @@ def start_run(
         budget=budget,
         sandbox=request.sandbox,
         executor=request.executor,
-        settings={k: str(v) for k, v in asdict(request.settings).items()},
+        settings=request.settings.to_json(),
         hide_holdout=request.hide_holdout,
         seed_hash=source_hash(program.source),
         started_at=time.time(),

@@ -78,20 +78,10 @@ class Task:
     def several_files(self) -> bool:
         return bool(self.program_files)
 
-    def describe_suites(self) -> str:
-        holdout = f", {_suite_size(self.holdout)} holdout" if self.holdout else ""
-        return f"{_suite_size(self.suite)} search tests{holdout}"
-
 
 def module_of(name: str) -> str:
     """The module a program file defines: "shop/__init__.py" -> "shop", "a/b.py" -> "a.b"."""
     return name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-
-
-def _suite_size(suite: Suite | None) -> str:
-    if isinstance(suite, CaseSuite):
-        return str(len(suite.cases))
-    return "pytest"
 
 
 def find_task_file(path: Path) -> Path:

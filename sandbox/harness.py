@@ -199,11 +199,12 @@ class _Run:
         self.case_timeout_s = float(self.request.get("case_timeout_s", 0.0))
         if self.case_timeout_s > 0:
             signal.signal(signal.SIGALRM, _on_alarm)
-        signal.signal(signal.SIGPROF, _on_cpu_alarm)
         cases = suite["cases"]
         plan = suite.get("plan") or {}
         order = plan.get("order") or range(len(cases))
         cpu_limits = plan.get("cpu_s") or ()
+        if any(limit > 0 for limit in cpu_limits):
+            self._arm_cpu_limits()
         critical = frozenset(plan.get("critical") or ())
         stop_after = int(plan.get("stop_after_timeouts") or 0)
         # Reported in suite order whatever the order they ran in; a hole is a case not run.
@@ -246,6 +247,10 @@ class _Run:
         if recorder is not None:
             self.result["coverage"] = coverage
 
+    def _arm_cpu_limits(self) -> None:
+        """Catch the CPU-time timer's signal: a case over its limit raises `_CaseTimeout`."""
+        signal.signal(signal.SIGPROF, _on_cpu_alarm)
+
     def _run_case(
         self, entry: Callable[..., Any], case: dict[str, Any], max_output: int, cpu_s: float
     ) -> tuple[dict[str, Any], float | None]:
@@ -266,7 +271,8 @@ class _Run:
                 elapsed = _case_clock() - started
                 self.result["case_s"] += elapsed
                 signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.setitimer(signal.ITIMER_PROF, 0)
+                if cpu_s > 0:
+                    signal.setitimer(signal.ITIMER_PROF, 0)
         except _CaseTimeout:
             limit = (
                 f"CPU-time limit of {cpu_s:g}" if cpu_s > 0 else f"limit of {self.case_timeout_s:g}"

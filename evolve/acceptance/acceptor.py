@@ -32,7 +32,7 @@ from evolve.acceptance.gate import (
     holdout_holds,
     judge,
 )
-from evolve.acceptance.generated import GENERATED
+from evolve.acceptance.overfitting import GENERATED
 from evolve.acceptance.plausible import Collection, Plausible, rank
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.program.patch import Edit, patch_from_json, patch_to_json

@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scipy.stats import mannwhitneyu
-
 from evolve.evaluation.evaluator import Evaluator, Variant
 from sandbox import CaseSuite, Evaluation, Limits, Status, Suite
 
@@ -63,6 +61,9 @@ def judge_timings(
     min_ratio: float = MIN_SPEEDUP,
 ) -> Confirmation:
     """Whether `child`'s times are significantly and sufficiently below `parent`'s."""
+    # Imported here: scipy.stats takes about a second, and only speed-ups are ever timed.
+    from scipy.stats import mannwhitneyu
+
     if len(parent) < 2 or len(child) < 2:
         return Confirmation(False, 1.0, 1.0, tuple(parent), tuple(child), reason="too few runs")
     child_median = statistics.median(child)

@@ -30,10 +30,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
 
-from sandbox import Case, CaseSuite, Evaluation
-
-DEFAULT_INPUTS = 40
-GENERATED = "generated"  # the suite's name in the store and in the evidence
+from sandbox import Case
 
 # Hypothesis explores far more than it keeps (duplicates, filtered draws): a cap on its tries.
 _TRIES_PER_INPUT = 3
@@ -195,7 +192,7 @@ def case_strategy(
 
 
 def generate_inputs(
-    cases: Sequence[Case], count: int = DEFAULT_INPUTS, run_seed: int = 0
+    cases: Sequence[Case], count: int, run_seed: int = 0
 ) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """`count` distinct inputs (at most) not among the cases, the same for the same seed."""
     if not cases or count <= 0:
@@ -244,36 +241,3 @@ def _private_storage() -> Iterator[None]:
             yield
         finally:
             set_hypothesis_home_dir(previous)
-
-
-def input_suite(entry: str, inputs: Sequence[tuple[tuple[Any, ...], dict[str, Any]]]) -> CaseSuite:
-    """The generated inputs with no expectation, keeping outputs: run the seed on it."""
-    cases = tuple(
-        Case(name=f"generated[{i}]", args=args, kwargs=kwargs)
-        for i, (args, kwargs) in enumerate(inputs)
-    )
-    return CaseSuite(entry=entry, cases=cases, keep_outputs=True)
-
-
-def differential_suite(reference: CaseSuite, outputs: Evaluation, tolerance: float) -> CaseSuite:
-    """The reference program's answers as expected values, where it gave one."""
-    cases = tuple(
-        Case(name=case.name, args=case.args, kwargs=case.kwargs, expected=json.loads(output))
-        for case, output in zip(reference.cases, _padded(outputs, reference), strict=True)
-        if output is not None
-    )
-    return CaseSuite(entry=reference.entry, cases=cases, float_tolerance=tolerance)
-
-
-def answered(evaluation: Evaluation, suite: CaseSuite) -> frozenset[str]:
-    """The generated inputs a program returned a value on (it did not raise or time out)."""
-    return frozenset(
-        case.name
-        for case, output in zip(suite.cases, _padded(evaluation, suite), strict=True)
-        if output is not None
-    )
-
-
-def _padded(evaluation: Evaluation, suite: CaseSuite) -> tuple[str | None, ...]:
-    outputs = evaluation.outputs
-    return outputs + (None,) * (len(suite.cases) - len(outputs))

@@ -1,33 +1,32 @@
 """Generated inputs in acceptance: a check for speed-ups, a profile for repairs.
 
 The inputs are drawn once per run (`evolve.acceptance.generated`), the first time a candidate
-gets this far, so a run that never finds one never pays for Hypothesis. For a speed-up the
-seed's answers are the expected values (differential testing): a candidate must agree. For a
-repair the seed is wrong somewhere and the inputs may break a precondition the cases never
-state (a graph whose edges name a node it lacks), where a correct repair may rightly raise:
-no verdict can be sound, so a candidate's answers on them are only recorded, and compared
-with the seed's and the other candidates' when plausible repairs are ranked
-(`evolve.acceptance.plausible`).
+gets this far, so a run that never finds one never pays for Hypothesis: not even its import,
+which takes a few tenths of a second. For a speed-up the seed's answers are the expected
+values (differential testing): a candidate must agree. For a repair the seed is wrong
+somewhere and the inputs may break a precondition the cases never state (a graph whose edges
+name a node it lacks), where a correct repair may rightly raise: no verdict can be sound, so
+a candidate's answers on them are only recorded, and compared with the seed's and the other
+candidates' when plausible repairs are ranked (`evolve.acceptance.plausible`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import random
+from collections.abc import Sequence
+from typing import Any
 
 from evolve.acceptance.gate import Verdict
-from evolve.acceptance.generated import (
-    DEFAULT_INPUTS,
-    GENERATED,
-    differential_suite,
-    generate_inputs,
-    input_suite,
-)
 from evolve.evaluation.case_plan import typical_limit
 from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
 from evolve.task import Goal, Task
-from sandbox import CasePlan, CaseSuite, Evaluation, Limits
+from sandbox import Case, CasePlan, CaseSuite, Evaluation, Limits
+
+DEFAULT_INPUTS = 40
+GENERATED = "generated"  # the suite's name in the store and in the evidence
 
 
 def check_seed(rng: random.Random) -> int:
@@ -108,6 +107,8 @@ class GeneratedCheck:
         suite = self.task.suite
         if not isinstance(suite, CaseSuite):
             return  # a pytest suite's inputs are code, not data to vary
+        from evolve.acceptance.generated import generate_inputs  # Hypothesis, on first use
+
         inputs = generate_inputs(suite.cases, self.count, self.run_seed)
         if not inputs:
             return
@@ -139,5 +140,25 @@ def _scaled_limits(limits: Limits, inputs: int, cases: int) -> Limits:
     )
 
 
+def input_suite(entry: str, inputs: Sequence[tuple[tuple[Any, ...], dict[str, Any]]]) -> CaseSuite:
+    """The generated inputs with no expectation, keeping outputs: run the seed on it."""
+    cases = tuple(
+        Case(name=f"generated[{i}]", args=args, kwargs=kwargs)
+        for i, (args, kwargs) in enumerate(inputs)
+    )
+    return CaseSuite(entry=entry, cases=cases, keep_outputs=True)
+
+
+def differential_suite(reference: CaseSuite, outputs: Evaluation, tolerance: float) -> CaseSuite:
+    """The reference program's answers as expected values, where it gave one."""
+    cases = tuple(
+        Case(name=case.name, args=case.args, kwargs=case.kwargs, expected=json.loads(output))
+        for case, output in zip(reference.cases, _padded(outputs, reference), strict=True)
+        if output is not None
+    )
+    return CaseSuite(entry=reference.entry, cases=cases, float_tolerance=tolerance)
+
+
 def _padded(evaluation: Evaluation, suite: CaseSuite) -> tuple[str | None, ...]:
-    return evaluation.outputs + (None,) * (len(suite.cases) - len(evaluation.outputs))
+    outputs = evaluation.outputs
+    return outputs + (None,) * (len(suite.cases) - len(outputs))

@@ -49,9 +49,6 @@ class Chain:
             return self.seed_source
         return self.sources[self.changes[number - 1].child]
 
-    def hash_after(self, number: int) -> str:
-        return self.seed_hash if number == 0 else self.changes[number - 1].child
-
 
 def check_chain(store: RunStore, run_dir: Path) -> Chain:
     """The verified chain, or Tampered naming the first thing that does not hold."""

@@ -68,16 +68,6 @@ class LocalExecutor(_InProcess):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-class SerialExecutor(_InProcess):
-    """Everything in the calling thread: for tests and debugging."""
-
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        return [fn(item) for item in items]
-
-    def close(self) -> None:
-        pass
-
-
 def check_executor(spec: str) -> str:
     """`local` or `dask://HOST:PORT`; anything else is a usage error."""
     if spec == LOCAL:

@@ -153,14 +153,6 @@ class ModuleProgram:
         body[self._import_at : self._import_at] = self._imports(patch, applied)
         return self.module.with_changes(body=body)
 
-    def applied(self, patch: Patch) -> list[int]:
-        """Positions in `patch` of the edits that take effect in this module (unordered).
-
-        Edits addressed to another module never do; neither does an edit whose operator is
-        unknown, whose payload does not fit, or whose code an edit around it deleted.
-        """
-        return self._rebuild(patch)[1]
-
     def describe(self, edit: Edit) -> str:
         """One line for humans: "binary-operator at line 4: + -> -"."""
         info = self._infos.get(edit.site)

@@ -232,15 +232,6 @@ class Program:
         """The first file's variant as a tree, for callers that analyse it rather than run it."""
         return self.modules[0][1].variant(patch)
 
-    def applicable(self, patch: Patch) -> Patch:
-        """The edits of `patch` that take effect, in patch order.
-
-        An edit does not take effect when its site or operator is unknown, its payload does not
-        fit, or an edit around it deletes or replaces the code it changed.
-        """
-        applied = sorted(p for _, module in self.modules for p in module.applied(patch))
-        return tuple(patch[position] for position in applied)
-
     def describe(self, edit: Edit) -> str:
         """One line for humans: "binary-operator at line 4: + -> -"."""
         try:

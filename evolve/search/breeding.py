@@ -64,9 +64,6 @@ class Breeder:
     def individual(self, edits: Sequence[Edit]) -> Individual:
         return Individual(list(edits)[: self.max_edits], self.fitness_class)
 
-    def fresh_edit(self) -> Edit | None:
-        return self.program.random_edit(self.rng, self.site_weights(), self.operator_weights())
-
     def restarted(self, points: Sequence[Individual], count: int) -> list[Individual]:
         """`count` children, each a mutant of one of `points` drawn in turn (the seed and
         earlier accepted programs, when the search widens)."""

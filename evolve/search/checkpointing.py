@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from evolve.acceptance.acceptor import Acceptor, Champion
-from evolve.errors import UsageError
+from evolve.errors import RunStateError
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.search.individual import Individual
 from evolve.search.scoring import Scoring
@@ -79,13 +79,13 @@ def restore(search: Search, checkpoint: Checkpoint) -> LoopState:
     def cached(variant: Variant) -> Evaluation:
         evaluation = evaluator.cached(variant, SEARCH)
         if evaluation is None:
-            raise UsageError(f"the store holds no evaluation of variant {variant.digest[:12]}")
+            raise RunStateError(f"the store holds no evaluation of variant {variant.digest[:12]}")
         return evaluation
 
     scoring.set_tests(cached(evaluator.variant(())))
     champion_variant = evaluator.variant(checkpoint.champion)
     if champion_variant.digest != checkpoint.champion_hash:
-        raise UsageError("the champion renders differently: the seed or the engine changed")
+        raise RunStateError("the champion renders differently: the seed or the engine changed")
     champion = Champion(
         champion_variant, cached(champion_variant), evaluator.cached(champion_variant, HOLDOUT)
     )
@@ -98,7 +98,7 @@ def restore(search: Search, checkpoint: Checkpoint) -> LoopState:
         population.append(individual)
     accepted = search.store.accepted()
     if len(accepted) != checkpoint.accepted:
-        raise UsageError(
+        raise RunStateError(
             f"the store holds {len(accepted)} accepted changes,"
             f" the checkpoint {checkpoint.accepted}"
         )

@@ -7,10 +7,12 @@ are scheduled.
 
 from __future__ import annotations
 
+import enum
 import random
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 from evolve.acceptance.acceptor import Acceptor, Champion, is_solved
 from evolve.acceptance.gate import fitness_text
@@ -54,6 +56,34 @@ class SearchSettings:
     def __post_init__(self) -> None:
         if self.population < 2 or self.elite < 0 or self.elite >= self.population:
             raise ValueError("population must be >= 2 and elite < population")
+
+    def to_json(self) -> dict[str, Any]:
+        """The settings as JSON values (an enum as its value): what a run records."""
+        return {
+            f.name: value.value if isinstance(value, enum.Enum) else value
+            for f in fields(self)
+            for value in [getattr(self, f.name)]
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SearchSettings:
+        """The inverse of `to_json`. ValueError names a setting that this engine does not
+        know or whose value is not of the setting's type (no conversion is attempted)."""
+        defaults = cls()
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name not in known:
+                raise ValueError(f"setting {name!r} is unknown to this engine")
+            kind = type(getattr(defaults, name))
+            if issubclass(kind, enum.Enum):
+                value = kind(value)  # ValueError for a value the enum does not have
+            elif kind is float and type(value) is int:
+                value = float(value)  # JSON writes 1.0 as 1.0, but a caller may have set 1
+            elif type(value) is not kind:
+                raise ValueError(f"setting {name!r} is {value!r}, not of type {kind.__name__}")
+            values[name] = value
+        return cls(**values)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from evolve.errors import UsageError
+from evolve.errors import RunStateError
 from evolve.program.patch import Patch, patch_from_json, patch_to_json
 
 # Raised when the layout of the state changes; a checkpoint of another version is refused.
@@ -68,9 +68,9 @@ class Checkpoint:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Checkpoint:
-        """The inverse of `to_json`; UsageError if the state is not one this engine wrote."""
+        """The inverse of `to_json`; RunStateError if the state is not one this engine wrote."""
         if data.get("version") != VERSION:
-            raise UsageError(
+            raise RunStateError(
                 f"checkpoint format {data.get('version')!r} is not this engine's ({VERSION})"
             )
         try:
@@ -89,7 +89,7 @@ class Checkpoint:
                 components={str(k): dict(v) for k, v in data["components"].items()},
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise UsageError(f"checkpoint cannot be read: {exc!r}") from None
+            raise RunStateError(f"checkpoint cannot be read: {exc!r}") from None
 
 
 def rng_state(rng: random.Random) -> list[Any]:
@@ -117,6 +117,6 @@ def restore_components(owner: object, states: dict[str, dict[str, Any]]) -> None
     present = components(owner)
     missing = sorted(set(present) - set(states))
     if missing:
-        raise UsageError(f"checkpoint has no state for {', '.join(missing)}")
+        raise RunStateError(f"checkpoint has no state for {', '.join(missing)}")
     for name, component in present.items():
         component.restore(states[name])

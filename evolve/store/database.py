@@ -10,26 +10,36 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evolve.errors import RunStateError
 from sandbox import Evaluation
 
 DATABASE = "run.sqlite"
 
-_SCHEMA = """
+# The layout of run.sqlite, as of SCHEMA_VERSION. A database records the version it is at in
+# `PRAGMA user_version`; opening one at an earlier version migrates it (`_MIGRATIONS`).
+SCHEMA_VERSION = 1
+
+_TABLES = (
+    """\
 CREATE TABLE IF NOT EXISTS config (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL              -- JSON
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS variants (
     hash TEXT PRIMARY KEY,           -- sha256 of the variant's source
     source TEXT NOT NULL,
     patch TEXT NOT NULL              -- JSON list of edits against the seed
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS evaluations (
     id INTEGER PRIMARY KEY,
     variant TEXT NOT NULL REFERENCES variants(hash),
@@ -43,14 +53,9 @@ CREATE TABLE IF NOT EXISTS evaluations (
     wall_s REAL NOT NULL,
     detail TEXT NOT NULL,            -- the whole Evaluation as JSON
     UNIQUE (variant, suite)
-);
-CREATE TABLE IF NOT EXISTS lineage (
-    child TEXT NOT NULL REFERENCES variants(hash),
-    parent TEXT NOT NULL REFERENCES variants(hash),
-    generation INTEGER NOT NULL,
-    origin TEXT NOT NULL,            -- 'mutation', 'crossover', 'initial'
-    PRIMARY KEY (child, parent)
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS accepted (
     number INTEGER PRIMARY KEY,      -- 1, 2, ... in order of acceptance
     generation INTEGER NOT NULL,
@@ -70,24 +75,30 @@ CREATE TABLE IF NOT EXISTS accepted (
     engine_version TEXT NOT NULL DEFAULT '',
     prev_hash TEXT NOT NULL DEFAULT '',       -- the previous record's hash (evolve.store.chain)
     hash TEXT NOT NULL DEFAULT ''             -- sha256 of this record's canonical content
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS reviews (
     id INTEGER PRIMARY KEY,          -- append-only: the latest decision on a change counts
     number INTEGER NOT NULL,         -- the accepted change decided on
     decision TEXT NOT NULL,          -- 'approved' or 'rejected'
     decided_at REAL NOT NULL,
     who TEXT NOT NULL
-);
+)
+""",
+    """\
 CREATE TABLE IF NOT EXISTS checkpoints (
     generation INTEGER PRIMARY KEY,  -- the search state at the end of this generation
     state TEXT NOT NULL,             -- JSON (evolve.store.checkpoint)
     created_at REAL NOT NULL
-);
-"""
+)
+""",
+)
 
-# Columns added to `accepted` after the first release, so older run databases still open
-# (their records then fail `evolve verify` as unsealed rather than crashing every reader).
-_ADDED_COLUMNS = {
+# Columns `accepted` gained after the first release (the audit record). An unversioned
+# database may predate them: migrating it adds them, so its records open and fail
+# `evolve verify` as unsealed rather than crashing every reader.
+_AUDIT_COLUMNS = {
     "edits": "'[]'",
     "evidence": "'{}'",
     "layers": "'[]'",
@@ -95,6 +106,52 @@ _ADDED_COLUMNS = {
     "prev_hash": "''",
     "hash": "''",
 }
+
+
+def _version_1(connection: sqlite3.Connection) -> None:
+    """From an empty or unversioned database (version 0): every table, and the audit
+    columns an unversioned `accepted` may lack. (An unversioned database may also hold a
+    `lineage` table that nothing reads any more; it is left as it is.)"""
+    for statement in _TABLES:
+        connection.execute(statement)
+    present = {row[1] for row in connection.execute("PRAGMA table_info(accepted)")}
+    for column, default in _AUDIT_COLUMNS.items():
+        if column not in present:
+            connection.execute(
+                f"ALTER TABLE accepted ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
+            )
+
+
+# _MIGRATIONS[n] takes a database from version n to n + 1.
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_version_1,)
+assert len(_MIGRATIONS) == SCHEMA_VERSION
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    """Bring the database to SCHEMA_VERSION, all steps in one transaction; RunStateError if
+    it is at a later version than this engine knows."""
+    if schema_version(connection) == SCHEMA_VERSION:
+        return
+    connection.execute("BEGIN IMMEDIATE")  # a concurrent opener waits, then finds it done
+    try:
+        version = schema_version(connection)
+        if version > SCHEMA_VERSION:
+            raise RunStateError(
+                f"{path}: schema version {version} is newer than this engine's"
+                f" ({SCHEMA_VERSION}); open the run with the engine that made it"
+            )
+        for step in _MIGRATIONS[version:]:
+            step(connection)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
 
 _ACCEPTED_COLUMNS = (
     "number, generation, evaluations, parent, child, patch, operators, diff, fitness_before,"
@@ -157,23 +214,27 @@ class RunStore:
 
     @classmethod
     def open(cls, run_dir: Path) -> RunStore:
+        """The store of an existing run; RunStateError if its database cannot be read."""
         path = run_dir / DATABASE
         if not path.is_file():
             raise FileNotFoundError(path)
-        return cls._connect(path)
+        try:
+            return cls._connect(path)
+        except sqlite3.OperationalError:
+            raise  # locked, out of space, ...: nothing wrong with the run itself
+        except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
+            raise RunStateError(f"{path}: cannot be read as a run database ({exc})") from None
 
     @classmethod
     def _connect(cls, path: Path) -> RunStore:
         connection = sqlite3.connect(path, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.executescript(_SCHEMA)
-        present = {row[1] for row in connection.execute("PRAGMA table_info(accepted)")}
-        for column, default in _ADDED_COLUMNS.items():
-            if column not in present:
-                connection.execute(
-                    f"ALTER TABLE accepted ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
-                )
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            _migrate(connection, path)
+        except BaseException:
+            connection.close()
+            raise
         return cls(connection, path)
 
     def close(self) -> None:
@@ -270,12 +331,6 @@ class RunStore:
         ).fetchall()
         return [EvaluationRow(*row) for row in rows]
 
-    def add_lineage(self, child: str, parents: Sequence[str], generation: int, origin: str) -> None:
-        self._db.executemany(
-            "INSERT OR IGNORE INTO lineage (child, parent, generation, origin) VALUES (?, ?, ?, ?)",
-            [(child, parent, generation, origin) for parent in parents],
-        )
-
     # accepted changes ----------------------------------------------------------------------
 
     def add_accepted(self, change: AcceptedChange) -> None:
@@ -362,7 +417,7 @@ class RunStore:
             dropped = self._db.execute(
                 "DELETE FROM evaluations WHERE generation > ?", (generation,)
             ).rowcount
-            for table in ("lineage", "accepted", "checkpoints"):
+            for table in ("accepted", "checkpoints"):
                 self._db.execute(f"DELETE FROM {table} WHERE generation > ?", (generation,))
             # Variants are written with their evaluations; drop those nothing refers to now.
             self._db.execute(

@@ -33,17 +33,3 @@ class EventLog:
 
     def close(self) -> None:
         self._file.close()
-
-
-def read_events(run_dir: Path) -> list[dict[str, Any]]:
-    """Every event of a run, oldest first; a run from before the log existed has none."""
-    path = run_dir / EVENTS_FILE
-    if not path.is_file():
-        return []
-    events: list[dict[str, Any]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            events.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue  # blank, or the last line of a process killed mid-write
-    return events

@@ -60,7 +60,10 @@ def test_run_verify_review_apply_rollback(tmp_path: Path) -> None:
             "SELECT source FROM variants JOIN accepted ON variants.hash = accepted.child"
             " WHERE number = 1"
         ).fetchall()
+        layers = [json.loads(text) for (text,) in db.execute("SELECT layers FROM accepted")]
     assert program.read_text() == first != SEED.read_text()
+    # Each record names the isolation its child was evaluated under: the fork mode's.
+    assert all("rlimits" in names and "subreaper" in names for names in layers), layers
 
     rolled = evolve("rollback", run_dir, "--to", "0")
     assert rolled.returncode == 0, rolled.stderr

@@ -33,6 +33,7 @@ def test_tasks_lists_the_bundled_tasks(capsys: pytest.CaptureFixture[str]) -> No
     assert all(str(BUNDLED_TASKS) in line for line in lines)
 
 
+@pytest.mark.real_sandbox  # the layers and memory figure of a real evaluation
 def test_eval_json(add_task: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_cli(capsys, "eval", str(add_task), "--json")
     assert status == 0
@@ -159,21 +160,34 @@ def remove_cases(task: Path) -> None:
 )
 @pytest.mark.parametrize("verb", ["run", "eval"])
 def test_bad_input_is_one_line_and_exit_2(
-    add_task: Path, tmp_path: Path, damage: Callable[[Path], None], message: str, verb: str
+    add_task: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    damage: Callable[[Path], None],
+    message: str,
+    verb: str,
 ) -> None:
     damage(add_task)
+    runs = ["--runs-dir", str(tmp_path)] if verb == "run" else []
+    # An exception that escaped `main` (a traceback on the command line) fails the test.
+    status, out, err = run_cli(capsys, verb, str(add_task), *runs)
+    assert status == 2, err
+    assert out == "" and err.count("\n") == 1, err
+    assert err.startswith("evolve: error: ") and message in err
+
+
+def test_the_command_reports_bad_input_in_one_line_and_exit_2(add_task: Path) -> None:
+    """The same through a real process: nothing else (a warning, a traceback) on stderr."""
+    break_seed(add_task)
     result = subprocess.run(
-        [sys.executable, "-m", "evolve.cli", verb, str(add_task), "--runs-dir", str(tmp_path)]
-        if verb == "run"
-        else [sys.executable, "-m", "evolve.cli", verb, str(add_task)],
+        [sys.executable, "-m", "evolve.cli", "eval", str(add_task)],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "seed.py" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_missing_task_and_unknown_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,3 +264,19 @@ def test_resume_goes_to_the_recorded_executor_unless_told_otherwise(
     assert asked == [gone, "local"]
     events = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()]
     assert [e["executor"] for e in events if e["type"] == "run_resumed"] == ["local"]
+
+
+def test_the_command_line_starts_without_the_libraries_few_commands_need(tmp_path: Path) -> None:
+    """scipy (timed confirmation), plotly (reports), Hypothesis (generated inputs) and Dask
+    (--executor dask://) cost seconds to import together: they load where they are used."""
+    probe = (
+        "import json, sys\nimport evolve.cli\n"
+        "print(json.dumps(sorted({m.partition('.')[0] for m in sys.modules})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    loaded = set(json.loads(done.stdout))
+    assert "evolve" in loaded and "libcst" in loaded
+    heavy = loaded & {"scipy", "plotly", "hypothesis", "distributed", "dask"}
+    assert not heavy, f"imported at start-up: {sorted(heavy)}"

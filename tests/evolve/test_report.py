@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from evolve.cli import main
-from evolve.evaluation.executor import SerialExecutor
 from evolve.report import REPORT_FILE, RunData, operator_counts, render
 from evolve.run import RunRequest, start_run
 from evolve.store.database import AcceptedChange, EvaluationRow
+from tests.doubles import SerialExecutor
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -11,11 +11,11 @@ import pytest
 
 from evolve.acceptance.confirm import confirm, judge_timings, timing_suite
 from evolve.evaluation.evaluator import Evaluator, Variant, source_hash
-from evolve.evaluation.executor import SerialExecutor
 from evolve.run import read_program
 from evolve.store.database import RunStore
 from evolve.task import load_task
 from sandbox import CaseSuite, Evaluation, Limits, Status, make_sandbox
+from tests.doubles import SerialExecutor
 
 
 def noisy(rng: random.Random, centre: float, n: int = 10) -> list[float]:

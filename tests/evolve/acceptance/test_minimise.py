@@ -13,12 +13,11 @@ from hypothesis import strategies as st
 from evolve.acceptance.checks import AcceptanceChecks, Candidate
 from evolve.acceptance.minimise import ddmin, minimise_patch
 from evolve.evaluation.evaluator import Evaluator
-from evolve.evaluation.executor import SerialExecutor
 from evolve.program.patch import Edit
 from evolve.run import RunRequest, read_program, start_run
 from evolve.store.database import RunStore
 from evolve.task import load_task
-from sandbox import make_sandbox
+from tests.doubles import InProcessSandbox, SerialExecutor
 
 
 def test_ddmin_finds_the_needed_items() -> None:
@@ -75,7 +74,7 @@ def test_a_candidate_with_a_useless_edit_is_minimised(
     task = load_task(make_task(tmp_path / "add", SEED, "add", cases, holdout))
     program = read_program(task)
     store = RunStore.create(tmp_path / "run")
-    sandbox = make_sandbox("process")
+    sandbox = InProcessSandbox()
     try:
         evaluator = Evaluator(task, program, store, SerialExecutor(), sandbox)
         checks = AcceptanceChecks.create(task, evaluator, random.Random(0))

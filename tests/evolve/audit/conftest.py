@@ -11,6 +11,7 @@ import pytest
 
 from evolve.cli import main
 from evolve.store.database import RunStore
+from tests.doubles import in_process_sandboxes
 
 # Three bugs, one per branch; each fix gains tests on its own, so seed 1 accepts three
 # changes in three generations (a linear lineage of three records to review and roll back).
@@ -96,13 +97,14 @@ def calc_template(tmp_path_factory: pytest.TempPathFactory) -> Run:
     task_dir = write_calc(root / "calc")
     # The tests below rely on a lineage of three; the first seed (deterministically) that
     # gives one with the current operator registry is used.
-    for seed in range(1, 21):
-        run = start_run(task_dir, root / f"runs-{seed}", seed)
-        store = RunStore.open(run.run_dir)
-        count = len(store.accepted())
-        store.close()
-        if count == 3:
-            return run
+    with in_process_sandboxes():
+        for seed in range(1, 21):
+            run = start_run(task_dir, root / f"runs-{seed}", seed)
+            store = RunStore.open(run.run_dir)
+            count = len(store.accepted())
+            store.close()
+            if count == 3:
+                return run
     raise AssertionError("no seed in 1..20 gives a lineage of three changes")
 
 

@@ -12,11 +12,11 @@ import pytest
 from evolve.errors import UsageError
 from evolve.evaluation.constraints import Forbidden
 from evolve.evaluation.evaluator import Evaluator, Variant, source_hash
-from evolve.evaluation.executor import SerialExecutor
 from evolve.run import RunRequest, read_program, start_run
 from evolve.store.database import RunStore
 from evolve.task import load_task
 from sandbox import Evaluation, Limits, Status, Suite
+from tests.doubles import SerialExecutor
 
 TaskFactory = Callable[..., Path]
 

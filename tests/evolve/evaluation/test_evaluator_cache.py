@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from evolve.evaluation.evaluator import Evaluator, Variant, normalised_hash, source_hash
-from evolve.evaluation.executor import SerialExecutor
 from evolve.run import read_program
 from evolve.store.database import RunStore
 from evolve.task import load_task
 from sandbox import Evaluation, Limits, Status, Suite
+from tests.doubles import SerialExecutor
 
 
 class CountingSandbox:

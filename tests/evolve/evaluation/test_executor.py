@@ -14,7 +14,6 @@ import pytest
 from evolve.errors import UsageError
 from evolve.evaluation.executor import (
     LocalExecutor,
-    SerialExecutor,
     check_executor,
     connect_executor,
 )
@@ -60,8 +59,8 @@ class EchoSandbox:
         pass
 
 
-@pytest.mark.parametrize("executor", [LocalExecutor(4), SerialExecutor()], ids=["local", "serial"])
-def test_results_come_back_in_input_order(executor: LocalExecutor | SerialExecutor) -> None:
+def test_results_come_back_in_input_order() -> None:
+    executor = LocalExecutor(4)
     try:
         delays = {str(i): 0.05 - i * 0.01 for i in range(5)}
         results = executor.evaluate([job(str(i)) for i in range(5)], EchoSandbox(delays))

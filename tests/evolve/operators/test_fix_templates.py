@@ -98,7 +98,6 @@ def test_a_new_operator_edit_renders_code_that_parses(name: str, rng: random.Ran
     program = PROGRAMS[name]
     edit = rng.choice(EDITS[name])
     parses(program, (edit,))
-    assert program.applicable((edit,)) == (edit,), program.describe(edit)
     assert program.render((edit,)) != program.source, program.describe(edit)
     line = program.describe(edit)
     assert "\n" not in line and line.startswith(edit.operator)
@@ -121,7 +120,6 @@ def test_two_edits_at_one_site_render_code_that_parses(name: str, rng: random.Ra
     edits = program.edits_at(site)
     patch = (rng.choice(edits), rng.choice(edits), rng.choice(edits))
     parses(program, patch)
-    assert set(program.applicable(patch)) <= set(patch)
 
 
 def test_payloads_stay_within_their_caps() -> None:
@@ -217,12 +215,11 @@ def test_a_compound_edit_builds_on_the_edit_before_it() -> None:
     assert program.render((rename, extend, wrap)) == (
         "def f(a, b):\n    c = abs(b - 1)\n    return c\n"
     )
-    assert program.applicable((rename, extend, wrap)) == (rename, extend, wrap)
     # The same template twice is one edit.
-    assert program.applicable((extend, extend)) == (extend,)
+    assert program.render((extend, extend)) == program.render((extend,))
     # A template for another kind of node no longer fits once the node has changed kind.
     unwrap = Edit("replace-name", site.address, "a")
-    assert program.applicable((wrap, unwrap)) == (wrap,)
+    assert program.render((wrap, unwrap)) == program.render((wrap,))
 
 
 def test_mutate_puts_a_compound_edit_at_the_site_of_an_edit(

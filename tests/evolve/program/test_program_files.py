@@ -44,7 +44,6 @@ def test_an_edit_changes_only_its_file() -> None:
     assert list(files) == list(FILES)
     changed = [name for name in files if files[name] != FILES[name]]
     assert changed == ["shop/pricing.py"]
-    assert PROGRAM.applicable((edit,)) == (edit,)
 
 
 def test_the_seed_renders_to_its_bundle() -> None:
@@ -100,7 +99,6 @@ def test_from_text_rebuilds_the_same_program() -> None:
 
 def test_an_edit_for_an_unknown_file_does_not_apply() -> None:
     edit = Edit("comparison", "shop/none.py::body[0].body.body[0]", "==")
-    assert PROGRAM.applicable((edit,)) == ()
     assert PROGRAM.render((edit,)) == PROGRAM.source
     assert PROGRAM.describe(edit) == edit.describe()
 

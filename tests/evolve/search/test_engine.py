@@ -10,11 +10,12 @@ from pathlib import Path
 
 from deap import tools
 
-from evolve.evaluation.executor import LocalExecutor, SerialExecutor
+from evolve.evaluation.executor import LocalExecutor
 from evolve.run import RunRequest, RunSummary, start_run
 from evolve.search.selection import deap_random
 from evolve.search.stats import GenerationStats
 from evolve.store.database import AcceptedChange, RunStore
+from tests.doubles import SerialExecutor
 
 
 class Recorder:
@@ -87,5 +88,9 @@ def test_deap_random_restores_the_global_generator() -> None:
 
 def test_patch_json_is_stored_for_each_acceptance(add_task: Path, tmp_path: Path) -> None:
     summary = start_run(RunRequest(add_task, seed=2, budget=300, runs_dir=tmp_path), Recorder())
-    for patch, _, _ in lineage(summary):
-        assert isinstance(json.loads(patch), list)
+    changes = lineage(summary)
+    assert changes, "the run accepted nothing: there is no stored patch to check"
+    assert len(changes) == summary.accepted
+    for patch, _, _ in changes:
+        edits = json.loads(patch)
+        assert isinstance(edits, list) and edits  # an accepted change edits something

@@ -9,18 +9,18 @@ import signal
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
 from evolve.cli import main
 from evolve.errors import RunAborted
-from evolve.evaluation.executor import SerialExecutor
 from evolve.run import CHAMPION_FILE, STOP_FILE, RunRequest, RunSummary, start_run
 from evolve.search.stats import GenerationStats
 from evolve.search.stop import StopReason
 from evolve.store.database import RunStore
-from evolve.store.events import read_events
+from evolve.store.events import EVENTS_FILE
+from tests.doubles import SerialExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,6 +63,12 @@ def run(task: Path, runs: Path, reporter: ActAt) -> RunSummary:
 def only_run(runs: Path) -> Path:
     [run_dir] = list(runs.iterdir())
     return run_dir
+
+
+def read_events(run_dir: Path) -> list[dict[str, Any]]:
+    """Every event of a run, as the log holds them: one JSON object a line."""
+    lines = (run_dir / EVENTS_FILE).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
 
 
 def reads_cleanly(run_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,8 +190,7 @@ def test_evolve_stop_refuses_a_finished_run(
 
 def test_the_event_log(hopeless: Path, tmp_path: Path) -> None:
     summary = run(hopeless, tmp_path / "runs", ActAt(3, interrupt))
-    lines = (Path(summary.run_dir) / "events.jsonl").read_text().splitlines()
-    events = [json.loads(line) for line in lines]
+    events = read_events(Path(summary.run_dir))
     assert all(isinstance(e["time"], float) and isinstance(e["type"], str) for e in events)
     types = [e["type"] for e in events]
     assert types[0] == "run_started" and types[-1] == "run_stopped"

@@ -6,18 +6,21 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from evolve.errors import UsageError
-from evolve.evaluation.executor import LocalExecutor, SerialExecutor
+from evolve.cli import main
+from evolve.errors import RunStateError, UsageError
+from evolve.evaluation.executor import LocalExecutor
 from evolve.program.patch import Edit
 from evolve.resume import AlreadyFinished, finished_reason, resume_run, settings_from_config
 from evolve.run import STOP_FILE, RunRequest, RunSummary, lock_run, start_run
-from evolve.search import SearchSettings
+from evolve.search import Algorithm, SearchSettings
 from evolve.search.stats import GenerationStats
 from evolve.store.checkpoint import (
     VERSION,
@@ -29,6 +32,7 @@ from evolve.store.checkpoint import (
 )
 from evolve.store.database import AcceptedChange, RunStore
 from sandbox import Evaluation, Status, TestOutcome
+from tests.doubles import SerialExecutor, in_process_sandboxes
 
 # -- the state itself ------------------------------------------------------------------------
 
@@ -69,11 +73,11 @@ def test_checkpoint_round_trips_through_json() -> None:
 
 def test_a_checkpoint_of_another_format_is_refused() -> None:
     data = {**checkpoint().to_json(), "version": VERSION + 1}
-    with pytest.raises(UsageError, match="format"):
+    with pytest.raises(RunStateError, match="format"):
         Checkpoint.from_json(data)
     broken = checkpoint().to_json()
     del broken["population"]
-    with pytest.raises(UsageError, match="cannot be read"):
+    with pytest.raises(RunStateError, match="cannot be read"):
         Checkpoint.from_json(broken)
 
 
@@ -103,16 +107,29 @@ def test_components_are_found_by_shape_and_restored() -> None:
     fresh = Owner()
     restore_components(fresh, states)
     assert (fresh.bandit.count, fresh.islands.count) == (3, 5)
-    with pytest.raises(UsageError, match="islands"):
+    with pytest.raises(RunStateError, match="islands"):
         restore_components(Owner(), {"bandit": {"count": 1}})
 
 
-def test_settings_come_back_from_their_recorded_text() -> None:
-    settings = SearchSettings(population=12, crossover_rate=0.25, max_edits=3)
-    recorded = {k: str(v) for k, v in vars(settings).items()}
+def test_settings_come_back_from_their_recorded_json() -> None:
+    settings = SearchSettings(
+        population=12, crossover_rate=0.25, max_edits=3, algorithm=Algorithm.ISLANDS
+    )
+    recorded = json.loads(json.dumps(settings.to_json()))
+    assert recorded["population"] == 12 and recorded["algorithm"] == "islands"
     assert settings_from_config(recorded) == settings
-    with pytest.raises(UsageError, match="unknown"):
-        settings_from_config({"warp_factor": "9"})
+    assert settings_from_config({}) == SearchSettings()
+    assert settings_from_config({"crossover_rate": 1}).crossover_rate == 1.0
+    with pytest.raises(RunStateError, match="'warp_factor' is unknown"):
+        settings_from_config({"warp_factor": 9})
+    with pytest.raises(RunStateError, match=r"'population' is 12\.0, not of type int"):
+        settings_from_config({**recorded, "population": 12.0})
+    with pytest.raises(RunStateError, match="'simulated-annealing' is not a valid Algorithm"):
+        settings_from_config({**recorded, "algorithm": "simulated-annealing"})
+    # How runs recorded settings before: every value as its str(). Refused in one line.
+    old = {k: str(v) for k, v in vars(settings).items()}
+    with pytest.raises(RunStateError, match="recorded its settings as text"):
+        settings_from_config(old)
 
 
 def test_which_runs_have_finished() -> None:
@@ -244,7 +261,8 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunSu
     task = write_task(tmp_path_factory.mktemp("task"))
     runs = tmp_path_factory.mktemp("runs")
     request = RunRequest(task, seed=3, budget=300, runs_dir=runs, settings=SETTINGS)
-    summary = start_run(request, Recorder(), SerialExecutor())
+    with in_process_sandboxes():
+        summary = start_run(request, Recorder(), SerialExecutor())
     assert summary.generations >= 4 and summary.accepted >= 1
     return task, summary
 
@@ -268,6 +286,70 @@ def test_a_killed_run_resumes_to_the_uninterrupted_lineage(
     assert comparable(summary) == comparable(expected)
     with pytest.raises(AlreadyFinished):
         resume_run(run_dir, Recorder())
+
+
+def killed_run(task: Path, runs: Path) -> Path:
+    """A run killed after its first generation's checkpoint."""
+    request = RunRequest(task, seed=3, budget=300, runs_dir=runs, settings=SETTINGS)
+    with pytest.raises(Killed):
+        start_run(request, Recorder(kill_at=1), SerialExecutor())
+    [run_dir] = runs.iterdir()
+    return run_dir
+
+
+def set_checkpoint(run_dir: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    connection = sqlite3.connect(run_dir / "run.sqlite")
+    [(generation, text)] = connection.execute("SELECT generation, state FROM checkpoints")
+    state = json.loads(text)
+    change(state)
+    connection.execute(
+        "UPDATE checkpoints SET state = ? WHERE generation = ?", (json.dumps(state), generation)
+    )
+    connection.commit()
+    connection.close()
+
+
+def resume_fails(run_dir: Path, capsys: pytest.CaptureFixture[str], message: str) -> None:
+    assert main(["resume", str(run_dir), "--quiet"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    assert err.startswith("evolve: error: ") and message in err, err
+
+
+def test_a_run_whose_state_is_corrupt_is_one_line_and_exit_2(
+    uninterrupted: tuple[Path, RunSummary], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task, _ = uninterrupted
+    run_dir = killed_run(task, tmp_path / "runs")
+    shutil.copytree(run_dir, tmp_path / "pristine")
+
+    set_checkpoint(run_dir, lambda state: state.update(version=VERSION + 1))
+    resume_fails(run_dir, capsys, "checkpoint format")
+    set_checkpoint(run_dir, lambda state: state.update(version=VERSION, accepted=7))
+    resume_fails(run_dir, capsys, "the checkpoint 7")
+    set_checkpoint(run_dir, lambda state: state.update(accepted=0, champion_hash="0" * 64))
+    resume_fails(run_dir, capsys, "the champion renders differently")
+
+    copy = shutil.copytree(tmp_path / "pristine", tmp_path / "edited-seed")
+    (copy / "seed.py").write_text(SEED + "# edited\n")
+    resume_fails(copy, capsys, "changed since the run started")
+
+    copy = shutil.copytree(tmp_path / "pristine", tmp_path / "settings-as-text")
+    store = RunStore.open(copy)
+    store.set_config(settings={k: str(v) for k, v in vars(SETTINGS).items()})
+    store.close()
+    resume_fails(copy, capsys, "recorded its settings as text")
+
+    copy = shutil.copytree(tmp_path / "pristine", tmp_path / "not-a-database")
+    for leftover in copy.glob("run.sqlite*"):
+        leftover.unlink()
+    (copy / "run.sqlite").write_bytes(b"not a database, whatever its name says" * 100)
+    resume_fails(copy, capsys, "cannot be read as a run database")
+    assert main(["log", str(copy)]) == 2
+    assert "cannot be read as a run database" in capsys.readouterr().err
+
+    # Untouched, the same run resumes.
+    assert main(["resume", str(tmp_path / "pristine"), "--quiet"]) == 0
 
 
 @pytest.mark.slow  # two more runs; the killed run above covers resume in the fast suite

@@ -1,7 +1,7 @@
 """Hostile variants: each tries to escape, cheat or do harm, and each must be contained.
 
-Every case runs through every sandbox mode that exists (`process` today, `fork` once the fork
-server lands) and is then checked for the same things: the engine survived and answered in
+Every case runs through both sandbox modes (`process` and `fork`) and is then checked for the
+same things: the engine survived and answered in
 time, the variant does not count as passing (the expected values are unique strings no honest
 variant can produce, so any passed test is a leak), nothing changed outside the working
 directory, no connection reached the test's listeners, no process the variant started is still
@@ -10,11 +10,18 @@ running, the bystander process lives, and no secret came back.
 A case names the isolation layers (`needs`) of which any one, once in place, stops it. When it
 gets away and none of those layers is in the `Evaluation.layers` of that run, the test is an
 expected failure naming the missing layer; once a layer is reported, an escape fails for real.
+
+A missing layer is only excused where it may be missing. The process mode is designed without
+the optional layers, so its escapes that need one stay expected failures. A machine may lack
+one of the fork mode's (no Landlock in the kernel, say): CI names the layers it requires in
+EVOLVE_REQUIRED_LAYERS (space-separated, see .ci/run), and an escape from the fork mode that a
+required layer would have stopped then fails, as does a required layer not in force at all.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import time
@@ -25,7 +32,9 @@ from typing import Any
 
 import pytest
 
-from sandbox import Limits, Status
+from sandbox import ALWAYS_LAYERS, Limits, Status
+from sandbox.fork.layers import OPTIONAL as OPTIONAL_LAYERS
+from sandbox.process import LAYERS as PROCESS_LAYERS
 
 _SUPPORT_PATH = Path(__file__).with_name("support.py")
 _spec = importlib.util.spec_from_file_location("evolve_hostile_support", _SUPPORT_PATH)
@@ -721,6 +730,24 @@ def layer_reported(need: str, layers: tuple[str, ...]) -> bool:
     return any(layer.lower().startswith(spelling) for layer in layers for spelling in spellings)
 
 
+# The layers each mode applies on any machine, and those it may apply where the machine can.
+ALWAYS_IN = {"process": frozenset(PROCESS_LAYERS), "fork": frozenset(ALWAYS_LAYERS)}
+DESIGNED_LAYERS = {
+    "process": frozenset(PROCESS_LAYERS),
+    "fork": frozenset(ALWAYS_LAYERS) | frozenset(OPTIONAL_LAYERS),
+}
+# What this machine must give (CI sets it): a missing one is a failure, not an excuse.
+REQUIRED_LAYERS = frozenset(os.environ.get("EVOLVE_REQUIRED_LAYERS", "").split())
+
+
+def excused(needs: tuple[str, ...], mode: str) -> bool:
+    """Whether an escape that any of `needs` would stop, none of them reported, is an
+    expected failure: none of them is one the mode always applies, or one it is built to
+    apply and the machine is required to give."""
+    required = ALWAYS_IN[mode] | (DESIGNED_LAYERS[mode] & REQUIRED_LAYERS)
+    return not any(need in required for need in needs)
+
+
 @pytest.fixture(scope="module")
 def sandboxes() -> Iterator[Callable[[str], Any]]:
     """One sandbox per mode for the whole module: a fork server that a variant managed to
@@ -730,14 +757,11 @@ def sandboxes() -> Iterator[Callable[[str], Any]]:
     def get(mode: str) -> Any:
         if mode not in opened:
             opened[mode] = support.open_sandbox(mode)
-        if opened[mode] is None:
-            pytest.skip(f"sandbox mode {mode!r} does not exist yet")
         return opened[mode]
 
     yield get
     for box in opened.values():
-        if box is not None:
-            box.close()
+        box.close()
 
 
 @pytest.fixture(scope="module")
@@ -787,8 +811,6 @@ def test_hostile_variant_is_contained(
             evaluation, died = support.run_in_subengine(
                 mode, case.source, world.ctx(), suite, case.limits, world.secret
             )
-            if died.startswith("skip:"):
-                pytest.skip(died)
             slack = support.ENGINE_TIMEOUT_S
         else:
             evaluation = box.evaluate(support.render(case.source, world.ctx()), suite, case.limits)
@@ -811,8 +833,24 @@ def test_hostile_variant_is_contained(
     layers = evaluation.layers if evaluation is not None else mode_layers(mode)
     summary = "; ".join(problems)
     if case.needs and not any(layer_reported(need, layers) for need in case.needs):
-        pytest.xfail(f"needs {' or '.join(case.needs)} (not in {layers}): {summary}")
+        if excused(case.needs, mode):
+            pytest.xfail(f"needs {' or '.join(case.needs)} (not in {layers}): {summary}")
+        pytest.fail(
+            f"{case.name} escaped: it needs {' or '.join(case.needs)}, required"
+            f" (EVOLVE_REQUIRED_LAYERS) but not in force ({layers}): {summary}"
+        )
     pytest.fail(f"{case.name} escaped under layers {layers}: {summary}")
+
+
+def test_the_required_layers_are_in_force(mode_layers: Callable[[str], tuple[str, ...]]) -> None:
+    """Every layer CI requires is one the fork mode has and is reported in force."""
+    if not REQUIRED_LAYERS:
+        pytest.skip("EVOLVE_REQUIRED_LAYERS is not set (.ci/run sets it)")
+    unknown = sorted(REQUIRED_LAYERS - DESIGNED_LAYERS["fork"])
+    assert not unknown, f"EVOLVE_REQUIRED_LAYERS names layers no mode has: {unknown}"
+    layers = mode_layers("fork")
+    missing = sorted(REQUIRED_LAYERS - set(layers))
+    assert not missing, f"required layers not in force in the fork mode: {missing} ({layers})"
 
 
 def _later_interpreter_is_clean(mark: str) -> list[str]:
