@@ -278,6 +278,12 @@ def cmd_log(args: argparse.Namespace) -> int:
         choice = json.loads(change.evidence).get(CHECKS, {}).get("plausible")
         if choice:
             print(f"     {choice['reason']}")
+            undecided = len(choice.get("disagreements", []))
+            if undecided and not choice.get("asked"):
+                print(
+                    f"     tests could not decide: the candidates answer differently on"
+                    f" {undecided} input(s) (evolve review RUN --ask)"
+                )
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import random
+import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any, Literal
 
 from evolve import __version__
 from evolve.acceptance.acceptor import is_solved
+from evolve.acceptance.ask import Asker, terminal_asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import RunAborted, UsageError
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, source_hash
@@ -253,6 +255,7 @@ def execute(
             reporter=reporter,
             switch=switch,
             events=events,
+            asker=_asker(task),
         )
         try:
             with switch.catching_sigint():
@@ -311,6 +314,20 @@ def execute(
         sandbox.close()
         store.close()
         os.close(lock)
+
+
+def _asker(task: Task) -> Asker | None:
+    """Who answers what the tests cannot decide: the person at the terminal, when the task
+    asks for it (`[review] ask = true`) and there is one; else nobody, and the disagreement
+    stays in the change's evidence for `evolve review --ask`."""
+    if not task.ask or not sys.stdin.isatty():
+        return None
+
+    def write(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    return terminal_asker(sys.stdin.readline, write)
 
 
 def _abort_summary(

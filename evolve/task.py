@@ -26,7 +26,7 @@ _KNOWN_KEYS: Mapping[str, frozenset[str]] = {
     "tests": frozenset({"cases", "holdout", "pytest", "float_tolerance"}),
     "limits": frozenset({"wall_s", "cpu_s", "memory_mb", "case_s"}),
     "search": frozenset({"budget", "editable", "forbid", "confirm_runs"}),
-    "review": frozenset({"mode"}),
+    "review": frozenset({"mode", "ask"}),
 }
 
 DEFAULT_BUDGET = 5000
@@ -63,6 +63,10 @@ class Task:
     # A program of several files: their names relative to `program_path`, main module first.
     program_files: tuple[str, ...] = ()
     entry_module: str | None = None  # from `entry = "module:function"`
+    # `[tests] cases`: where answers a person gives (`[review] ask`) are added as cases.
+    cases_file: Path | None = None
+    # `[review] ask`: when plausible repairs disagree, ask a person at a terminal.
+    ask: bool = False
 
     @property
     def module_name(self) -> str:
@@ -154,6 +158,8 @@ class _TaskReader:
             confirm_runs=self._confirm_runs(),
             program_files=program_files,
             entry_module=entry_module,
+            cases_file=self._cases_file(tests),
+            ask=bool(self._get(self._section("review"), "review", "ask", bool, False)),
         )
         # A module name that would shadow one the sandbox's harness imports (a seed named
         # `calendar.py`), or program files that would: refused here, in one line.
@@ -268,6 +274,10 @@ class _TaskReader:
             holdout = self._case_suite(holdout_file, "[tests] holdout", entry, tolerance)
         return suite, holdout
 
+    def _cases_file(self, tests: dict[str, Any]) -> Path | None:
+        relative = self._get(tests, "tests", "cases", str, None)
+        return None if relative is None else self._file(relative, "[tests] cases")
+
     def _case_suite(self, relative: str, key: str, entry: str, tolerance: float) -> CaseSuite:
         path = self._file(relative, key)
         cases = read_cases(path)
@@ -346,7 +356,8 @@ def read_cases(path: Path) -> tuple[Case, ...]:
             raise UsageError(f"{where}: not valid JSON: {exc.msg}") from None
         if not isinstance(record, dict):
             raise UsageError(f"{where}: a case must be a JSON object")
-        unknown = set(record) - {"args", "kwargs", "expected", "name"}
+        # "note": free text for people (who added the case, and why); the engine ignores it.
+        unknown = set(record) - {"args", "kwargs", "expected", "name", "note"}
         if unknown:
             raise UsageError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         if "expected" not in record:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from evolve import __version__
 from evolve.acceptance.antipatterns import RESULT_TYPE, code_anti_patterns, result_type_changed
+from evolve.acceptance.ask import Answer, Asker, agrees, append_cases
 from evolve.acceptance.checks import AcceptanceChecks, Candidate, Minimised
 from evolve.acceptance.gate import (
     UNMEASURED_COST,
@@ -33,8 +34,9 @@ from evolve.acceptance.gate import (
     judge,
 )
 from evolve.acceptance.overfitting import GENERATED
-from evolve.acceptance.plausible import Collection, Plausible, rank
+from evolve.acceptance.plausible import Collection, Plausible, Ranking, rank
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
+from evolve.operators import OPERATORS
 from evolve.program.patch import Edit, patch_from_json, patch_to_json
 from evolve.program.program import Program
 from evolve.store.chain import GENESIS, edit_actions, edits_json, evidence_json, seal
@@ -89,6 +91,7 @@ class Acceptor:
         *,
         budget: int,
         events: EventLog | None = None,
+        asker: Asker | None = None,
     ) -> None:
         self.task = task
         self.program = program
@@ -99,6 +102,8 @@ class Acceptor:
         self.accepted: list[AcceptedChange] = []
         self.holdout_rejections = 0  # passed the gate on search tests, failed the holdout
         self.plausible = Collection(budget)
+        # Asks a person what the tests could not decide (`[review] ask` at a terminal).
+        self.asker = asker
         seed = program.runnable(program.source)
         self._seed_files = {"": seed} if isinstance(seed, str) else dict(seed)
 
@@ -162,6 +167,8 @@ class Acceptor:
                 continue
             if self.plausible.pool:
                 continue  # a whole repair is being chosen: a partial one would be undone
+            if self._partial_by_template(champion, variant, evaluation):
+                continue
             new = self._admit(champion, variant, evaluation, generation)
             if new is not None:
                 return new
@@ -178,13 +185,30 @@ class Acceptor:
         """Accept the best plausible repair collected; the champion if there is none."""
         if not self.plausible.pool:
             return champion
-        inputs = self.checks.generated.suite
-        ranking = rank(
-            self.plausible.pool,
-            self.checks.generated.seed_outputs(generation),
-            [] if inputs is None else [(case.args, case.kwargs) for case in inputs.cases],
-            self.task.suite.float_tolerance if isinstance(self.task.suite, CaseSuite) else 0.0,
-        )
+        ranking = self._rank(self.plausible.pool, generation)
+        asked: list[Answer] = []
+        if self.asker is not None and ranking.disagreements:
+            labels = [self._label(p) for p in ranking.ranked]
+            asked = self.asker(list(ranking.disagreements), labels)
+            if asked and self.task.cases_file is not None:
+                append_cases(self.task.cases_file, asked, "asked during a run")
+            survivors = [
+                p
+                for index, p in enumerate(ranking.ranked)
+                if agrees(ranking.disagreements, index, asked)
+            ]
+            kept = {p.key for p in survivors}
+            for turned_down in [p for p in ranking.ranked if p.key not in kept]:
+                self._turn_down(
+                    "plausible_turned_down",
+                    turned_down.candidate.variant,
+                    "answers otherwise than a person said it should",
+                    generation,
+                )
+            if not survivors:
+                self.plausible.clear()
+                return champion
+            ranking = self._rank(survivors, generation)
         best = ranking.chosen
         self.plausible.clear()
         new = Champion(best.candidate.variant, best.candidate.evaluation, best.candidate.holdout)
@@ -192,8 +216,38 @@ class Acceptor:
             Minimised(best.candidate, best.edits_before, best.edits_after), None
         )
         evidence["plausible"] = ranking.evidence(self.program.describe)
+        if asked:
+            evidence["plausible"]["asked"] = [answer.to_json() for answer in asked]
         self._record(champion, new, generation, evidence)
         return new
+
+    def _rank(self, pool: Sequence[Plausible], generation: int) -> Ranking:
+        inputs = self.checks.generated.suite
+        return rank(
+            pool,
+            self.checks.generated.seed_outputs(generation),
+            [] if inputs is None else [(case.args, case.kwargs) for case in inputs.cases],
+            self.task.suite.float_tolerance if isinstance(self.task.suite, CaseSuite) else 0.0,
+        )
+
+    def _label(self, plausible: Plausible) -> str:
+        edits = [self.program.describe(edit) for edit in plausible.candidate.variant.patch]
+        return "; ".join(edits) or "the program unchanged"
+
+    def _partial_by_template(
+        self, champion: Champion, variant: Variant, evaluation: Evaluation
+    ) -> bool:
+        """Whether `variant` is a partial repair that a fix template helped make. A template
+        builds code from a function's ingredients, thousands of ways, and with a few tests
+        one of them passes one more by accident often enough to lead a whole lineage astray;
+        so a template edit may complete a repair (it is then ranked among the plausible
+        ones), never take a step towards one."""
+        if self.task.goal is not Goal.REPAIR or self._is_plausible_repair(evaluation):
+            return False
+        new = Counter(variant.patch) - Counter(champion.variant.patch)
+        return any(
+            OPERATORS[edit.operator].is_template for edit in new if edit.operator in OPERATORS
+        )
 
     def _is_plausible_repair(self, evaluation: Evaluation) -> bool:
         return self.task.goal is Goal.REPAIR and evaluation.total > 0 and evaluation.failed == 0

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from evolve.acceptance.acceptor import Acceptor, Champion, is_solved
+from evolve.acceptance.ask import Asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import UsageError
 from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
@@ -119,6 +120,7 @@ class Search:
         reporter: Reporter,
         switch: StopSwitch | None = None,
         events: EventLog | None = None,
+        asker: Asker | None = None,
     ) -> None:
         self.task = task
         self.program = program
@@ -134,7 +136,9 @@ class Search:
         self.scoring = Scoring(task)
         # State a checkpoint must keep, each with state() / restore(). Random search is the
         # baseline: it draws uniformly, neither localised nor adapted.
-        self.acceptor = Acceptor(task, program, evaluator, rng, budget=budget, events=events)
+        self.acceptor = Acceptor(
+            task, program, evaluator, rng, budget=budget, events=events, asker=asker
+        )
         adaptive = settings.algorithm is not Algorithm.RANDOM
         self.strategy = make_strategy(
             settings.algorithm,
