@@ -115,6 +115,7 @@ def run_bench(
     population: int = SearchSettings.population,
     log: Any = None,
     hide_holdout: bool = False,
+    partial_repairs: bool = False,
 ) -> list[Outcome]:
     """Run every task of `suite` with seeds 1..runs under each algorithm, in that order."""
     tasks = discover_tasks(suite)
@@ -122,7 +123,9 @@ def run_bench(
         raise UsageError(f"{suite}: no task.toml found under it")
     outcomes = []
     for algorithm in algorithms:
-        settings = SearchSettings(population=population, algorithm=algorithm)
+        settings = SearchSettings(
+            population=population, algorithm=algorithm, partial_repairs=partial_repairs
+        )
         for task_dir in tasks:
             for seed in range(1, runs + 1):
                 outcome = _one_run(
@@ -300,6 +303,9 @@ def register(commands: Any) -> None:
     bench.add_argument("--population", type=int, default=SearchSettings.population)
     bench.add_argument("--runs-dir", type=Path, help="keep the runs here (default: a temp dir)")
     bench.add_argument(
+        "--partial-repairs", action="store_true", help="as `evolve run --partial-repairs`"
+    )
+    bench.add_argument(
         "--hide-holdout",
         action="store_true",
         help="the search never sees the holdout; it judges each champion afterwards"
@@ -329,6 +335,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             population=args.population,
             log=sys.stderr,
             hide_holdout=args.hide_holdout,
+            partial_repairs=args.partial_repairs,
         )
     finally:
         if temporary:

@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
         help="search algorithm (default: lexicase); `random` is the baseline",
     )
     run.add_argument("--population", type=int, default=SearchSettings.population)
+    run.add_argument(
+        "--partial-repairs",
+        action="store_true",
+        help="let a repair advance by partial steps (more tests, not all), each a change",
+    )
     _sandbox_mode(run)
     _executor(run)
     run.add_argument("--json", action="store_true", help="end with one JSON summary line")
@@ -149,7 +154,11 @@ def _runs_dir(parser: argparse.ArgumentParser) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     if args.population < 2:
         raise UsageError(f"--population must be at least 2, not {args.population}")
-    settings = SearchSettings(population=args.population, algorithm=Algorithm(args.algorithm))
+    settings = SearchSettings(
+        population=args.population,
+        algorithm=Algorithm(args.algorithm),
+        partial_repairs=args.partial_repairs,
+    )
     request = RunRequest(
         task_dir=args.task,
         seed=args.seed,

@@ -10,7 +10,8 @@ order.
 A repair that passes every search test is plausible, not yet accepted: plausible repairs are
 collected over a bounded number of further evaluations, each minimised, and the best by
 `evolve.acceptance.plausible`'s ranking is accepted, with the others and the reason in its
-evidence. While a collection is open, partial repairs wait.
+evidence. A partial repair (more tests than the champion, not all) is accepted only when
+`SearchSettings.partial_repairs` allows it, and never while a collection is open.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from evolve.acceptance.gate import (
 from evolve.acceptance.overfitting import GENERATED
 from evolve.acceptance.plausible import Collection, Plausible, Ranking, rank
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
-from evolve.operators import OPERATORS
 from evolve.program.patch import Edit, patch_from_json, patch_to_json
 from evolve.program.program import Program
 from evolve.store.chain import GENESIS, edit_actions, edits_json, evidence_json, seal
@@ -92,6 +92,7 @@ class Acceptor:
         budget: int,
         events: EventLog | None = None,
         asker: Asker | None = None,
+        partial_repairs: bool = False,
     ) -> None:
         self.task = task
         self.program = program
@@ -104,6 +105,7 @@ class Acceptor:
         self.plausible = Collection(budget)
         # Asks a person what the tests could not decide (`[review] ask` at a terminal).
         self.asker = asker
+        self.partial_repairs = partial_repairs  # see `SearchSettings.partial_repairs`
         seed = program.runnable(program.source)
         self._seed_files = {"": seed} if isinstance(seed, str) else dict(seed)
 
@@ -167,8 +169,8 @@ class Acceptor:
                 continue
             if self.plausible.pool:
                 continue  # a whole repair is being chosen: a partial one would be undone
-            if self._partial_by_template(champion, variant, evaluation):
-                continue
+            if self.task.goal is Goal.REPAIR and not self.partial_repairs:
+                continue  # only a plausible repair advances the champion
             new = self._admit(champion, variant, evaluation, generation)
             if new is not None:
                 return new
@@ -233,21 +235,6 @@ class Acceptor:
     def _label(self, plausible: Plausible) -> str:
         edits = [self.program.describe(edit) for edit in plausible.candidate.variant.patch]
         return "; ".join(edits) or "the program unchanged"
-
-    def _partial_by_template(
-        self, champion: Champion, variant: Variant, evaluation: Evaluation
-    ) -> bool:
-        """Whether `variant` is a partial repair that a fix template helped make. A template
-        builds code from a function's ingredients, thousands of ways, and with a few tests
-        one of them passes one more by accident often enough to lead a whole lineage astray;
-        so a template edit may complete a repair (it is then ranked among the plausible
-        ones), never take a step towards one."""
-        if self.task.goal is not Goal.REPAIR or self._is_plausible_repair(evaluation):
-            return False
-        new = Counter(variant.patch) - Counter(champion.variant.patch)
-        return any(
-            OPERATORS[edit.operator].is_template for edit in new if edit.operator in OPERATORS
-        )
 
     def _is_plausible_repair(self, evaluation: Evaluation) -> bool:
         return self.task.goal is Goal.REPAIR and evaluation.total > 0 and evaluation.failed == 0

@@ -56,12 +56,6 @@ class Operator(abc.ABC):
     # likelier fix, and drawn as often they would crowd it out (random search ignores this).
     weight: ClassVar[float] = 1.0
 
-    @property
-    def is_template(self) -> bool:
-        """A fix template: it builds code from the program's ingredients (the operators that
-        weigh `TEMPLATE_WEIGHT`), rather than changing one token or moving a statement."""
-        return self.weight < 1.0
-
     @abc.abstractmethod
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         """Every mutation at `node` in the seed, in a fixed order; empty if none fits."""

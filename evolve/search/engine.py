@@ -53,6 +53,12 @@ class SearchSettings:
     patience: int = 25  # generations in a row without a new variant before giving up
     # A speed-up has no "solved": it stops when this many generations accept nothing.
     stagnation: int = 40
+    # Whether a repair may advance by partial steps (a variant passing more tests than the
+    # champion, not all). Off, only a plausible repair (every test) is accepted: with few
+    # tests, partial steps are often accidents (a synthesised expression that passes one
+    # more case) that every later candidate then carries, and lexicase selection keeps the
+    # partial progress in the population without making it the champion.
+    partial_repairs: bool = False
 
     def __post_init__(self) -> None:
         if self.population < 2 or self.elite < 0 or self.elite >= self.population:
@@ -137,7 +143,14 @@ class Search:
         # State a checkpoint must keep, each with state() / restore(). Random search is the
         # baseline: it draws uniformly, neither localised nor adapted.
         self.acceptor = Acceptor(
-            task, program, evaluator, rng, budget=budget, events=events, asker=asker
+            task,
+            program,
+            evaluator,
+            rng,
+            budget=budget,
+            events=events,
+            asker=asker,
+            partial_repairs=settings.partial_repairs,
         )
         adaptive = settings.algorithm is not Algorithm.RANDOM
         self.strategy = make_strategy(
