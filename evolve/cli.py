@@ -21,6 +21,7 @@ from evolve.errors import RunAborted, UsageError
 from evolve.evaluation.evaluator import HOLDOUT
 from evolve.evaluation.executor import LOCAL, check_executor, connect_executor
 from evolve.evaluation.jobs import EvaluationJob, LazySandbox, SandboxMode, portable_files
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.program.program import program_diff
 from evolve.progress import ProgressReporter
 from evolve.run import RunRequest, read_program, resolve_run, start_run
@@ -203,6 +204,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         closing(LazySandbox(args.sandbox, workers=1)) as box,
     ):
         results = dict(zip(suites, executor.evaluate(jobs, box), strict=True))
+    for name, suite in suites.items():
+        refuse_unusable(task, suite, results[name])
     if args.json:
         data = results["search"].to_dict()
         if HOLDOUT in results:

@@ -16,14 +16,26 @@ from pathlib import Path
 from typing import Any
 
 from evolve.errors import UsageError
-from sandbox import Case, CaseSuite, Limits, PytestSuite, Suite, check_arguments, check_name
+from evolve.pytest_layout import LayoutError, pytest_suite
+from sandbox import (
+    Case,
+    CaseSuite,
+    Limits,
+    ProgramSource,
+    PytestSuite,
+    Suite,
+    check_arguments,
+    check_name,
+)
 
 TASK_FILE = "task.toml"
 
 # Every key a task.toml may hold; anything else is a typo the user wants to hear about.
 _KNOWN_KEYS: Mapping[str, frozenset[str]] = {
     "task": frozenset({"name", "description", "program", "entry", "goal"}),
-    "tests": frozenset({"cases", "holdout", "pytest", "float_tolerance"}),
+    "tests": frozenset(
+        {"cases", "holdout", "pytest", "holdout_pytest", "files", "pytest_args", "float_tolerance"}
+    ),
     "limits": frozenset({"wall_s", "cpu_s", "memory_mb", "case_s"}),
     "search": frozenset({"budget", "editable", "forbid", "confirm_runs"}),
     "review": frozenset({"mode"}),
@@ -91,6 +103,8 @@ def module_of(name: str) -> str:
 def _suite_size(suite: Suite | None) -> str:
     if isinstance(suite, CaseSuite):
         return str(len(suite.cases))
+    if isinstance(suite, PytestSuite) and suite.tests:
+        return f"{len(suite.tests)} pytest"
     return "pytest"
 
 
@@ -146,7 +160,7 @@ class _TaskReader:
         tolerance = float(self._get(tests, "tests", "float_tolerance", (int, float), 0.0))
         if tolerance < 0:
             raise self.fail("[tests] float_tolerance", "must not be negative")
-        suite, holdout = self._suites(tests, entry, tolerance)
+        suite, holdout = self._suites(tests, entry, tolerance, (program_path, program_files))
         task = Task(
             name=self._get(section, "task", "name", str, self.directory.name),
             description=self._get(section, "task", "description", str, ""),
@@ -165,11 +179,14 @@ class _TaskReader:
             program_files=program_files,
             entry_module=entry_module,
         )
-        if program_files:
+        program: ProgramSource = dict.fromkeys(program_files, "") if program_files else ""
+        for key, checked in (("[tests] pytest", suite), ("[tests] holdout_pytest", holdout)):
+            if checked is None or (isinstance(checked, CaseSuite) and not program_files):
+                continue
             try:
-                check_arguments(suite, task.module_name, dict.fromkeys(program_files, ""))
+                check_arguments(checked, task.module_name, program)
             except ValueError as exc:
-                raise self.fail("[task] program", str(exc)) from None
+                raise self.fail("[task] program" if program_files else key, str(exc)) from None
         return task
 
     def _check_keys(self) -> None:
@@ -255,26 +272,67 @@ class _TaskReader:
         return path
 
     def _suites(
-        self, tests: dict[str, Any], entry: str | None, tolerance: float
+        self,
+        tests: dict[str, Any],
+        entry: str | None,
+        tolerance: float,
+        program: tuple[Path, tuple[str, ...]],
     ) -> tuple[Suite, Suite | None]:
         cases = self._get(tests, "tests", "cases", str, None)
-        pytest_file = self._get(tests, "tests", "pytest", str, None)
-        if (cases is None) == (pytest_file is None):
+        pytest_targets = self._targets(tests, "pytest")
+        if (cases is None) == (pytest_targets is None):
             raise self.fail("[tests]", "give exactly one of cases or pytest")
         suite: Suite
         if cases is not None:
             if entry is None:
                 raise self.fail("[task] entry", "missing (case tests call it)")
             suite = self._case_suite(cases, "[tests] cases", entry, tolerance)
+            for key in ("files", "pytest_args"):
+                if key in tests:
+                    raise self.fail(f"[tests] {key}", "only for pytest suites")
         else:
-            suite = PytestSuite(self._file(pytest_file, "[tests] pytest"))
+            assert pytest_targets is not None
+            suite = self._pytest_suite(tests, "[tests] pytest", pytest_targets, program)
         holdout_file = self._get(tests, "tests", "holdout", str, None)
-        holdout = None
+        holdout_targets = self._targets(tests, "holdout_pytest")
+        if holdout_file is not None and holdout_targets is not None:
+            raise self.fail("[tests]", "give at most one of holdout and holdout_pytest")
+        holdout: Suite | None = None
         if holdout_file is not None:
             if entry is None:
                 raise self.fail("[task] entry", "missing (holdout cases call it)")
             holdout = self._case_suite(holdout_file, "[tests] holdout", entry, tolerance)
+        elif holdout_targets is not None:
+            holdout = self._pytest_suite(tests, "[tests] holdout_pytest", holdout_targets, program)
         return suite, holdout
+
+    def _targets(self, tests: dict[str, Any], key: str) -> list[str] | None:
+        value = self._get(tests, "tests", key, (str, list), None)
+        if value is None:
+            return None
+        targets = [value] if isinstance(value, str) else value
+        if not targets or not all(isinstance(t, str) and t for t in targets):
+            raise self.fail(f"[tests] {key}", "must be a file, a directory or a list of them")
+        return targets
+
+    def _pytest_suite(
+        self,
+        tests: dict[str, Any],
+        key: str,
+        targets: list[str],
+        program: tuple[Path, tuple[str, ...]],
+    ) -> PytestSuite:
+        data = self._get(tests, "tests", "files", list, [])
+        args = self._get(tests, "tests", "pytest_args", list, [])
+        for name, values in (("files", data), ("pytest_args", args)):
+            if not all(isinstance(v, str) and v for v in values):
+                raise self.fail(f"[tests] {name}", "must be a list of strings")
+        root, names = program
+        files = [root / name for name in names] if names else [root]
+        try:
+            return pytest_suite(self.directory, targets, data=data, args=args, program=files)
+        except LayoutError as exc:
+            raise self.fail(key, str(exc)) from None
 
     def _case_suite(self, relative: str, key: str, entry: str, tolerance: float) -> CaseSuite:
         path = self._file(relative, key)

@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 from evolve.acceptance.acceptor import Acceptor, Champion, is_solved
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import UsageError
-from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.operators import OPERATORS
 from evolve.program.patch import Patch, patch_from_json
 from evolve.program.program import Program
@@ -113,6 +114,7 @@ class Search:
         )
         self.operator_bandit = OperatorBandit(OPERATORS, enabled=adaptive)
         self.localisation = Localisation(enabled=adaptive)
+        self.pytest_setup = evaluator.pytest  # checkpointed: known tests, quarantine, reach
         self.widening = Widening(enabled=adaptive)
 
     def run(self, checkpoint: Checkpoint | None = None) -> SearchResult:
@@ -187,10 +189,14 @@ class Search:
     # steps -------------------------------------------------------------------------------
 
     def _begin(self) -> LoopState:
+        # A pytest suite: the seed's runs that quarantine flaky tests and map each test's
+        # reach; the first is the coverage localisation needs.
+        coverage = self.evaluator.settle(self.evaluator.variant(()))
+        refuse_unusable(self.task, self.task.suite, coverage)
         champion = self._evaluate_seed()
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
-        self.localisation.compute(self.task, self.program, champion.evaluation)
+        self.localisation.compute(self.task, self.program, champion.evaluation, coverage)
         return LoopState(0, 0, self._initial_population(champion), champion)
 
     def _evaluate_seed(self) -> Champion:
@@ -198,7 +204,11 @@ class Search:
         [evaluation] = self.evaluator.evaluate([seed], 0, max(1, self.budget))
         assert evaluation is not None  # the seed always fits the budget
         self._check_seed(evaluation)
-        return Champion(seed, evaluation, self.evaluator.holdout(seed, 0))
+        self.evaluator.learn(SEARCH, evaluation)
+        holdout = self.evaluator.holdout(seed, 0)
+        refuse_unusable(self.task, self.task.holdout, holdout)
+        self.evaluator.learn(HOLDOUT, holdout)
+        return Champion(seed, evaluation, holdout)
 
     def _check_seed(self, evaluation: Evaluation) -> None:
         """Refuse a starting program that cannot be evaluated at all, before spending budget.
@@ -208,6 +218,7 @@ class Search:
         module that does not exist, an error while the module runs) gives the search nothing
         to climb, and no edit inside its functions would help."""
         where = self.program.path
+        refuse_unusable(self.task, self.task.suite, evaluation)
         if _did_not_load(evaluation):
             raise UsageError(
                 f"{where}: the starting program cannot be loaded: {evaluation.message}"

@@ -15,6 +15,7 @@ and whatever a child leaves behind is killed and removed before its lane's next 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import gc
@@ -32,6 +33,7 @@ from sandbox import reaper
 from sandbox.fork import _linux, child, framing
 from sandbox.fork.layers import ALWAYS, LayerReport, cgroups, identity, landlock, netns, seccomp
 from sandbox.program_files import write_files
+from sandbox.suite_files import write_suite_files
 
 REQUEST_CAP_BYTES = 1 << 30
 LANES = 2
@@ -167,11 +169,13 @@ class Worker:
             _preload_pytest()
         current = self.spare if self.spare is not None else self._fork()
         self.spare = None
-        for name, text in header.get("files", {}).items():
-            path = os.path.join(current.workdir, os.path.basename(name))
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(text)
         write_files(current.workdir, header.get("program_files", {}))
+        suite_files = [(name, base64.b64decode(data)) for name, data in header["suite_files"]]
+        write_suite_files(current.workdir, suite_files)
+        person = self.plans[current.lane].identity
+        if person is not None and suite_files:
+            # The child replaces each test file's text by a stub before loading the program.
+            _give(current.workdir, [name for name, _ in suite_files], person.uid)
         plan = self.plans[current.lane]
         pending = payload
         memory = int(header["limits"]["memory_bytes"])
@@ -325,6 +329,17 @@ def _write_some(fd: int, data: bytes) -> bytes:
         return b""
 
 
+def _give(workdir: str, names: list[str], uid: int) -> None:
+    """Hand the files written under `workdir` (and the directories made for them) to `uid`."""
+    paths = {workdir}
+    for name in names:
+        parts = name.split("/")
+        for depth in range(1, len(parts) + 1):
+            paths.add(os.path.join(workdir, *parts[:depth]))
+    for path in sorted(paths):
+        os.chown(path, uid, uid, follow_symlinks=False)
+
+
 def _empty(directory: str) -> None:
     # rmtree does not follow symlinks: a variant's link to / is removed, not walked.
     for entry in os.listdir(directory):
@@ -368,6 +383,8 @@ def _preload_pytest() -> None:
     Not before: its modules double the heap, and with it the cost of every fork."""
     with contextlib.suppress(ImportError):
         import pytest  # noqa: F401
+
+        import sandbox.pytest_run  # noqa: F401
     gc.freeze()
 
 

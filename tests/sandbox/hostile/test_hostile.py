@@ -594,14 +594,12 @@ def cases() -> list[Hostile]:
             "    return found and found[0]\n",
             pytest_suite=True,
             limits=Limits(wall_s=5.0, cpu_s=3.0, memory_mb=256),
-            design="the test file, expected values and all, is in the working directory",
         ),
         Hostile(
             "pytest-forged-report",
             FORGE.format(report=FAKE_PYTEST),
             pytest_suite=True,
             limits=Limits(wall_s=5.0, cpu_s=3.0, memory_mb=256),
-            design="the supervisor takes a pytest suite's outcomes from the child's report",
         ),
     ]
 
