@@ -184,6 +184,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         f" {summary.evaluations} evaluations in {summary.wall_s:.1f} s"
         f" ({summary.cache_hits} cache hits)"
     )
+    if summary.quarantined:
+        shown = ", ".join(summary.quarantined[:5])
+        more = f" and {len(summary.quarantined) - 5} more" if len(summary.quarantined) > 5 else ""
+        print(f"quarantined as flaky (never used to judge): {shown}{more}")
     print(f"run {summary.run_id}: champion written to {summary.champion_path}")
     return EXIT_OK
 

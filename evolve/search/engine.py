@@ -193,6 +193,9 @@ class Search:
         # reach; the first is the coverage localisation needs.
         coverage = self.evaluator.settle(self.evaluator.variant(()))
         refuse_unusable(self.task, self.task.suite, coverage)
+        quarantined = self.evaluator.pytest.quarantined
+        if quarantined and self.events is not None:
+            self.events.emit("tests_quarantined", tests=list(quarantined))
         champion = self._evaluate_seed()
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)

@@ -131,3 +131,21 @@ def test_run_repairs_against_the_project_suite(
     )
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["solved"], summary
+
+
+@pytest.mark.slow
+def test_a_test_whose_outcome_changes_on_the_seed_is_quarantined(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Fails in the seed's first run (traced for coverage), passes in the others: flaky.
+    flaky = TESTS + "\n\ndef test_flaky():\n    import sys\n    assert sys.gettrace() is None\n"
+    root = project(tmp_path, flaky)
+    runs = tmp_path / "runs"
+    assert (
+        main(["run", str(root), "--seed", "1", "--json", "--quiet", "--runs-dir", str(runs)]) == 0
+    )
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["quarantined"] == ["tests/test_calc.py::test_flaky"]
+    assert summary["solved"], summary
+    events = (Path(summary["run_dir"]) / "events.jsonl").read_text()
+    assert '"tests_quarantined"' in events
