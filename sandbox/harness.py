@@ -140,6 +140,7 @@ class _Run:
         # bytearray would cost a millisecond of page faults per run).
         self.reserve: mmap.mmap | None = mmap.mmap(-1, _RESERVE_BYTES)
         self.finder: Any = None  # a pytest suite's compiled files
+        self.prepared: Any = None  # a pytest session a fork-server worker made ready
         # The supervisor's secret for this evaluation, taken before any variant code runs: a
         # report without it was not written by this harness.
         token = request.pop("token", None)
@@ -300,11 +301,17 @@ class _Run:
         return {"output": text}, elapsed
 
     def _prepare_pytest(self, suite: dict[str, Any]) -> None:
-        """Before any variant code: compile the suite's Python files and hide their text."""
+        """Before any variant code: compile the suite's Python files and hide their text.
+        A fork-server worker may have done so already (`pytest_run.Prepared`): then the files
+        here are stubs, and the compiled code is in this process's memory."""
         runner = pytest_runner()
         for entry in suite.get("sys_path", ()):
             if entry not in sys.path:
                 sys.path.append(entry)
+        self.prepared = runner.PREPARED.get((suite.get("key"), self.workdir))
+        if self.prepared is not None:
+            self.finder = self.prepared.finder
+            return
         runner.write_default_ini(self.workdir, suite)
         codes = runner.compile_sources(self.workdir, suite.get("sources", ()), suite["targets"])
         runner.hide_sources(list(codes))
@@ -315,7 +322,14 @@ class _Run:
         runner = pytest_runner()
         recorder = self.counter if isinstance(self.counter, _LineRecorder) else None
         collector = runner.Collector(suite.get("plan"), recorder, self.finder)
-        code = runner.run_main(suite, self.workdir, collector, self._describe_line)
+        if self.prepared is not None:
+            try:
+                code = self.prepared.run(collector)
+            except BaseException as exc:  # the variant may raise anything through pytest
+                collector.add("<pytest>", "error", self._describe_line(exc))
+                code = -1
+        else:
+            code = runner.run_main(suite, self.workdir, collector, self._describe_line)
         if self.counter is not None and not self.counter.installed():
             collector.add("<cost>", "error", "the trace function was removed")
         self.result.update(collector.report())

@@ -46,19 +46,31 @@ def compile_sources(
 ) -> dict[str, CodeType]:
     """Each Python file of the suite compiled, by absolute path. A file that does not compile
     is left out, and left on disk: pytest then reports it as a collection error itself."""
+    texts: dict[str, bytes] = {}
+    for name in names:
+        try:
+            with open(os.path.join(workdir, *name.split("/")), "rb") as handle:
+                texts[name] = handle.read()
+        except OSError:
+            continue
+    return compile_texts(workdir, texts, targets)
+
+
+def compile_texts(
+    workdir: str, texts: dict[str, bytes], targets: Sequence[str] = ()
+) -> dict[str, CodeType]:
+    """`compile_sources` for texts at hand, compiled as if they were under `workdir`."""
     from _pytest.assertion.rewrite import rewrite_asserts
 
     codes: dict[str, CodeType] = {}
-    for name in names:
+    for name, source in texts.items():
         path = os.path.join(workdir, *name.split("/"))
         try:
-            with open(path, "rb") as handle:
-                source = handle.read()
             tree = ast.parse(source, filename=path)
             if is_test_module(name, targets):
                 rewrite_asserts(tree, source, path, None)
             codes[path] = compile(tree, path, "exec", dont_inherit=True)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
     return codes
 
@@ -254,12 +266,14 @@ def report_line(report: Any) -> str:
     return errors[-1] if errors else lines[-1]
 
 
-def pytest_args(suite: dict[str, Any], workdir: str) -> list[str]:
+def pytest_args(suite: dict[str, Any], workdir: str, *, absolute: bool = False) -> list[str]:
     """The command line: the suite's targets and arguments, then the harness's own settings,
-    which come last so that a configuration's addopts cannot undo them."""
+    which come last so that a configuration's addopts cannot undo them. `absolute`: targets
+    as absolute paths, for a configuration made in another working directory."""
     config = suite.get("config") or DEFAULT_INI
+    targets = [os.path.join(workdir, t) if absolute else t for t in suite["targets"]]
     return [
-        *suite["targets"],
+        *targets,
         *suite.get("args", ()),
         "-q",
         "--tb=short",
@@ -298,3 +312,153 @@ def run_main(
     except BaseException as exc:  # the variant may raise anything through pytest
         collector.add("<pytest>", "error", describe(exc))
         return -1
+
+
+# Suites a fork-server worker prepared before forking, by (suite key, working directory).
+PREPARED: dict[tuple[str, str], Prepared] = {}
+
+
+class Prepared:
+    """A pytest session made ready in a fork-server worker, before the child is forked: the
+    suite compiled, the configuration parsed and configured, the session started. A child
+    collects (importing the test modules and conftests afresh: they import the variant) and
+    runs. Conftests load at collection (`--noconftest` while preparing, lifted in the child):
+    a conftest that imports the program must never run in the worker.
+    """
+
+    def __init__(self, suite: dict[str, Any], workdir: str, texts: dict[str, bytes]) -> None:
+        from _pytest.config import _prepareconfig
+        from _pytest.main import Session
+
+        self.workdir = workdir
+        self.codes = compile_texts(workdir, texts, suite["targets"])
+        self.uncompiled = sorted(set(texts) - {_relative(workdir, p) for p in self.codes})
+        self.finder = CompiledFinder(self.codes)
+        self.plugin = _Relay()
+        args = [*pytest_args(suite, workdir, absolute=True), "--noconftest"]
+        self.config = _prepareconfig(args, plugins=[self.plugin])
+        self.config._do_configure()
+        self.session = Session.from_config(self.config)
+        self.config.hook.pytest_sessionstart(session=self.session)
+
+    def run(self, collector: Collector) -> int:
+        """Collect and run in this (forked) process; the exit status."""
+        config, session = self.config, self.session
+        self.plugin.target = collector
+        collector.session = session
+        collector.finder = self.finder
+        self.finder.install()
+        known = config.known_args_namespace
+        config.pluginmanager._set_initial_conftests(
+            args=config.args,
+            pyargs=False,
+            noconftest=False,
+            rootpath=config.rootpath,
+            confcutdir=known.confcutdir,
+            invocation_dir=config.invocation_params.dir,
+            importmode=known.importmode,
+            consider_namespace_packages=config.getini("consider_namespace_packages"),
+        )
+        try:
+            config.hook.pytest_collection(session=session)
+            config.hook.pytest_runtestloop(session=session)
+        except (session.Interrupted, session.Failed):
+            return 2
+        if session.testsfailed:
+            return 1
+        return 5 if session.testscollected == 0 else 0
+
+
+class _Relay:
+    """The plugin a prepared session is configured with; it passes each hook to the child's
+    collector (the collector is made per evaluation, the plugin list at configuration)."""
+
+    def __init__(self) -> None:
+        self.target: Collector | None = None
+
+    def pytest_collection_modifyitems(self, session: Any, config: Any, items: list[Any]) -> None:
+        if self.target is not None:
+            self.target.pytest_collection_modifyitems(session, config, items)
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        if self.target is not None:
+            self.target.pytest_collection_finish(session)
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if self.target is not None:
+            self.target.pytest_collectreport(report)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        if self.target is not None:
+            self.target.pytest_runtest_logstart(nodeid, location)
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+        if self.target is not None:
+            self.target.pytest_runtest_logfinish(nodeid, location)
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if self.target is not None:
+            self.target.pytest_runtest_logreport(report)
+
+
+def _relative(workdir: str, path: str) -> str:
+    return os.path.relpath(path, workdir).replace(os.sep, "/")
+
+
+def prepare(suite: dict[str, Any], workdir: str, texts: dict[str, bytes]) -> bool:
+    """Prepare `suite` for children working in `workdir`; False when pytest refuses it there
+    (the child then runs pytest whole and reports the problem itself)."""
+    key = (str(suite["key"]), workdir)
+    if key in PREPARED:
+        return True
+    try:
+        PREPARED[key] = Prepared(suite, workdir, texts)
+    except BaseException:  # a configuration pytest refuses: reported by the child's own run
+        return False
+    return True
+
+
+def warm_up(directory: str) -> None:
+    """One whole pytest run on a tiny suite, so that what pytest imports lazily is imported
+    once in the worker, not in every child."""
+    import contextlib
+    import io
+
+    import pytest
+
+    path = os.path.join(directory, "test_sandbox_warm_up.py")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(
+            "import pytest\n\n\n@pytest.fixture\ndef one():\n    return 1\n\n\n"
+            "@pytest.mark.parametrize('x', [1])\ndef test_one(one, x):\n    assert one == x\n"
+        )
+    with open(os.path.join(directory, DEFAULT_INI), "w", encoding="utf-8") as handle:
+        handle.write("[pytest]\n")
+    suite = {"targets": [path], "args": []}
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        pytest.main(pytest_args(suite, directory, absolute=True))
+    sys.modules.pop("test_sandbox_warm_up", None)
+
+
+def preimport(texts: dict[str, bytes], local: set[str]) -> None:
+    """Import, in the worker, the modules the suite's files import that are neither the
+    program's nor the suite's own (`local` top-level names): third-party and standard
+    modules, which no variant changes, imported once instead of in every child."""
+    names: list[str] = []
+    for source in texts.values():
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.append(node.module)
+    for name in dict.fromkeys(names):
+        if name.partition(".")[0] in local:
+            continue
+        try:
+            __import__(name)
+        except BaseException:  # not importable here: the child will report it
+            continue

@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import hashlib
+import json
 import marshal
 import os
 import queue
@@ -95,6 +97,34 @@ def _stamp(path: Path) -> tuple[int, int]:
 @functools.lru_cache(maxsize=8)
 def _read_cached(suite: PytestSuite, stamps: tuple[tuple[int, int], ...]) -> SuiteFiles:
     return read_suite_files(suite)
+
+
+def _preparation(
+    suite: dict[str, Any], files: SuiteFiles, source: ProgramSource, module_name: str
+) -> dict[str, Any]:
+    """What a worker needs to prepare a pytest session for the suite (see
+    `pytest_run.Prepared`): the suite's settings, a key for them and its files, and the
+    names that must never be imported in the worker (the program's and the suite's own)."""
+    settings = {k: suite[k] for k in ("targets", "args", "config", "sources")}
+    local = {module_name.partition(".")[0]}
+    if not isinstance(source, str):
+        local |= {name.split("/")[0].removesuffix(".py") for name in source}
+    for name, _ in files:
+        local |= {part.removesuffix(".py") for part in name.split("/")}
+    return {
+        **settings,
+        "key": _suite_key(json.dumps(settings, sort_keys=True), files),
+        "local": sorted(local),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _suite_key(settings: str, files: SuiteFiles) -> str:
+    digest = hashlib.sha256(settings.encode())
+    for name, data in files:
+        digest.update(f"\0{len(name)}:{name}{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def worker_message(
@@ -275,7 +305,12 @@ class ForkServer:
             record_calls=record_calls,
             token=token,
         )
+        if isinstance(suite, PytestSuite):
+            preparation = _preparation(request["suite"], files, source, module_name)
+            request["suite"]["key"] = preparation["key"]
         header, payload = worker_message(request, limits, files, code_bytes)
+        if isinstance(suite, PytestSuite):
+            header["pytest"] = preparation
         if not isinstance(source, str):
             header["program_files"] = dict(source)
         worker = self._take()
