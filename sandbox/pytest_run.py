@@ -276,7 +276,7 @@ def pytest_args(suite: dict[str, Any], workdir: str, *, absolute: bool = False) 
         *targets,
         *suite.get("args", ()),
         "-q",
-        "--tb=short",
+        "--tb=native",  # the cheapest traceback: no source, no module search
         "-s",  # output goes to the child's stdout, under the output cap
         "-p",
         "no:cacheprovider",
@@ -431,6 +431,8 @@ def warm_up(directory: str) -> None:
         handle.write(
             "import pytest\n\n\n@pytest.fixture\ndef one():\n    return 1\n\n\n"
             "@pytest.mark.parametrize('x', [1])\ndef test_one(one, x):\n    assert one == x\n"
+            # A failure, so that formatting one (and the files it reads) is warm too.
+            "\n\ndef test_two():\n    assert [1] == [2]\n"
         )
     with open(os.path.join(directory, DEFAULT_INI), "w", encoding="utf-8") as handle:
         handle.write("[pytest]\n")
