@@ -37,7 +37,9 @@ _KNOWN_KEYS: Mapping[str, frozenset[str]] = {
         {"cases", "holdout", "pytest", "holdout_pytest", "files", "pytest_args", "float_tolerance"}
     ),
     "limits": frozenset({"wall_s", "cpu_s", "memory_mb", "case_s"}),
-    "search": frozenset({"budget", "editable", "forbid", "confirm_runs"}),
+    "search": frozenset(
+        {"budget", "editable", "forbid", "confirm_runs", "only_seed_names", "allow"}
+    ),
     "review": frozenset({"mode"}),
 }
 
@@ -71,6 +73,10 @@ class Task:
     editable: tuple[str, ...] | None
     review: ReviewMode = ReviewMode.AUTO
     forbid: tuple[str, ...] = ()  # names, modules, calls a variant may not introduce
+    # A variant may use no module, free name, attribute or dunder the seed does not (nor a
+    # short list of safe ones, nor `allow`); default on for pytest suites.
+    only_seed_names: bool = False
+    allow: tuple[str, ...] = ()
     confirm_runs: int = 20  # timed runs each of parent and child that confirm a speed-up
     # A program of several files: their names relative to `program_path`, main module first.
     program_files: tuple[str, ...] = ()
@@ -174,7 +180,9 @@ class _TaskReader:
             budget=self._budget(),
             editable=self._editable(),
             review=self._review_mode(),
-            forbid=self._forbid(),
+            forbid=self._names("forbid"),
+            only_seed_names=self._only_seed_names(suite),
+            allow=self._names("allow"),
             confirm_runs=self._confirm_runs(),
             program_files=program_files,
             entry_module=entry_module,
@@ -377,13 +385,17 @@ class _TaskReader:
             choices = ", ".join(m.value for m in ReviewMode)
             raise self.fail("[review] mode", f"must be one of {choices}, not {text!r}") from None
 
-    def _forbid(self) -> tuple[str, ...]:
-        names = self._get(self._section("search"), "search", "forbid", list, [])
+    def _only_seed_names(self, suite: Suite) -> bool:
+        default = isinstance(suite, PytestSuite)
+        return bool(self._get(self._section("search"), "search", "only_seed_names", bool, default))
+
+    def _names(self, key: str) -> tuple[str, ...]:
+        names = self._get(self._section("search"), "search", key, list, [])
         # Dotted names (`os.system`) are allowed; anything else could never match code.
         if not all(
             isinstance(n, str) and all(p.isidentifier() for p in n.split(".")) for n in names
         ):
-            raise self.fail("[search] forbid", 'must be a list of names such as "os" or "eval"')
+            raise self.fail(f"[search] {key}", 'must be a list of names such as "os" or "eval"')
         return tuple(names)
 
     def _editable(self) -> tuple[str, ...] | None:

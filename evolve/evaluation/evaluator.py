@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from evolve.evaluation.case_plan import plan_cases
-from evolve.evaluation.constraints import Forbidden
+from evolve.evaluation.constraints import Allowed, Forbidden
 from evolve.evaluation.executor import Executor
 from evolve.evaluation.jobs import EvaluationJob, SandboxMode, portable_files
 from evolve.evaluation.pytest_plan import SEED_RUNS, PytestSetup, without
@@ -101,7 +101,9 @@ class Evaluator:
         self.store = store
         self.executor = executor
         self.measure_cost = task.goal is Goal.SPEEDUP
-        self.forbidden = Forbidden(task.forbid, self.program.runnable(program.source))
+        seed = self.program.runnable(program.source)
+        self.forbidden = Forbidden(task.forbid, seed)
+        self.allowed = Allowed(seed, task.allow) if task.only_seed_names else None
         self._cache: dict[tuple[str, str], Evaluation] = {}
         # Rendering is the engine's biggest cost per individual (libcst codegen, ~2 ms), and
         # most of a generation are patches seen before (elites, repeated offspring).
@@ -148,6 +150,14 @@ class Evaluator:
 
     def cached(self, variant: Variant, suite: str) -> Evaluation | None:
         return self._cache.get((variant.key, suite))
+
+    def refused(self, files: ProgramSource) -> Evaluation | None:
+        """A `denied` evaluation when the variant introduces what `forbid` rules out or, for
+        `only_seed_names`, anything the seed does not use; None when it may run."""
+        refused = self.forbidden.check(files)
+        if refused is None and self.allowed is not None:
+            refused = self.allowed.check(files)
+        return refused
 
     def settle(self, seed: Variant) -> Evaluation | None:
         """For a pytest suite, before the search: run the seed `SEED_RUNS` times (the first
@@ -240,7 +250,7 @@ class Evaluator:
         if cached is not None:
             return cached
         self.check_evaluations += 1
-        evaluation = self.forbidden.check(variant.files)
+        evaluation = self.refused(variant.files)
         if evaluation is None:
             job = EvaluationJob(
                 variant.files, suite, limits, self.task.module_name, sandbox=self.sandbox_mode
@@ -287,7 +297,7 @@ class Evaluator:
             # A lazy generator: an in-process executor starts each job as it is made.
             for variant in itertools.chain((first,), given):
                 # Checked here, in the engine: a denied variant never becomes a job.
-                refused = self.forbidden.check(variant.files)
+                refused = self.refused(variant.files)
                 taken.append(variant)
                 denied.append(refused)
                 if refused is None:
