@@ -76,6 +76,7 @@ class Case:
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
     expected: Any = None
+    entry: str | None = None  # another function of the program than the suite's entry
 
 
 @dataclass(frozen=True)

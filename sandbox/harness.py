@@ -133,7 +133,9 @@ class _Run:
             traced = {code.co_filename if code is not None else self.path: 0}
         self.counter: _LineCounter | None = None
         if request.get("measure_coverage"):
-            self.counter = _LineRecorder(traced, bool(request.get("record_calls")))
+            self.counter = _LineRecorder(
+                traced, bool(request.get("record_calls")), self.module_name
+            )
         elif request.get("measure_cost"):
             self.counter = _LineCounter(traced)
         # Address space, not memory: RLIMIT_AS counts it, but no page is touched (zeroing a
@@ -200,13 +202,18 @@ class _Run:
 
     def _run_cases(self, module: Any, suite: dict[str, Any]) -> None:
         entry_name = suite["entry"]
+        entries: dict[str, Callable[..., Any]] = {}
         try:
-            entry = getattr(module, entry_name)
-            if not callable(entry):
-                raise TypeError(f"{entry_name!r} is not callable")
+            for name in dict.fromkeys(
+                [entry_name, *(c["entry"] for c in suite["cases"] if "entry" in c)]
+            ):
+                entries[name] = getattr(module, name)
+                if not callable(entries[name]):
+                    raise TypeError(f"{name!r} is not callable")
         except BaseException as exc:  # a module __getattr__ is variant code
             self.result["import_error"] = self._describe(exc)
             return
+        entry = entries[entry_name]
         max_output = int(self.request["max_output_bytes"])
         self.case_timeout_s = float(self.request.get("case_timeout_s", 0.0))
         if self.case_timeout_s > 0:
@@ -233,7 +240,9 @@ class _Run:
             if recorder is not None:
                 recorder.lines = {}
             cpu_s = float(cpu_limits[index]) if index < len(cpu_limits) else 0.0
-            outcome, times[index] = self._run_case(entry, cases[index], max_output, cpu_s)
+            case = cases[index]
+            function = entries[case["entry"]] if "entry" in case else entry
+            outcome, times[index] = self._run_case(function, case, max_output, cpu_s)
             if recorder is not None:
                 coverage[index] = sorted(recorder.lines.items())
             if self.counter is not None and not self.counter.installed():
@@ -385,8 +394,11 @@ class _LineRecorder(_LineCounter):
     `record_calls`, also the JSON-able arguments the program's module-level functions are
     called with: the shapes of generated inputs for a pytest suite."""
 
-    def __init__(self, offsets: dict[str, int], record_calls: bool = False) -> None:
+    def __init__(
+        self, offsets: dict[str, int], record_calls: bool = False, module: str = ""
+    ) -> None:
         super().__init__(offsets)
+        self.module = module
         self.lines: dict[int, int] = {}
         self.record_calls = record_calls
         self.calls: dict[str, list[Any]] = {}
@@ -410,8 +422,12 @@ class _LineRecorder(_LineCounter):
     def _record(self, frame: FrameType) -> None:
         code = frame.f_code
         name = code.co_name
-        if name.startswith("<") or frame.f_globals.get(name) is None:
-            return  # only module-level functions can be called by name with generated inputs
+        if (
+            name.startswith("<")
+            or frame.f_globals.get(name) is None
+            or frame.f_globals.get("__name__") != self.module
+        ):
+            return  # only the main module's functions can be called with generated inputs
         calls = self.calls.setdefault(name, [])
         if len(calls) >= _CALLS_PER_FUNCTION:
             return

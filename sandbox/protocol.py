@@ -15,7 +15,7 @@ import os
 import secrets
 from typing import Any
 
-from sandbox.evaluation import CaseSuite, Limits, PytestSuite, Suite
+from sandbox.evaluation import Case, CaseSuite, Limits, PytestSuite, Suite
 from sandbox.program_files import ProgramSource, line_offsets
 from sandbox.suite_files import python_sources
 
@@ -70,13 +70,20 @@ def make_request(
         request["suite"] = {
             "kind": "cases",
             "entry": suite.entry,
-            "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in suite.cases],
+            "cases": [_case(c) for c in suite.cases],
             "plan": suite.plan.to_json() if suite.plan is not None else None,
         }
     else:
         request["suite"] = pytest_request(suite)
         request["record_calls"] = record_calls
     return request
+
+
+def _case(case: Case) -> dict[str, Any]:
+    found: dict[str, Any] = {"args": list(case.args), "kwargs": dict(case.kwargs)}
+    if case.entry is not None:
+        found["entry"] = case.entry
+    return found
 
 
 def pytest_request(suite: PytestSuite) -> dict[str, Any]:

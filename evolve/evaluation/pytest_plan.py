@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -87,6 +88,9 @@ class PytestSetup:
         self.seed_outcomes: dict[str, str] = {}  # test id -> the seed's outcome
         self.spans: FunctionSpans | None = None
         self.selection = True  # tests that cannot reach the edits are not run (repairs)
+        # The JSON-able arguments the main module's functions received in the seed's tests:
+        # function -> distinct [args, kwargs], the shapes generated inputs are drawn from.
+        self.calls: dict[str, list[list[Any]]] = {}
 
     # what the seed tells -----------------------------------------------------------------
 
@@ -115,6 +119,7 @@ class PytestSetup:
         for test, lines in zip(evaluation.tests, evaluation.coverage, strict=False):
             self.reach[test.name] = self.spans.reached(line for line, _ in lines)
             self.seed_outcomes[test.name] = test.outcome
+        self.calls = recorded_calls(evaluation)
 
     # what a variant runs -----------------------------------------------------------------
 
@@ -188,6 +193,7 @@ class PytestSetup:
             "reach": {name: sorted(functions) for name, functions in self.reach.items()},
             "seed_outcomes": dict(self.seed_outcomes),
             "spans": [list(span) for span in self.spans.spans] if self.spans else None,
+            "calls": self.calls,
         }
 
     def restore(self, state: Mapping[str, Any]) -> None:
@@ -195,10 +201,28 @@ class PytestSetup:
         self.quarantined = tuple(str(t) for t in state["quarantined"])
         self.reach = {str(k): frozenset(int(i) for i in v) for k, v in state["reach"].items()}
         self.seed_outcomes = {str(k): str(v) for k, v in state["seed_outcomes"].items()}
+        self.calls = {str(k): list(v) for k, v in state.get("calls", {}).items()}
         spans = state.get("spans")
         self.spans = (
             None if spans is None else FunctionSpans(tuple((int(a), int(b)) for a, b in spans))
         )
+
+
+CALLS_PER_FUNCTION = 60  # distinct recorded calls kept per function
+
+
+def recorded_calls(evaluation: Evaluation) -> dict[str, list[list[Any]]]:
+    """The distinct calls each function received over all tests, in test order, capped."""
+    found: dict[str, dict[str, list[Any]]] = {}
+    for per_test in evaluation.calls:
+        for function, calls in per_test.items():
+            seen = found.setdefault(function, {})
+            for call in calls:
+                if len(seen) >= CALLS_PER_FUNCTION:
+                    break
+                if isinstance(call, list) and len(call) == 2 and isinstance(call[1], dict):
+                    seen.setdefault(json.dumps(call, sort_keys=True), call)
+    return {function: list(calls.values()) for function, calls in found.items()}
 
 
 def without(evaluation: Evaluation, names: Iterable[str]) -> Evaluation:

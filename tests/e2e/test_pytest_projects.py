@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from evolve.cli import main
+from evolve.store.chain import CHECKS
+from evolve.store.database import RunStore
 
 CALC = "def add(a, b):\n    return a - b\n\n\ndef double(x):\n    return x * 2\n"
 CONFTEST_ROOT = "import pytest\n\n\n@pytest.fixture\ndef offset():\n    return 10\n"
@@ -131,6 +133,13 @@ def test_run_repairs_against_the_project_suite(
     )
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["solved"], summary
+    store = RunStore.open(Path(summary["run_dir"]))
+    try:
+        evidence = json.loads(store.accepted()[-1].evidence)
+    finally:
+        store.close()
+    # Inputs drawn from what the tests passed calc.add and calc.double on the seed.
+    assert evidence[CHECKS]["generated_inputs"] > 0, evidence
 
 
 @pytest.mark.slow
