@@ -257,6 +257,7 @@ class _TaskReader:
             name.as_posix()
             for name in relative
             if not any(part.startswith((".", "__pycache__")) for part in name.parts)
+            and not _is_test_file(name)
         )
         if not found:
             raise self.fail(key, f"no Python files in {value}")
@@ -405,6 +406,19 @@ class _TaskReader:
         if not names or not all(isinstance(n, str) and n for n in names):
             raise self.fail("[search] editable", "must be a non-empty list of function names")
         return tuple(names)
+
+
+_TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
+def _is_test_file(name: Path) -> bool:
+    """A package's own tests are not part of the program: a pytest suite names them."""
+    base = name.name
+    return (
+        any(part in _TEST_DIRS for part in name.parts[:-1])
+        or base == "conftest.py"
+        or (base.startswith("test_") or base.endswith("_test.py"))
+    )
 
 
 def read_cases(path: Path) -> tuple[Case, ...]:
