@@ -6,7 +6,8 @@
     server, as `evolve run` does), a repair whose last test no variant passes, so the run
     spends its budget;
 (b) the same file in a fresh `python -m pytest` process per variant, two processes at a
-    time (what a tool that shells out to pytest pays);
+    time (what a tool that shells out to pytest pays), with the environment's plugins
+    autoloaded as a user runs it, and (b') with autoload off, as the sandbox runs pytest;
 (c) a 200-test suite (ten functions, twenty tests each) through the engine, where each
     variant's edits reach a few functions and test selection runs only their tests.
 
@@ -171,8 +172,13 @@ def engine(task: Path, budget: int, seed: int, runs: Path) -> dict[str, Any]:
     return {"evaluations": summary.evaluations, "wall_s": wall, "rate": summary.evaluations / wall}
 
 
-def fresh_processes(task: Path, count: int) -> dict[str, Any]:
-    """`python -m pytest` on the file, once per variant, two at a time."""
+def fresh_processes(task: Path, count: int, *, autoload: bool = True) -> dict[str, Any]:
+    """`python -m pytest` on the file, once per variant, two at a time: as a user runs it
+    (plugins of the environment autoloaded), or with autoload off as the sandbox runs it."""
+    env = dict(os.environ)
+    env.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+    if not autoload:
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
 
     def one(index: int) -> None:
         with tempfile.TemporaryDirectory(prefix="evolve-fresh-") as directory:
@@ -182,7 +188,7 @@ def fresh_processes(task: Path, count: int) -> dict[str, Any]:
                 [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_prog.py"],
                 cwd=directory,
                 capture_output=True,
-                env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+                env=env,
                 check=False,
             )
 
@@ -215,16 +221,18 @@ def main() -> None:
         )
         a = engine(small, args.budget, args.seed, Path(scratch) / "runs-a")
         b = fresh_processes(small, args.fresh)
+        b_bare = fresh_processes(small, args.fresh, autoload=False)
         c = engine(large, args.budget, args.seed, Path(scratch) / "runs-c")
     print(f"budget {args.budget}, seed {args.seed}, load {os.getloadavg()[0]:.1f}")
     print(f"{'':<44}{'evals':>7}{'wall s':>9}{'evals/s':>9}")
     for label, row in (
         ("(a) 15 tests, engine (fork server)", a),
         ("(b) 15 tests, fresh pytest process, 2 at once", b),
+        ("(b') the same, plugin autoload off", b_bare),
         ("(c) 200 tests, engine, test selection", c),
     ):
         print(f"{label:<44}{row['evaluations']:>7}{row['wall_s']:>9.2f}{row['rate']:>9.1f}")
-    print(f"(a)/(b): {a['rate'] / b['rate']:.1f}x")
+    print(f"(a)/(b): {a['rate'] / b['rate']:.1f}x   (a)/(b'): {a['rate'] / b_bare['rate']:.1f}x")
 
 
 if __name__ == "__main__":
