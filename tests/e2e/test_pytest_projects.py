@@ -158,3 +158,54 @@ def test_a_test_whose_outcome_changes_on_the_seed_is_quarantined(
     assert summary["solved"], summary
     events = (Path(summary["run_dir"]) / "events.jsonl").read_text()
     assert '"tests_quarantined"' in events
+
+
+@pytest.mark.slow
+def test_a_stopped_pytest_run_resumes_to_the_same_end(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    # A test no variant passes keeps the run going to its budget.
+    never = TESTS + "\n\ndef test_never():\n    assert calc.double(1) == 'never'\n"
+    root = project(tmp_path, never)
+    evolve = [sys.executable, "-m", "evolve.cli"]
+
+    def log(run_dir: str) -> str:
+        done = subprocess.run([*evolve, "log", run_dir], capture_output=True, text=True)
+        return done.stdout
+
+    run = [*evolve, "run", str(root), "--seed", "2", "--json", "--quiet", "--runs-dir"]
+    whole = subprocess.run(
+        [*run, str(tmp_path / "a")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = json.loads(whole.stdout.splitlines()[-1])
+    process = subprocess.Popen(
+        [*run, str(tmp_path / "b")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    run_dir: Path | None = None
+    while time.monotonic() < deadline and process.poll() is None:
+        found = list((tmp_path / "b").glob("*/events.jsonl"))
+        if found and found[0].read_text().count('"generation_finished"') >= 2:
+            run_dir = found[0].parent
+            (run_dir / "STOP").touch()
+            break
+        time.sleep(0.05)
+    process.communicate(timeout=300)
+    assert run_dir is not None, "the run ended before it could be stopped"
+    resumed = subprocess.run(
+        [*evolve, "resume", str(run_dir), "--json", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    summary = json.loads(resumed.stdout.splitlines()[-1])
+    assert summary["evaluations"] == expected["evaluations"]
+    assert log(str(run_dir)) == log(expected["run_dir"])
