@@ -464,3 +464,8 @@ def preimport(texts: dict[str, bytes], local: set[str]) -> None:
             __import__(name)
         except BaseException:  # not importable here: the child will report it
             continue
+    # A third-party module may have imported an installed copy of the program (or a module
+    # named like one of the suite's): the child must import the variant's, not find that.
+    for loaded in list(sys.modules):
+        if loaded.partition(".")[0] in local:
+            del sys.modules[loaded]

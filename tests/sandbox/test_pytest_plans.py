@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sandbox import Limits, PytestSuite, Sandbox, Status, TestPlan, make_sandbox
+from sandbox import Limits, PytestSuite, Sandbox, Status, TestPlan, make_sandbox, pytest_run
 
 LIMITS = Limits(wall_s=10.0, cpu_s=5.0, memory_mb=256)
 CALC = "def add(a, b):\n    return a + b\n\n\ndef neg(x):\n    return -x\n"
@@ -101,3 +102,11 @@ def test_the_variant_finds_no_test_source(box: Sandbox, suite: PytestSuite) -> N
     suite.test_file.write_text(tests)  # type: ignore[union-attr]
     result = box.evaluate(spy, suite, LIMITS, module_name="calc")
     assert result.status is Status.OK, result.message
+
+
+def test_the_worker_never_keeps_a_module_named_like_the_program() -> None:
+    """A third-party module the tests import may import an installed copy of the program:
+    the worker drops it, so the child imports the variant's own."""
+    sys.modules["calc_shadow_probe"] = type(sys)("calc_shadow_probe")
+    pytest_run.preimport({"test_x.py": b"import json\n"}, {"calc_shadow_probe"})
+    assert "calc_shadow_probe" not in sys.modules
