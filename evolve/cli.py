@@ -21,6 +21,7 @@ from evolve.errors import RunAborted, RunStateError, UsageError
 from evolve.evaluation.evaluator import HOLDOUT
 from evolve.evaluation.executor import LOCAL, check_executor, connect_executor
 from evolve.evaluation.jobs import EvaluationJob, LazySandbox, SandboxMode, portable_files
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.program.program import program_diff
 from evolve.progress import ProgressReporter
 from evolve.run import RunRequest, read_program, resolve_run, start_run
@@ -190,6 +191,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         f" {summary.evaluations} evaluations in {summary.wall_s:.1f} s"
         f" ({summary.cache_hits} cache hits)"
     )
+    if summary.quarantined:
+        shown = ", ".join(summary.quarantined[:5])
+        more = f" and {len(summary.quarantined) - 5} more" if len(summary.quarantined) > 5 else ""
+        print(f"quarantined as flaky (never used to judge): {shown}{more}")
     print(f"run {summary.run_id}: champion written to {summary.champion_path}")
     return EXIT_OK
 
@@ -210,6 +215,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         closing(LazySandbox(args.sandbox, workers=1)) as box,
     ):
         results = dict(zip(suites, executor.evaluate(jobs, box), strict=True))
+    for name, suite in suites.items():
+        refuse_unusable(task, suite, results[name])
     if args.json:
         data = results["search"].to_dict()
         if HOLDOUT in results:

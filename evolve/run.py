@@ -83,6 +83,8 @@ class RunSummary:
     plausible_overfitting: int = 0
     unconfirmed_speedups: int = 0  # cheaper by executed lines, not faster when timed
     check_evaluations: int = 0  # sandbox runs on generated inputs, besides the search's
+    # Pytest tests whose outcome changed between the seed's runs: never used to judge.
+    quarantined: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -291,6 +293,7 @@ def execute(
             plausible_overfitting=result.plausible_overfitting,
             unconfirmed_speedups=result.unconfirmed_speedups,
             check_evaluations=evaluator.check_evaluations,
+            quarantined=list(evaluator.pytest.quarantined),
             champion_path=str(champion_path),
             statuses=store.status_counts(SEARCH),
             denied=store.status_counts(SEARCH).get(Status.DENIED.value, 0),
@@ -367,6 +370,7 @@ def _abort_summary(
         plausible_overfitting=len(search.acceptor.checks.overfitting),
         unconfirmed_speedups=len(search.acceptor.checks.unconfirmed),
         check_evaluations=search.evaluator.check_evaluations,
+        quarantined=list(search.evaluator.pytest.quarantined),
         champion_path=str(champion_path),
         statuses=statuses,
         denied=statuses.get(Status.DENIED.value, 0),

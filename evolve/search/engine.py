@@ -18,7 +18,8 @@ from evolve.acceptance.acceptor import Acceptor, Champion, is_solved
 from evolve.acceptance.ask import Asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import UsageError
-from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.operators import OPERATORS
 from evolve.program.patch import Patch, patch_from_json
 from evolve.program.program import Program
@@ -165,6 +166,7 @@ class Search:
             priors={name: operator.weight for name, operator in OPERATORS.items()},
         )
         self.localisation = Localisation(enabled=adaptive)
+        self.pytest_setup = evaluator.pytest  # checkpointed: known tests, quarantine, reach
         self.widening = Widening(enabled=adaptive)
         self.site_weights = SiteWeights(
             program, self.localisation, self.operator_bandit, self.widening
@@ -244,10 +246,17 @@ class Search:
     # steps -------------------------------------------------------------------------------
 
     def _begin(self) -> LoopState:
+        # A pytest suite: the seed's runs that quarantine flaky tests and map each test's
+        # reach; the first is the coverage localisation needs.
+        coverage = self.evaluator.settle(self.evaluator.variant(()))
+        refuse_unusable(self.task, self.task.suite, coverage)
+        quarantined = self.evaluator.pytest.quarantined
+        if quarantined and self.events is not None:
+            self.events.emit("tests_quarantined", tests=list(quarantined))
         champion = self._evaluate_seed()
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
-        self.localisation.compute(self.task, self.program, champion.evaluation)
+        self.localisation.compute(self.task, self.program, champion.evaluation, coverage)
         return LoopState(0, 0, self._initial_population(champion), champion)
 
     def _evaluate_seed(self) -> Champion:
@@ -255,7 +264,11 @@ class Search:
         [evaluation] = self.evaluator.evaluate([seed], 0, max(1, self.budget))
         assert evaluation is not None  # the seed always fits the budget
         self._check_seed(evaluation)
-        return Champion(seed, evaluation, self.evaluator.holdout(seed, 0))
+        self.evaluator.learn(SEARCH, evaluation)
+        holdout = self.evaluator.holdout(seed, 0)
+        refuse_unusable(self.task, self.task.holdout, holdout)
+        self.evaluator.learn(HOLDOUT, holdout)
+        return Champion(seed, evaluation, holdout)
 
     def _check_seed(self, evaluation: Evaluation) -> None:
         """Refuse a starting program that cannot be evaluated at all, before spending budget.
@@ -265,6 +278,7 @@ class Search:
         module that does not exist, an error while the module runs) gives the search nothing
         to climb, and no edit inside its functions would help."""
         where = self.program.path
+        refuse_unusable(self.task, self.task.suite, evaluation)
         if _did_not_load(evaluation):
             raise UsageError(
                 f"{where}: the starting program cannot be loaded: {evaluation.message}"
