@@ -24,6 +24,7 @@ from evolve.operators.edited_copy import EditedCopy
 from evolve.operators.extend_condition import ExtendCondition
 from evolve.operators.extend_expression import ExtendExpression
 from evolve.operators.extend_sequence import ExtendSequence
+from evolve.operators.flush_after_loop import FlushAfterLoop
 from evolve.operators.guard_statement import GuardStatement
 from evolve.operators.hoist_expression import HoistExpression
 from evolve.operators.hoist_invariant import HoistInvariant
@@ -104,6 +105,7 @@ OPERATORS: Mapping[str, Operator] = MappingProxyType(
             ReturnCondition(),
             ExtendSequence(),
             RoundUp(),
+            FlushAfterLoop(),
         )
     }
 )

@@ -17,7 +17,7 @@ from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import binary, replacing
 from evolve.operators.ingredients import ANY, NUM, Ingredient
-from evolve.operators.operands import NUDGED, is_operand, names_in
+from evolve.operators.operands import NUDGED, is_operand, measurable, names_in
 from evolve.program.patch import Payload
 
 _OPERATORS: dict[str, type[cst.BaseBinaryOp]] = {
@@ -55,18 +55,6 @@ def _repeats(node: cst.CSTNode, payload: Payload, code: Callable[[cst.CSTNode], 
 
 
 _WITH_NAME = (("+", "right"), ("-", "right"), ("-", "left"))
-
-
-def _measurable(context: Context) -> list[str]:
-    """Names `len()` may measure: the function's sequences and strings, then those of its
-    parameters it only passes on (`text.find(word)` says nothing of what `word` is)."""
-    ingredients = context.scope.ingredients
-    unknown = [
-        p
-        for p in context.scope.params
-        if ingredients.kinds.get(p, ANY) == ANY and p not in ingredients.sized
-    ]
-    return [*ingredients.sized[:2], *unknown[:2]]
 
 
 def _is_number(code: str) -> bool:
@@ -140,8 +128,8 @@ class ExtendExpression(Operator):
             found += [(symbol, name, side) for symbol, side in _WITH_NAME]
         # Counting from the other end: `i` -> `len(xs) - i`; past a matched word:
         # `start = found` -> `start = found + len(word)`.
-        found += [("-", f"len({s})", "left") for s in _measurable(context)]
-        found += [("+", f"len({s})", "right") for s in _measurable(context)]
+        found += [("-", f"len({s})", "left") for s in measurable(context)]
+        found += [("+", f"len({s})", "right") for s in measurable(context)]
         # A term the function computes elsewhere: `target` -> `target - tree[i]`.
         code = context.seed.code(node)
         for expression in _terms(ingredients.expressions, code, context.line):

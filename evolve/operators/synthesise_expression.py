@@ -17,7 +17,7 @@ from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import replacing
 from evolve.operators.ingredients import ANY, NUM, SEQ
-from evolve.operators.operands import is_operand
+from evolve.operators.operands import is_operand, measurable
 from evolve.program.patch import Payload
 
 _PAIRED = 4  # numbers of the function combined in pairs, its own first
@@ -64,7 +64,8 @@ class SynthesiseExpression(Operator):
         )
         found = [e.code for e in nearest]
         sized = ingredients.sized[:_SIZED]
-        found += [f"len({s})" for s in sized] + [f"len({s}) - 1" for s in sized]
+        measured = list(dict.fromkeys([*sized, *measurable(context)]))
+        found += [f"len({s})" for s in measured] + [f"len({s}) - 1" for s in measured]
         numbers = ingredients.numbers[:_PAIRED]
         # Midpoints only in place of a halving: elsewhere `c + (j - c) // 2` passes a few
         # tests by accident far more often than it is meant.

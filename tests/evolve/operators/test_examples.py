@@ -78,6 +78,7 @@ def test_registry_names_match() -> None:
         "return-condition",
         "extend-sequence",
         "round-up",
+        "flush-after-loop",
     ]
     # One or more per defect class of the repair benchmarks (benchmarks/README.md), and the
     # speed-ups.

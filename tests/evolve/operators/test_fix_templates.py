@@ -46,6 +46,7 @@ NEW = (
     "return-condition",
     "extend-sequence",
     "round-up",
+    "flush-after-loop",
 )
 CAPS = {
     "extend-expression": EXTEND_CAP,
