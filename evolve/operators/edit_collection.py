@@ -3,9 +3,10 @@ dict. `[0]` -> `[0, 0]`, `("a", "b")` -> `("a", "b", "c")`, `{1: "x", 2: "y"}` -
 
 The wrong-table bug: a lookup table, a list of initial values or a set of allowed items that
 misses an element or holds a wrong one. A literal element may also be written twice where it
-stands (`[31, 30, 31]` -> `[31, 31, 30, 31]`): a table of repeating values that misses one. New elements are literals of the same kind found
-elsewhere in the program (numbers for numbers, strings for strings) or elements of its other
-collection literals: the fix's ingredients are usually in the program already.
+stands (`[31, 30, 31]` -> `[31, 31, 30, 31]`): a table of repeating values that misses one.
+New elements are literals of the same kind found elsewhere in the program (numbers for
+numbers, strings for strings) or elements of its other collection literals: the fix's
+ingredients are usually in the program already.
 """
 
 from __future__ import annotations
