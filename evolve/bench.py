@@ -110,6 +110,7 @@ def run_bench(
     population: int = SearchSettings.population,
     log: Any = None,
     hide_holdout: bool = False,
+    partial_repairs: bool = False,
 ) -> list[Outcome]:
     """Run every task of `suite` with seeds 1..runs under each algorithm, in that order."""
     tasks = discover_tasks(suite)
@@ -117,7 +118,9 @@ def run_bench(
         raise UsageError(f"{suite}: no task.toml found under it")
     outcomes = []
     for algorithm in algorithms:
-        settings = SearchSettings(population=population, algorithm=algorithm)
+        settings = SearchSettings(
+            population=population, algorithm=algorithm, partial_repairs=partial_repairs
+        )
         for task_dir in tasks:
             for seed in range(1, runs + 1):
                 outcome = _one_run(

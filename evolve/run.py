@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import random
+import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -19,11 +20,13 @@ from typing import Any, Literal
 
 from evolve import __version__
 from evolve.acceptance.acceptor import is_solved
+from evolve.acceptance.ask import Asker, terminal_asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import RunAborted, UsageError
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, seed_job, source_hash
 from evolve.evaluation.executor import LOCAL, Executor, LocalExecutor, connect_executor
 from evolve.evaluation.jobs import LazySandbox
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.program.program import Program, ProgramError
 from evolve.search import Search, SearchSettings
 from evolve.search.engine import seed_refusal
@@ -41,7 +44,7 @@ from evolve.store.runs import (
     resolve_run,
 )
 from evolve.task import Goal, Task, load_task
-from sandbox import Evaluation, Status
+from sandbox import Evaluation, PytestSuite, Status
 
 __all__ = [
     "CHAMPION_FILE",
@@ -110,6 +113,8 @@ class RunSummary:
     seed_cost: int | None = None
     champion_cost: int | None = None
     cost_ratio: float | None = None
+    # Pytest tests whose outcome changed between the seed's runs: never used to judge.
+    quarantined: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -242,14 +247,18 @@ def start_run(
 
 def check_seed(
     task: Task, program: Program, executor: Executor, sandbox: LazySandbox, mode: SandboxMode
-) -> Evaluation:
+) -> Evaluation | None:
     """The seed's evaluation on the search suite, run as the search's first evaluation would
-    be; UsageError if the search would refuse to start from it."""
+    be; UsageError if the search would refuse to start from it. Returned for the search to
+    take as its first evaluation, except for a pytest suite (None): its seed is evaluated
+    again once its flaky tests are quarantined."""
     [evaluation] = executor.evaluate([seed_job(task, program, mode)], sandbox)
-    refusal = seed_refusal(task, program.path, evaluation)
+    refuse_unusable(task, task.suite, evaluation)
+    pytest_suite = isinstance(task.suite, PytestSuite)
+    refusal = seed_refusal(task, program.path, evaluation, settled=not pytest_suite)
     if refusal is not None:
         raise UsageError(refusal)
-    return evaluation
+    return None if pytest_suite else evaluation
 
 
 @dataclass(frozen=True)
@@ -314,6 +323,7 @@ def execute(
             switch=switch,
             events=events,
             seed_evaluation=seed_evaluation,
+            asker=_asker(task),
         )
         try:
             with switch.catching_sigint():
@@ -350,6 +360,7 @@ def execute(
             plausible_overfitting=result.plausible_overfitting,
             unconfirmed_speedups=result.unconfirmed_speedups,
             check_evaluations=evaluator.check_evaluations,
+            quarantined=list(evaluator.pytest.quarantined),
             champion_path=str(champion_path),
             statuses=store.status_counts(SEARCH),
             denied=store.status_counts(SEARCH).get(Status.DENIED.value, 0),
@@ -380,6 +391,20 @@ def execute(
         sandbox.close()
         store.close()
         os.close(lock)
+
+
+def _asker(task: Task) -> Asker | None:
+    """Who answers what the tests cannot decide: the person at the terminal, when the task
+    asks for it (`[review] ask = true`) and there is one; else nobody, and the disagreement
+    stays in the change's evidence for `evolve review --ask`."""
+    if not task.ask or not sys.stdin.isatty():
+        return None
+
+    def write(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    return terminal_asker(sys.stdin.readline, write)
 
 
 def _abort_summary(
@@ -422,6 +447,7 @@ def _abort_summary(
         plausible_overfitting=len(search.acceptor.checks.overfitting),
         unconfirmed_speedups=len(search.acceptor.checks.unconfirmed),
         check_evaluations=search.evaluator.check_evaluations,
+        quarantined=list(search.evaluator.pytest.quarantined),
         champion_path=str(champion_path),
         statuses=statuses,
         denied=statuses.get(Status.DENIED.value, 0),

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from evolve.audit.apply import Written, write_files_version, write_version
-from evolve.audit.review import apply_flags, current_plan, summary, walk
+from evolve.audit.review import apply_flags, ask_walk, current_plan, summary, walk
 from evolve.audit.verify import Chain, Tampered, check_chain, rerun_evidence
 from evolve.commands.render import change_dict, print_json
 from evolve.errors import UsageError
@@ -96,11 +96,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 @_failing_on_tamper
 def cmd_review(args: argparse.Namespace) -> int:
-    deciding = bool(args.approve or args.reject or args.approve_all)
+    deciding = bool(args.approve or args.reject or args.approve_all or args.ask)
     # `review --json` only reads; decisions, given as flags or in the walk, are written.
     opener = open_run if deciding or not args.json else read_run
-    with _verified(args, opener) as (_, store, _chain):
-        if deciding:
+    with _verified(args, opener) as (run_dir, store, _chain):
+        if args.ask:
+            ask_walk(store, run_dir.name, sys.stdin.readline, _write)
+        elif deciding:
             apply_flags(store, args.approve, args.reject, args.approve_all)
         elif not args.json:
             walk(store, sys.stdin.readline, _write)

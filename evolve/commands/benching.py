@@ -38,6 +38,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             population=args.population,
             log=sys.stderr,
             hide_holdout=args.hide_holdout,
+            partial_repairs=args.partial_repairs,
         )
     finally:
         if temporary:

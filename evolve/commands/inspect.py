@@ -12,7 +12,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from evolve.commands.render import change_dict, plausible_reason, print_json, verdict
+from evolve.commands.render import (
+    change_dict,
+    plausible_reason,
+    print_json,
+    undecided_inputs,
+    verdict,
+)
 from evolve.errors import RunStateError, UsageError
 from evolve.program.diff import program_diff
 from evolve.store.chain import reverts_text
@@ -140,6 +146,12 @@ def cmd_log(args: argparse.Namespace) -> int:
             reason = plausible_reason(change)
             if reason:
                 lines.append(f"     {reason}")
+            undecided = undecided_inputs(change)
+            if undecided:
+                lines.append(
+                    f"     tests could not decide: the candidates answer differently on"
+                    f" {undecided} input(s) (evolve review RUN --ask)"
+                )
     print("\n".join(lines) if lines else "no accepted changes")
     return EXIT_OK
 

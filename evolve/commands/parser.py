@@ -80,6 +80,11 @@ def _evolving(commands: Any) -> None:
     run.add_argument(
         "--population", type=int, default=DEFAULT_POPULATION, help="default: %(default)s"
     )
+    run.add_argument(
+        "--partial-repairs",
+        action="store_true",
+        help="let a repair advance by partial steps (more tests, not all), each a change",
+    )
     _sandbox_mode(run)
     _executor(run)
     run.add_argument(
@@ -122,6 +127,9 @@ def _evolving(commands: Any) -> None:
     )
     bench.add_argument("--population", type=int, default=DEFAULT_POPULATION)
     bench.add_argument("--runs-dir", type=Path, help="keep the runs here (default: a temp dir)")
+    bench.add_argument(
+        "--partial-repairs", action="store_true", help="as `evolve run --partial-repairs`"
+    )
     bench.add_argument(
         "--hide-holdout",
         action="store_true",
@@ -240,6 +248,12 @@ def _auditing(commands: Any) -> None:
         "--reject", type=int, action="append", default=[], metavar="N", help="repeatable"
     )
     review.add_argument("--approve-all", action="store_true", help="approve every pending change")
+    review.add_argument(
+        "--ask",
+        action="store_true",
+        help="settle what the tests could not decide: pick the right answer where the"
+        " plausible repairs disagree (added to the task's cases)",
+    )
     review.add_argument(
         "--json", action="store_true", help="no questions: each change's standing as JSON"
     )

@@ -36,6 +36,7 @@ def change_dict(change: AcceptedChange, *, with_diff: bool = True) -> dict[str, 
         "edits": json.loads(change.edits),
         "reverts": [{"number": number, "operator": edit.operator} for edit, number in removed],
         "reason": plausible_reason(change),
+        "undecided_inputs": undecided_inputs(change),
         "evidence": json.loads(change.evidence),
         "parent": change.parent,
         "child": change.child,
@@ -50,9 +51,24 @@ def change_dict(change: AcceptedChange, *, with_diff: bool = True) -> dict[str, 
 
 def plausible_reason(change: AcceptedChange) -> str | None:
     """Why this repair was chosen among the plausible ones, when it was chosen so."""
+    choice = _plausible(change)
+    return str(choice["reason"]) if choice is not None and "reason" in choice else None
+
+
+def undecided_inputs(change: AcceptedChange) -> int:
+    """On how many inputs the plausible repairs answered differently with nobody asked
+    which answer is right (`evolve review RUN --ask` asks); 0 when none."""
+    choice = _plausible(change)
+    if choice is None or choice.get("asked"):
+        return 0
+    disagreements = choice.get("disagreements", [])
+    return len(disagreements) if isinstance(disagreements, list) else 0
+
+
+def _plausible(change: AcceptedChange) -> dict[str, Any] | None:
     evidence = json.loads(change.evidence)
     choice = evidence.get(CHECKS, {}).get("plausible") if isinstance(evidence, dict) else None
-    return str(choice["reason"]) if isinstance(choice, dict) and "reason" in choice else None
+    return choice if isinstance(choice, dict) else None
 
 
 def verdict(summary: Mapping[str, Any], goal: str | None = None) -> str:

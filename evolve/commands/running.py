@@ -48,7 +48,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                 " `evolve run DIR` evolves the task in DIR, `evolve init` makes one)",
                 file=sys.stderr,
             )
-    settings = SearchSettings(population=args.population, algorithm=Algorithm(args.algorithm))
+    settings = SearchSettings(
+        population=args.population,
+        algorithm=Algorithm(args.algorithm),
+        partial_repairs=args.partial_repairs,
+    )
     request = RunRequest(
         task_dir=task_dir,
         seed=args.seed,
@@ -101,6 +105,11 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
         f" {summary['evaluations']} evaluations in {summary['wall_s']:.1f} s"
         f" ({summary['cache_hits']} cache hits)"
     )
+    quarantined = list(summary.get("quarantined") or [])
+    if quarantined:
+        shown = ", ".join(quarantined[:5])
+        more = f" and {len(quarantined) - 5} more" if len(quarantined) > 5 else ""
+        print(f"quarantined as flaky (never used to judge): {shown}{more}")
     print(f"run {summary['run_id']}: champion written to {summary['champion_path']}")
 
 

@@ -78,6 +78,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         closing(LazySandbox(args.sandbox, workers=1)) as box,
     ):
         results = dict(zip(suites, executor.evaluate(jobs, box), strict=True))
+    from evolve.evaluation.suite_check import refuse_unusable
+
+    for name, suite in suites.items():
+        refuse_unusable(task, suite, results[name])
     if args.json:
         # One `layers` for the whole: every suite ran in the same sandbox.
         data = results["search"].to_dict()

@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from evolve.acceptance.acceptor import Acceptor, Champion, is_solved
+from evolve.acceptance.ask import Asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import UsageError
-from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.operators import OPERATORS
 from evolve.program.patch import Patch, patch_from_json
 from evolve.program.program import Program
@@ -52,6 +54,12 @@ class SearchSettings:
     patience: int = 25  # generations in a row without a new variant before giving up
     # A speed-up has no "solved": it stops when this many generations accept nothing.
     stagnation: int = 40
+    # Whether a repair may advance by partial steps (a variant passing more tests than the
+    # champion, not all). Off, only a plausible repair (every test) is accepted: with few
+    # tests, partial steps are often accidents (a synthesised expression that passes one
+    # more case) that every later candidate then carries, and lexicase selection keeps the
+    # partial progress in the population without making it the champion.
+    partial_repairs: bool = False
 
     def __post_init__(self) -> None:
         if self.population < 2 or self.elite < 0 or self.elite >= self.population:
@@ -120,6 +128,7 @@ class Search:
         switch: StopSwitch | None = None,
         events: EventLog | None = None,
         seed_evaluation: Evaluation | None = None,
+        asker: Asker | None = None,
     ) -> None:
         self.task = task
         self.program = program
@@ -138,7 +147,16 @@ class Search:
         self.scoring = Scoring(task)
         # State a checkpoint must keep, each with state() / restore(). Random search is the
         # baseline: it draws uniformly, neither localised nor adapted.
-        self.acceptor = Acceptor(task, program, evaluator, rng, budget=budget, events=events)
+        self.acceptor = Acceptor(
+            task,
+            program,
+            evaluator,
+            rng,
+            budget=budget,
+            events=events,
+            asker=asker,
+            partial_repairs=settings.partial_repairs,
+        )
         adaptive = settings.algorithm is not Algorithm.RANDOM
         self.strategy = make_strategy(
             settings.algorithm,
@@ -152,6 +170,7 @@ class Search:
             priors={name: operator.weight for name, operator in OPERATORS.items()},
         )
         self.localisation = Localisation(enabled=adaptive)
+        self.pytest_setup = evaluator.pytest  # checkpointed: known tests, quarantine, reach
         self.widening = Widening(enabled=adaptive)
         self.site_weights = SiteWeights(
             program, self.localisation, self.operator_bandit, self.widening
@@ -236,12 +255,19 @@ class Search:
     # steps -------------------------------------------------------------------------------
 
     def _begin(self) -> LoopState:
+        # A pytest suite: the seed's runs that quarantine flaky tests and map each test's
+        # reach; the first is the coverage localisation needs.
+        coverage = self.evaluator.settle(self.evaluator.variant(()))
+        refuse_unusable(self.task, self.task.suite, coverage)
+        quarantined = self.evaluator.pytest.quarantined
+        if quarantined and self.events is not None:
+            self.events.emit("tests_quarantined", tests=list(quarantined))
         champion = self._evaluate_seed()
         if self.task.goal is Goal.REPAIR and is_solved(champion):
             return LoopState(0, 0, [], champion)  # nothing to repair (see `run`)
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
-        self.localisation.compute(self.task, self.program, champion.evaluation)
+        self.localisation.compute(self.task, self.program, champion.evaluation, coverage)
         return LoopState(0, 0, self._initial_population(champion), champion)
 
     def _evaluate_seed(self) -> Champion:
@@ -251,10 +277,15 @@ class Search:
         else:
             [evaluation] = self.evaluator.evaluate([seed], 0, max(1, self.budget))
         assert evaluation is not None  # the seed always fits the budget
+        refuse_unusable(self.task, self.task.suite, evaluation)
         refusal = seed_refusal(self.task, self.program.path, evaluation)
         if refusal is not None:
             raise UsageError(refusal)
-        return Champion(seed, evaluation, self.evaluator.holdout(seed, 0))
+        self.evaluator.learn(SEARCH, evaluation)
+        holdout = self.evaluator.holdout(seed, 0)
+        refuse_unusable(self.task, self.task.holdout, holdout)
+        self.evaluator.learn(HOLDOUT, holdout)
+        return Champion(seed, evaluation, holdout)
 
     def _initial_population(self, seed: Champion) -> list[Individual]:
         if not self.program.sites:
@@ -377,8 +408,12 @@ class Search:
         )
 
 
-def seed_refusal(task: Task, where: str, evaluation: Evaluation) -> str | None:
-    """Why a search refuses to start from a seed with this evaluation, or None.
+def seed_refusal(
+    task: Task, where: str, evaluation: Evaluation, *, settled: bool = True
+) -> str | None:
+    """Why a search refuses to start from a seed with this evaluation, or None. `settled`
+    is False for a pytest suite's run before its flaky tests are quarantined: a failure
+    there may be a flaky test's, so only a seed that cannot be loaded is refused.
 
     A seed that fails or hangs is what a repair starts from: its failing and hanging tests
     score 0 and the search goes on. One that cannot even be loaded (an import of a module
@@ -386,7 +421,7 @@ def seed_refusal(task: Task, where: str, evaluation: Evaluation) -> str | None:
     and no edit inside its functions would help; a speed-up starts from a correct program."""
     if _did_not_load(evaluation):
         return f"{where}: the starting program cannot be loaded: {evaluation.message}"
-    if task.goal is Goal.SPEEDUP and evaluation.status is not Status.OK:
+    if settled and task.goal is Goal.SPEEDUP and evaluation.status is not Status.OK:
         return (
             f"{where}: a speedup needs a starting program that passes every test"
             f" ({evaluation.passed}/{evaluation.total} pass, {evaluation.status.value})"
