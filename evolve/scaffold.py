@@ -402,9 +402,14 @@ def write_task(
 ) -> list[Path]:
     """Write task.toml (and cases.jsonl) into `out`, checked by loading the task from a
     temporary folder beside it that is then renamed into place: a folder that would not
-    load is never left behind, and an existing task folder is replaced only with --force."""
+    load is never left behind, and an existing task folder is replaced only with --force.
+    A pytest task's folder is its project's root, already full: only its task.toml is
+    written, checked in place and taken back if the task does not load."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a directory")
+    if pytest_file is not None:
+        return [_write_in_place(out, _toml(out.resolve(), module, program, function, goal,
+                                           pytest_file), force)]  # fmt: skip
     if out.is_dir() and any(out.iterdir()) and not force:
         raise UsageError(f"{out}: exists and is not empty; --force replaces its task files")
     parent = out.resolve().parent
@@ -428,6 +433,23 @@ def write_task(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in names]
+
+
+def _write_in_place(out: Path, text: str, force: bool) -> Path:
+    target = out / TASK_FILE
+    if target.exists() and not force:
+        raise UsageError(f"{target}: exists; --force replaces it")
+    previous = target.read_bytes() if target.exists() else None
+    target.write_text(text, encoding="utf-8")
+    try:
+        load_task(out)  # UsageError names the problem
+    except BaseException:
+        if previous is None:
+            target.unlink()
+        else:
+            target.write_bytes(previous)
+        raise
+    return target
 
 
 def _relative(path: Path, start: Path) -> str:

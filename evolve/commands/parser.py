@@ -153,7 +153,7 @@ def _tasks(commands: Any) -> None:
         description="Write a task folder for FILE:FUNCTION. Cases come from calls you give"
         " (--call), from the calls your tests make (--cases-from-tests DIR, or tests/ or"
         " test/ when found), each recorded by running the function in the sandbox; or the"
-        " task runs a pytest file (--pytest FILE).",
+        " task runs the project's pytest tests (--pytest PATH).",
     )
     init.add_argument(
         "target", metavar="FILE[:FUNCTION]", help="the module to evolve and its function"
@@ -172,7 +172,11 @@ def _tasks(commands: Any) -> None:
         help="record the calls the tests under DIR (or one test file) make to the function",
     )
     init.add_argument(
-        "--pytest", type=Path, metavar="FILE", help="the task runs this pytest file instead"
+        "--pytest",
+        type=Path,
+        metavar="PATH",
+        help="the task runs these pytest tests (a file or a folder) instead of cases; its"
+        " folder is the project's root (default: the deepest holding the program and PATH)",
     )
     init.add_argument("--goal", choices=["repair", "speedup"], default="repair")
     init.add_argument(

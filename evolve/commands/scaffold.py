@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     if function is None and args.pytest is None:
         raise UsageError(f"{args.target}: name the function the cases call, as FILE:FUNCTION")
     program = read_module(module, function)
-    out: Path = args.out if args.out is not None else Path("tasks") / (function or module.stem)
     if args.pytest is not None:
-        return _with_pytest(args, module, program, function, out)
+        return _with_pytest(args, module, program, function)
+    out: Path = args.out if args.out is not None else Path("tasks") / (function or module.stem)
     assert function is not None
     calls = [parse_call(expression, function) for expression in args.call]
     tests = _tests_dir(args.cases_from_tests, given_calls=bool(calls))
@@ -112,19 +113,30 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _with_pytest(
-    args: argparse.Namespace, module: Path, program: Program, function: str | None, out: Path
+    args: argparse.Namespace, module: Path, program: Program, function: str | None
 ) -> int:
-    test_file: Path = args.pytest
-    if test_file.is_dir():
-        found = [f for f in test_files(test_file) if f.name not in ("conftest.py", "__init__.py")]
-        if len(found) != 1:
+    """A task that runs the project's pytest tests as they are. Its folder is the project's
+    root (pytest's rootdir and the sandbox's working directory), holding the program and the
+    tests: by default the deepest folder that holds both."""
+    tests: Path = args.pytest
+    if not tests.exists():
+        raise UsageError(f"--pytest {tests}: no such file or directory")
+    if tests.is_file() and tests.suffix != ".py":
+        raise UsageError(f"--pytest {tests}: not a Python test file")
+    if tests.is_dir() and not any(
+        f.name not in ("conftest.py", "__init__.py") for f in test_files(tests)
+    ):
+        raise UsageError(f"--pytest {tests}: holds no test module (test_*.py, *_test.py)")
+    root = Path(os.path.commonpath([module.resolve().parent, tests.resolve()]))
+    if tests.resolve() == root:  # the tests folder is the module's: its parent is no root
+        root = module.resolve().parent
+    out: Path = args.out if args.out is not None else Path(os.path.relpath(root))
+    for path, what in ((module, "the program"), (tests, "the tests")):
+        if not path.resolve().is_relative_to(out.resolve()):
             raise UsageError(
-                f"--pytest {test_file}: a task runs one test file; name one of the"
-                f" {len(found)} found there"
+                f"--out {out}: a pytest task's folder is the project's root and must hold"
+                f" {what} ({path})"
             )
-        test_file = found[0]
-    if not test_file.is_file() or test_file.suffix != ".py":
-        raise UsageError(f"--pytest {test_file}: not a Python test file")
     files = write_task(
         out,
         module=module,
@@ -132,12 +144,12 @@ def _with_pytest(
         function=function,
         goal=args.goal,
         cases=None,
-        pytest_file=test_file,
+        pytest_file=tests,
         force=args.force,
     )
     scaffold = Scaffold(out, files, args.goal, function)
     scaffold.next_steps = [
-        f"the test file must `import {module.stem}` (the sandbox gives the program that name)",
+        f"the tests must `import {module.stem}` (the sandbox gives the program that name)",
         f"evolve eval {out}                 # the program against the tests, in the sandbox",
         f"evolve run {out} --seed 1         # evolve it",
     ]
