@@ -16,7 +16,7 @@ from evolve import __version__
 
 # The bundled benchmarks live beside the packages in a checkout or editable install.
 BUNDLED_TASKS = Path(__file__).resolve().parent.parent.parent / "benchmarks"
-# What `evolve run` evolves when no task is named: a bug that takes two accepted changes.
+# What `evolve run` evolves when no task is named: a small repair that solves in seconds.
 DEFAULT_TASK = BUNDLED_TASKS / "repair" / "caesar"
 
 # The values of `evolve.search.Algorithm` and `SearchSettings.population`, written out so
