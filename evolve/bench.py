@@ -116,6 +116,10 @@ def run_bench(
     tasks = discover_tasks(suite)
     if not tasks:
         raise UsageError(f"{suite}: no task.toml found under it")
+    for task_dir in tasks:
+        # Bad input is refused before any run: every task loads and its program parses. (A
+        # seed refused once run, one that cannot be imported, is an outcome with its error.)
+        read_program(load_task(task_dir))
     outcomes = []
     for algorithm in algorithms:
         settings = SearchSettings(
