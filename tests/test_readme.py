@@ -95,6 +95,11 @@ def test_every_readme_command_runs_as_written(tmp_path: Path) -> None:
     for name in ("my_fix.py", "other_start.py"):
         (tmp_path / name).write_text(source)
     (tmp_path / "mymodule.py").write_text("def myfunction(xs):\n    return sorted(xs)\n")
+    (tmp_path / "shop.py").write_text("def largest(xs):\n    return min(xs)\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_shop.py").write_text(
+        "from shop import largest\n\n\ndef test_largest():\n    assert largest([1, 2]) == 2\n"
+    )
 
     def evolve(words: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
