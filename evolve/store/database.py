@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evolve.errors import RunStateError
-from sandbox import Evaluation
+
+if TYPE_CHECKING:  # imported where evaluations are read: `evolve log` needs no sandbox
+    from sandbox import Evaluation
 
 DATABASE = "run.sqlite"
 
@@ -360,6 +362,8 @@ class RunStore:
         row = self._db.execute(
             "SELECT detail FROM evaluations WHERE variant = ? AND suite = ?", (digest, suite)
         ).fetchone()
+        from sandbox import Evaluation
+
         return None if row is None else Evaluation.from_dict(json.loads(row[0]))
 
     def status_counts(self, suite: str = "search") -> dict[str, int]:
@@ -451,6 +455,8 @@ class RunStore:
             "SELECT e.variant, v.source, e.suite, e.detail"
             " FROM evaluations e JOIN variants v ON v.hash = e.variant ORDER BY e.id"
         ).fetchall()
+        from sandbox import Evaluation
+
         return [
             (str(digest), str(source), str(suite), Evaluation.from_dict(json.loads(detail)))
             for digest, source, suite, detail in rows
