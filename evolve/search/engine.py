@@ -127,6 +127,7 @@ class Search:
         reporter: Reporter,
         switch: StopSwitch | None = None,
         events: EventLog | None = None,
+        seed_evaluation: Evaluation | None = None,
         asker: Asker | None = None,
     ) -> None:
         self.task = task
@@ -139,6 +140,9 @@ class Search:
         self.reporter = reporter
         self.switch = switch or StopSwitch()
         self.events = events
+        # The seed's search-suite evaluation when the caller has made it already (`evolve
+        # run` evaluates the seed before it makes the run directory).
+        self.seed_evaluation = seed_evaluation
         self.started = time.monotonic()
         self.scoring = Scoring(task)
         # State a checkpoint must keep, each with state() / restore(). Random search is the
@@ -175,9 +179,14 @@ class Search:
     def run(self, checkpoint: Checkpoint | None = None) -> SearchResult:
         """Search from the seed, or from a checkpoint on exactly as if never stopped."""
         loop = self._begin() if checkpoint is None else checkpointing.restore(self, checkpoint)
+        reason: StopReason | None = None
+        if checkpoint is None and self._stop_reason(loop.champion, 0, 0) is StopReason.SOLVED:
+            # A repair whose seed passes every test has nothing to do: no generation runs.
+            reason = StopReason.SOLVED
+            self._checkpoint(loop)
         # A KeyboardInterrupt (a second Ctrl-C) propagates: the store has committed every
         # finished generation and rolled back the one in flight; the caller records the rest.
-        while True:
+        while reason is None:
             # A checkpoint is taken before this check, so a resumed run starts here.
             if loop.generation > 0:
                 reason = self._stop_reason(loop.champion, loop.stale, loop.generation)
@@ -254,6 +263,8 @@ class Search:
         if quarantined and self.events is not None:
             self.events.emit("tests_quarantined", tests=list(quarantined))
         champion = self._evaluate_seed()
+        if self.task.goal is Goal.REPAIR and is_solved(champion):
+            return LoopState(0, 0, [], champion)  # nothing to repair (see `run`)
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
         self.localisation.compute(self.task, self.program, champion.evaluation, coverage)
@@ -261,33 +272,20 @@ class Search:
 
     def _evaluate_seed(self) -> Champion:
         seed = self.evaluator.variant(())
-        [evaluation] = self.evaluator.evaluate([seed], 0, max(1, self.budget))
+        if self.seed_evaluation is not None:
+            evaluation: Evaluation | None = self.evaluator.adopt(seed, self.seed_evaluation, 0)
+        else:
+            [evaluation] = self.evaluator.evaluate([seed], 0, max(1, self.budget))
         assert evaluation is not None  # the seed always fits the budget
-        self._check_seed(evaluation)
+        refuse_unusable(self.task, self.task.suite, evaluation)
+        refusal = seed_refusal(self.task, self.program.path, evaluation)
+        if refusal is not None:
+            raise UsageError(refusal)
         self.evaluator.learn(SEARCH, evaluation)
         holdout = self.evaluator.holdout(seed, 0)
         refuse_unusable(self.task, self.task.holdout, holdout)
         self.evaluator.learn(HOLDOUT, holdout)
         return Champion(seed, evaluation, holdout)
-
-    def _check_seed(self, evaluation: Evaluation) -> None:
-        """Refuse a starting program that cannot be evaluated at all, before spending budget.
-
-        A seed that fails or hangs is what a repair starts from: its failing and hanging
-        tests score 0 and the search goes on. One that cannot even be loaded (an import of a
-        module that does not exist, an error while the module runs) gives the search nothing
-        to climb, and no edit inside its functions would help."""
-        where = self.program.path
-        refuse_unusable(self.task, self.task.suite, evaluation)
-        if _did_not_load(evaluation):
-            raise UsageError(
-                f"{where}: the starting program cannot be loaded: {evaluation.message}"
-            )
-        if self.task.goal is Goal.SPEEDUP and evaluation.status is not Status.OK:
-            raise UsageError(
-                f"{where}: a speedup needs a starting program that passes every test"
-                f" ({evaluation.passed}/{evaluation.total} pass, {evaluation.status.value})"
-            )
 
     def _initial_population(self, seed: Champion) -> list[Individual]:
         if not self.program.sites:
@@ -408,6 +406,27 @@ class Search:
             statuses=self.store.status_counts(),
             holdout_rejections=self.acceptor.holdout_rejections,
         )
+
+
+def seed_refusal(
+    task: Task, where: str, evaluation: Evaluation, *, settled: bool = True
+) -> str | None:
+    """Why a search refuses to start from a seed with this evaluation, or None. `settled`
+    is False for a pytest suite's run before its flaky tests are quarantined: a failure
+    there may be a flaky test's, so only a seed that cannot be loaded is refused.
+
+    A seed that fails or hangs is what a repair starts from: its failing and hanging tests
+    score 0 and the search goes on. One that cannot even be loaded (an import of a module
+    that does not exist, an error while the module runs) gives the search nothing to climb,
+    and no edit inside its functions would help; a speed-up starts from a correct program."""
+    if _did_not_load(evaluation):
+        return f"{where}: the starting program cannot be loaded: {evaluation.message}"
+    if settled and task.goal is Goal.SPEEDUP and evaluation.status is not Status.OK:
+        return (
+            f"{where}: a speedup needs a starting program that passes every test"
+            f" ({evaluation.passed}/{evaluation.total} pass, {evaluation.status.value})"
+        )
+    return None
 
 
 def _did_not_load(evaluation: Evaluation) -> bool:

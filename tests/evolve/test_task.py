@@ -98,7 +98,10 @@ def test_pytest_suite(tmp_path: Path) -> None:
         (lambda t: t.replace('"cases.jsonl"', '"nope.jsonl"'), "[tests] cases"),
         (lambda t: t.replace('goal = "repair"', 'goal = "faster"'), "[task] goal"),
         (lambda t: t.replace("budget = 300", "budget = -1"), "[search] budget"),
-        (lambda t: t.replace("budget = 300", 'budget = "many"'), "wrong type"),
+        (
+            lambda t: t.replace("budget = 300", 'budget = "many"'),
+            "must be an integer, not a string: 'many'",
+        ),
         (lambda t: t.replace("wall_s = 1.5", "wall_s = 0"), "[limits] wall_s"),
         (lambda t: t.replace("wall_s = 1.5", "wall_s = 1.5\ncase_s = -1"), "[limits] case_s"),
         (lambda t: t.replace('editable = ["largest"]', "editable = []"), "[search] editable"),
