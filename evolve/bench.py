@@ -28,7 +28,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ class Outcome:
     plausible_overfitting: int = 0
     # With the holdout hidden: the champion passes every search case (None: not judged so).
     plausible: bool | None = None
+    stop_reason: str = ""  # why the run ended (empty: it never started)
 
     @property
     def plausible_wrong(self) -> bool:
@@ -112,37 +113,43 @@ def run_bench(
     runs: int,
     budget: int,
     runs_dir: Path,
-    population: int = SearchSettings.population,
+    population: int | None = None,
     log: Any = None,
     hide_holdout: bool = False,
+    settings: SearchSettings | None = None,
 ) -> list[Outcome]:
-    """Run every task of `suite` with seeds 1..runs under each algorithm, in that order."""
+    """Run every task of `suite` with seeds 1..runs under each algorithm, in that order.
+    `settings` (a profile's, say) is every run's, but for the algorithm and, when given,
+    the population."""
     tasks = discover_tasks(suite)
     if not tasks:
         raise UsageError(f"{suite}: no task.toml found under it")
+    base = settings if settings is not None else SearchSettings()
+    if population is not None:
+        base = replace(base, population=population)
     outcomes = []
     for algorithm in algorithms:
-        settings = SearchSettings(population=population, algorithm=algorithm)
+        mine = replace(base, algorithm=algorithm)
         for task_dir in tasks:
             for seed in range(1, runs + 1):
-                outcome = _one_run(
-                    task_dir, algorithm, seed, budget, runs_dir, settings, hide_holdout
-                )
+                outcome = bench_run(task_dir, mine, seed, budget, runs_dir, hide_holdout)
                 outcomes.append(outcome)
                 if log is not None:
                     print(_line(outcome), file=log, flush=True)
     return outcomes
 
 
-def _one_run(
+def bench_run(
     task_dir: Path,
-    algorithm: Algorithm,
+    settings: SearchSettings,
     seed: int,
     budget: int,
     runs_dir: Path,
-    settings: SearchSettings,
     hide_holdout: bool = False,
 ) -> Outcome:
+    """One run of one task, judged as the table judges it (`evolve tune` scores settings
+    with these too)."""
+    algorithm = settings.algorithm
     task = load_task(task_dir)
     request = RunRequest(
         task_dir=task_dir,
@@ -200,6 +207,7 @@ def _one_run(
         cost_ratio=ratio,
         plausible_overfitting=summary.plausible_overfitting,
         plausible=plausible,
+        stop_reason=summary.stop_reason,
     )
 
 
@@ -297,7 +305,16 @@ def register(commands: Any) -> None:
         choices=[a.value for a in Algorithm],
         help="repeatable (default: lexicase and random)",
     )
-    bench.add_argument("--population", type=int, default=SearchSettings.population)
+    bench.add_argument(
+        "--population", type=int, help=f"default: {SearchSettings.population}, or the profile's"
+    )
+    bench.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="every run's search settings from a profile (`evolve tune`); its algorithm is"
+        " the default --algorithm",
+    )
     bench.add_argument("--runs-dir", type=Path, help="keep the runs here (default: a temp dir)")
     bench.add_argument(
         "--hide-holdout",
@@ -314,9 +331,13 @@ def register(commands: Any) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     if not args.suite.is_dir():
         raise UsageError(f"{args.suite}: not a directory")
-    if args.runs < 1 or args.budget < 1 or args.population < 2:
+    if args.runs < 1 or args.budget < 1 or (args.population is not None and args.population < 2):
         raise UsageError("--runs and --budget must be positive, --population at least 2")
-    algorithms = [Algorithm(name) for name in args.algorithm or ("lexicase", "random")]
+    from evolve.cli import profile_settings  # the cli imports this module
+
+    settings = profile_settings(args.profile, population=args.population)
+    default = (settings.algorithm.value,) if args.profile else ("lexicase", "random")
+    algorithms = [Algorithm(name) for name in args.algorithm or default]
     temporary = args.runs_dir is None
     runs_dir = Path(tempfile.mkdtemp(prefix="evolve-bench-")) if temporary else args.runs_dir
     try:
@@ -326,9 +347,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
             runs=args.runs,
             budget=args.budget,
             runs_dir=runs_dir,
-            population=args.population,
             log=sys.stderr,
             hide_holdout=args.hide_holdout,
+            settings=settings,
         )
     finally:
         if temporary:
@@ -342,6 +363,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "runs": args.runs,
         "budget": args.budget,
         "hide_holdout": args.hide_holdout,
+        "settings": settings.to_json(),
         "algorithms": [asdict(row) for row in rows],
         "outcomes": [asdict(outcome) for outcome in outcomes],
     }

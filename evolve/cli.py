@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from evolve import bench, control, resume
@@ -28,6 +28,8 @@ from evolve.search import Algorithm, SearchSettings
 from evolve.store.chain import CHECKS, reverts_text
 from evolve.store.database import RunStore
 from evolve.task import Goal, Task, discover_tasks, load_task
+from evolve.tune import command as tune_command
+from evolve.tune.profile import load_profile
 from sandbox import ALWAYS_LAYERS, ProgramSource, Suite, probe_layers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -76,10 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--algorithm",
         choices=[a.value for a in Algorithm],
-        default=Algorithm.LEXICASE.value,
-        help="search algorithm (default: lexicase); `random` is the baseline",
+        help="search algorithm (default: lexicase, or the profile's); `random` is the baseline",
     )
-    run.add_argument("--population", type=int, default=SearchSettings.population)
+    run.add_argument(
+        "--population", type=int, help=f"default: {SearchSettings.population}, or the profile's"
+    )
+    _profile(run)
     _sandbox_mode(run)
     _executor(run)
     run.add_argument("--json", action="store_true", help="end with one JSON summary line")
@@ -116,7 +120,35 @@ def _parser() -> argparse.ArgumentParser:
     bench.register(commands)  # bench
     audit_commands.register(commands)  # verify, review, apply, rollback
     resume.register(commands)  # resume
+    tune_command.register(commands)  # tune
     return parser
+
+
+def _profile(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="search settings from a profile (`evolve tune` writes them); --algorithm and"
+        " --population given too override its values",
+    )
+
+
+def profile_settings(
+    profile: Path | None, *, algorithm: str | None = None, population: int | None = None
+) -> SearchSettings:
+    """The run's settings: the profile's (or the defaults), then the flags given."""
+    settings = SearchSettings() if profile is None else load_profile(profile)
+    if population is not None:
+        if population < 2 or population <= settings.elite:
+            raise UsageError(
+                f"--population must be at least 2 and above elite ({settings.elite}),"
+                f" not {population}"
+            )
+        settings = replace(settings, population=population)
+    if algorithm is not None:
+        settings = replace(settings, algorithm=Algorithm(algorithm))
+    return settings
 
 
 def _sandbox_mode(parser: argparse.ArgumentParser) -> None:
@@ -147,9 +179,7 @@ def _runs_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.population < 2:
-        raise UsageError(f"--population must be at least 2, not {args.population}")
-    settings = SearchSettings(population=args.population, algorithm=Algorithm(args.algorithm))
+    settings = profile_settings(args.profile, algorithm=args.algorithm, population=args.population)
     request = RunRequest(
         task_dir=args.task,
         seed=args.seed,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from evolve.store.chain import reverts_text
 from evolve.store.database import AcceptedChange, EvaluationRow, RunStore
+from evolve.tune.store import is_tuning_run
 from sandbox import Status
 
 if TYPE_CHECKING:
@@ -62,6 +63,12 @@ def read_run(run_dir: Path) -> RunData:
 
 def write_report(run_dir: Path, out: Path | None = None) -> Path:
     target = out if out is not None else run_dir / REPORT_FILE
+    if is_tuning_run(run_dir):
+        # A tuning run: the settings tried, scores per generation, train vs held out.
+        from evolve.tune.show import render_html
+
+        target.write_text(render_html(run_dir), encoding="utf-8")
+        return target
     target.write_text(render(read_run(run_dir), run_dir.name), encoding="utf-8")
     return target
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from evolve.store.checkpoint import Checkpoint
 from evolve.store.database import RunStore
 from evolve.store.events import EVENTS_FILE, EventLog
 from evolve.task import load_task
+from evolve.tune.store import is_tuning_run
 
 # Stopped by a person: the run would have gone on, so it may.
 RESUMABLE = frozenset({StopReason.STOPPED, StopReason.INTERRUPTED, StopReason.ABORTED})
@@ -214,9 +216,27 @@ def register(commands: Any) -> None:
     resume.set_defaults(command=cmd_resume)
 
 
+def _resume_tuning(run_dir: Path, executor: str | None, args: argparse.Namespace) -> int:
+    """`evolve resume` of a tuning run: what `evolve tune --resume` does."""
+    from evolve.tune.command import resume_tune
+    from evolve.tune.show import show_text
+
+    summary = resume_tune(run_dir, executor, None if args.quiet else sys.stderr)
+    if summary is None:
+        print(f"evolve: {run_dir} finished; nothing to resume")
+        return 0
+    if args.json:
+        print(json.dumps({**summary, "resumed": True}, sort_keys=True))
+    else:
+        print(show_text(run_dir), end="")
+    return 0
+
+
 def cmd_resume(args: argparse.Namespace) -> int:
     executor = None if args.executor is None else check_executor(args.executor)
     run_dir = resolve_run(args.run, args.runs_dir)
+    if is_tuning_run(run_dir):
+        return _resume_tuning(run_dir, executor, args)
     try:
         with ProgressReporter(quiet=args.quiet) as reporter:
             summary = resume_run(run_dir, reporter, executor)
