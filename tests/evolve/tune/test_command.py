@@ -14,6 +14,7 @@ from evolve.cli import main
 from evolve.resume import settings_from_config
 from evolve.search import Algorithm, SearchSettings
 from evolve.store.database import RunStore
+from evolve.tune import command as tune_command
 from evolve.tune.profile import load_profile, write_profile
 
 SEEDS = {
@@ -185,3 +186,50 @@ def test_a_bad_profile_is_one_line_and_exit_2(
     assert message in err and len(err.strip().splitlines()) == 1
     assert main(["bench", str(suite), "--profile", str(tmp_path / "missing.toml")]) == 2
     assert "cannot read profile" in capsys.readouterr().err
+
+
+def test_a_stopped_tuning_run_resumes_to_the_same_end(
+    suite: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from evolve.search.stop import StopReason, StopSwitch
+    from evolve.tune.store import TuneStore
+
+    args = ["--population", "2", "--generations", "2", "--run-budget", "100", "--held-out",
+            "0.3", "--held-out-runs", "1", "--json", "--quiet"]  # fmt: skip
+
+    def run(name: str) -> dict[str, object]:
+        assert tune(str(suite), "--runs-dir", str(tmp_path / name), *args) == 0
+        found: dict[str, object] = json.loads(capsys.readouterr().out.splitlines()[-1])
+        return found
+
+    def trials(run_dir: object) -> list[tuple[int, str, str]]:
+        store = TuneStore.open(Path(str(run_dir)))
+        try:
+            return [(t.generation, t.label, t.key) for t in store.trials()]
+        finally:
+            store.close()
+
+    reference = run("reference")
+    asked = iter([StopReason.STOPPED])
+
+    class StopOnce(StopSwitch):
+        # The tuning run's own switch only: each bench run has one of its own.
+        def requested(self) -> StopReason | None:
+            return next(asked, None)
+
+    monkeypatch.setattr(tune_command, "StopSwitch", StopOnce)
+    stopped = run("stopped")
+    assert stopped["stop_reason"] == "stopped" and stopped["held_out_scores"] is None
+    assert stopped["profile"] is None
+    run_dir = Path(str(stopped["run_dir"]))
+    assert main(["tune", "--show", str(run_dir)]) == 0
+    assert "stopped" in capsys.readouterr().out
+    assert main(["resume", str(run_dir), "--json", "--quiet"]) == 0
+    resumed = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert resumed["resumed"] is True
+    for key in ("stop_reason", "best_settings", "held_out_scores", "spent", "trials"):
+        assert resumed[key] == reference[key], key
+    assert trials(run_dir) == trials(reference["run_dir"])
