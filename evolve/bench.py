@@ -117,16 +117,19 @@ def run_bench(
     log: Any = None,
     hide_holdout: bool = False,
     settings: SearchSettings | None = None,
+    partial_repairs: bool = False,
 ) -> list[Outcome]:
     """Run every task of `suite` with seeds 1..runs under each algorithm, in that order.
     `settings` (a profile's, say) is every run's, but for the algorithm and, when given,
-    the population."""
+    the population; `partial_repairs` turns partial steps on over them."""
     tasks = discover_tasks(suite)
     if not tasks:
         raise UsageError(f"{suite}: no task.toml found under it")
     base = settings if settings is not None else SearchSettings()
     if population is not None:
         base = replace(base, population=population)
+    if partial_repairs:
+        base = replace(base, partial_repairs=True)
     outcomes = []
     for algorithm in algorithms:
         mine = replace(base, algorithm=algorithm)
@@ -317,6 +320,9 @@ def register(commands: Any) -> None:
     )
     bench.add_argument("--runs-dir", type=Path, help="keep the runs here (default: a temp dir)")
     bench.add_argument(
+        "--partial-repairs", action="store_true", help="as `evolve run --partial-repairs`"
+    )
+    bench.add_argument(
         "--hide-holdout",
         action="store_true",
         help="the search never sees the holdout; it judges each champion afterwards"
@@ -350,6 +356,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             log=sys.stderr,
             hide_holdout=args.hide_holdout,
             settings=settings,
+            partial_repairs=args.partial_repairs,
         )
     finally:
         if temporary:

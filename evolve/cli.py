@@ -21,6 +21,7 @@ from evolve.errors import RunAborted, RunStateError, UsageError
 from evolve.evaluation.evaluator import HOLDOUT
 from evolve.evaluation.executor import LOCAL, check_executor, connect_executor
 from evolve.evaluation.jobs import EvaluationJob, LazySandbox, SandboxMode, portable_files
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.program.program import program_diff
 from evolve.progress import ProgressReporter
 from evolve.run import RunRequest, read_program, resolve_run, start_run
@@ -82,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--population", type=int, help=f"default: {SearchSettings.population}, or the profile's"
+    )
+    run.add_argument(
+        "--partial-repairs",
+        action="store_true",
+        help="let a repair advance by partial steps (more tests, not all), each a change",
     )
     _profile(run)
     _sandbox_mode(run)
@@ -180,6 +186,8 @@ def _runs_dir(parser: argparse.ArgumentParser) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = profile_settings(args.profile, algorithm=args.algorithm, population=args.population)
+    if args.partial_repairs:
+        settings = replace(settings, partial_repairs=True)
     request = RunRequest(
         task_dir=args.task,
         seed=args.seed,
@@ -211,6 +219,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         f" {summary.evaluations} evaluations in {summary.wall_s:.1f} s"
         f" ({summary.cache_hits} cache hits)"
     )
+    if summary.quarantined:
+        shown = ", ".join(summary.quarantined[:5])
+        more = f" and {len(summary.quarantined) - 5} more" if len(summary.quarantined) > 5 else ""
+        print(f"quarantined as flaky (never used to judge): {shown}{more}")
     print(f"run {summary.run_id}: champion written to {summary.champion_path}")
     return EXIT_OK
 
@@ -231,6 +243,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         closing(LazySandbox(args.sandbox, workers=1)) as box,
     ):
         results = dict(zip(suites, executor.evaluate(jobs, box), strict=True))
+    for name, suite in suites.items():
+        refuse_unusable(task, suite, results[name])
     if args.json:
         data = results["search"].to_dict()
         if HOLDOUT in results:
@@ -308,6 +322,12 @@ def cmd_log(args: argparse.Namespace) -> int:
         choice = json.loads(change.evidence).get(CHECKS, {}).get("plausible")
         if choice:
             print(f"     {choice['reason']}")
+            undecided = len(choice.get("disagreements", []))
+            if undecided and not choice.get("asked"):
+                print(
+                    f"     tests could not decide: the candidates answer differently on"
+                    f" {undecided} input(s) (evolve review RUN --ask)"
+                )
     return EXIT_OK
 
 

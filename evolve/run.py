@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import random
+import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any, Literal
 
 from evolve import __version__
 from evolve.acceptance.acceptor import is_solved
+from evolve.acceptance.ask import Asker, terminal_asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import RunAborted, UsageError
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, source_hash
@@ -81,6 +83,8 @@ class RunSummary:
     plausible_overfitting: int = 0
     unconfirmed_speedups: int = 0  # cheaper by executed lines, not faster when timed
     check_evaluations: int = 0  # sandbox runs on generated inputs, besides the search's
+    # Pytest tests whose outcome changed between the seed's runs: never used to judge.
+    quarantined: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -253,6 +257,7 @@ def execute(
             reporter=reporter,
             switch=switch,
             events=events,
+            asker=_asker(task),
         )
         try:
             with switch.catching_sigint():
@@ -288,6 +293,7 @@ def execute(
             plausible_overfitting=result.plausible_overfitting,
             unconfirmed_speedups=result.unconfirmed_speedups,
             check_evaluations=evaluator.check_evaluations,
+            quarantined=list(evaluator.pytest.quarantined),
             champion_path=str(champion_path),
             statuses=store.status_counts(SEARCH),
             denied=store.status_counts(SEARCH).get(Status.DENIED.value, 0),
@@ -311,6 +317,20 @@ def execute(
         sandbox.close()
         store.close()
         os.close(lock)
+
+
+def _asker(task: Task) -> Asker | None:
+    """Who answers what the tests cannot decide: the person at the terminal, when the task
+    asks for it (`[review] ask = true`) and there is one; else nobody, and the disagreement
+    stays in the change's evidence for `evolve review --ask`."""
+    if not task.ask or not sys.stdin.isatty():
+        return None
+
+    def write(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    return terminal_asker(sys.stdin.readline, write)
 
 
 def _abort_summary(
@@ -350,6 +370,7 @@ def _abort_summary(
         plausible_overfitting=len(search.acceptor.checks.overfitting),
         unconfirmed_speedups=len(search.acceptor.checks.unconfirmed),
         check_evaluations=search.evaluator.check_evaluations,
+        quarantined=list(search.evaluator.pytest.quarantined),
         champion_path=str(champion_path),
         statuses=statuses,
         denied=statuses.get(Status.DENIED.value, 0),

@@ -16,17 +16,31 @@ from pathlib import Path
 from typing import Any
 
 from evolve.errors import UsageError
-from sandbox import Case, CaseSuite, Limits, PytestSuite, Suite, check_arguments, check_name
+from evolve.pytest_layout import LayoutError, pytest_suite
+from sandbox import (
+    Case,
+    CaseSuite,
+    Limits,
+    ProgramSource,
+    PytestSuite,
+    Suite,
+    check_arguments,
+    check_name,
+)
 
 TASK_FILE = "task.toml"
 
 # Every key a task.toml may hold; anything else is a typo the user wants to hear about.
 _KNOWN_KEYS: Mapping[str, frozenset[str]] = {
     "task": frozenset({"name", "description", "program", "entry", "goal"}),
-    "tests": frozenset({"cases", "holdout", "pytest", "float_tolerance"}),
+    "tests": frozenset(
+        {"cases", "holdout", "pytest", "holdout_pytest", "files", "pytest_args", "float_tolerance"}
+    ),
     "limits": frozenset({"wall_s", "cpu_s", "memory_mb", "case_s"}),
-    "search": frozenset({"budget", "editable", "forbid", "confirm_runs"}),
-    "review": frozenset({"mode"}),
+    "search": frozenset(
+        {"budget", "editable", "forbid", "confirm_runs", "only_seed_names", "allow"}
+    ),
+    "review": frozenset({"mode", "ask"}),
 }
 
 DEFAULT_BUDGET = 5000
@@ -59,10 +73,18 @@ class Task:
     editable: tuple[str, ...] | None
     review: ReviewMode = ReviewMode.AUTO
     forbid: tuple[str, ...] = ()  # names, modules, calls a variant may not introduce
+    # A variant may use no module, free name, attribute or dunder the seed does not (nor a
+    # short list of safe ones, nor `allow`); default on for pytest suites.
+    only_seed_names: bool = False
+    allow: tuple[str, ...] = ()
     confirm_runs: int = 20  # timed runs each of parent and child that confirm a speed-up
     # A program of several files: their names relative to `program_path`, main module first.
     program_files: tuple[str, ...] = ()
     entry_module: str | None = None  # from `entry = "module:function"`
+    # `[tests] cases`: where answers a person gives (`[review] ask`) are added as cases.
+    cases_file: Path | None = None
+    # `[review] ask`: when plausible repairs disagree, ask a person at a terminal.
+    ask: bool = False
 
     @property
     def module_name(self) -> str:
@@ -82,6 +104,14 @@ class Task:
 def module_of(name: str) -> str:
     """The module a program file defines: "shop/__init__.py" -> "shop", "a/b.py" -> "a.b"."""
     return name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def _suite_size(suite: Suite | None) -> str:
+    if isinstance(suite, CaseSuite):
+        return str(len(suite.cases))
+    if isinstance(suite, PytestSuite) and suite.tests:
+        return f"{len(suite.tests)} pytest"
+    return "pytest"
 
 
 def find_task_file(path: Path) -> Path:
@@ -136,7 +166,7 @@ class _TaskReader:
         tolerance = float(self._get(tests, "tests", "float_tolerance", (int, float), 0.0))
         if tolerance < 0:
             raise self.fail("[tests] float_tolerance", "must not be negative")
-        suite, holdout = self._suites(tests, entry, tolerance)
+        suite, holdout = self._suites(tests, entry, tolerance, (program_path, program_files))
         task = Task(
             name=self._get(section, "task", "name", str, self.directory.name),
             description=self._get(section, "task", "description", str, ""),
@@ -150,18 +180,27 @@ class _TaskReader:
             budget=self._budget(),
             editable=self._editable(),
             review=self._review_mode(),
-            forbid=self._forbid(),
+            forbid=self._names("forbid"),
+            only_seed_names=self._only_seed_names(suite),
+            allow=self._names("allow"),
             confirm_runs=self._confirm_runs(),
             program_files=program_files,
             entry_module=entry_module,
+            cases_file=self._cases_file(tests),
+            ask=bool(self._get(self._section("review"), "review", "ask", bool, False)),
         )
         # A module name that would shadow one the sandbox's harness imports (a seed named
-        # `calendar.py`), or program files that would: refused here, in one line.
-        files = dict.fromkeys(program_files, "") if program_files else ""
-        try:
-            check_arguments(suite, task.module_name, files)
-        except ValueError as exc:
-            raise self.fail("[task] program", str(exc)) from None
+        # `calendar.py`), program files that would, a suite that clashes with the program:
+        # refused here, in one line.
+        program: ProgramSource = dict.fromkeys(program_files, "") if program_files else ""
+        for key, checked in (("[tests] pytest", suite), ("[tests] holdout_pytest", holdout)):
+            if checked is None:
+                continue
+            try:
+                check_arguments(checked, task.module_name, program)
+            except ValueError as exc:
+                about_program = bool(program_files) or isinstance(checked, CaseSuite)
+                raise self.fail("[task] program" if about_program else key, str(exc)) from None
         return task
 
     def _check_keys(self) -> None:
@@ -224,6 +263,7 @@ class _TaskReader:
             name.as_posix()
             for name in relative
             if not any(part.startswith((".", "__pycache__")) for part in name.parts)
+            and not _is_test_file(name)
         )
         if not found:
             raise self.fail(key, f"no Python files in {value}")
@@ -247,26 +287,71 @@ class _TaskReader:
         return path
 
     def _suites(
-        self, tests: dict[str, Any], entry: str | None, tolerance: float
+        self,
+        tests: dict[str, Any],
+        entry: str | None,
+        tolerance: float,
+        program: tuple[Path, tuple[str, ...]],
     ) -> tuple[Suite, Suite | None]:
         cases = self._get(tests, "tests", "cases", str, None)
-        pytest_file = self._get(tests, "tests", "pytest", str, None)
-        if (cases is None) == (pytest_file is None):
+        pytest_targets = self._targets(tests, "pytest")
+        if (cases is None) == (pytest_targets is None):
             raise self.fail("[tests]", "give exactly one of cases or pytest")
         suite: Suite
         if cases is not None:
             if entry is None:
                 raise self.fail("[task] entry", "missing (case tests call it)")
             suite = self._case_suite(cases, "[tests] cases", entry, tolerance)
+            for key in ("files", "pytest_args"):
+                if key in tests:
+                    raise self.fail(f"[tests] {key}", "only for pytest suites")
         else:
-            suite = PytestSuite(self._file(pytest_file, "[tests] pytest"))
+            assert pytest_targets is not None
+            suite = self._pytest_suite(tests, "[tests] pytest", pytest_targets, program)
         holdout_file = self._get(tests, "tests", "holdout", str, None)
-        holdout = None
+        holdout_targets = self._targets(tests, "holdout_pytest")
+        if holdout_file is not None and holdout_targets is not None:
+            raise self.fail("[tests]", "give at most one of holdout and holdout_pytest")
+        holdout: Suite | None = None
         if holdout_file is not None:
             if entry is None:
                 raise self.fail("[task] entry", "missing (holdout cases call it)")
             holdout = self._case_suite(holdout_file, "[tests] holdout", entry, tolerance)
+        elif holdout_targets is not None:
+            holdout = self._pytest_suite(tests, "[tests] holdout_pytest", holdout_targets, program)
         return suite, holdout
+
+    def _cases_file(self, tests: dict[str, Any]) -> Path | None:
+        relative = self._get(tests, "tests", "cases", str, None)
+        return None if relative is None else self._file(relative, "[tests] cases")
+
+    def _targets(self, tests: dict[str, Any], key: str) -> list[str] | None:
+        value = self._get(tests, "tests", key, (str, list), None)
+        if value is None:
+            return None
+        targets = [value] if isinstance(value, str) else value
+        if not targets or not all(isinstance(t, str) and t for t in targets):
+            raise self.fail(f"[tests] {key}", "must be a file, a directory or a list of them")
+        return targets
+
+    def _pytest_suite(
+        self,
+        tests: dict[str, Any],
+        key: str,
+        targets: list[str],
+        program: tuple[Path, tuple[str, ...]],
+    ) -> PytestSuite:
+        data = self._get(tests, "tests", "files", list, [])
+        args = self._get(tests, "tests", "pytest_args", list, [])
+        for name, values in (("files", data), ("pytest_args", args)):
+            if not all(isinstance(v, str) and v for v in values):
+                raise self.fail(f"[tests] {name}", "must be a list of strings")
+        root, names = program
+        files = [root / name for name in names] if names else [root]
+        try:
+            return pytest_suite(self.directory, targets, data=data, args=args, program=files)
+        except LayoutError as exc:
+            raise self.fail(key, str(exc)) from None
 
     def _case_suite(self, relative: str, key: str, entry: str, tolerance: float) -> CaseSuite:
         path = self._file(relative, key)
@@ -311,13 +396,17 @@ class _TaskReader:
             choices = ", ".join(m.value for m in ReviewMode)
             raise self.fail("[review] mode", f"must be one of {choices}, not {text!r}") from None
 
-    def _forbid(self) -> tuple[str, ...]:
-        names = self._get(self._section("search"), "search", "forbid", list, [])
+    def _only_seed_names(self, suite: Suite) -> bool:
+        default = isinstance(suite, PytestSuite)
+        return bool(self._get(self._section("search"), "search", "only_seed_names", bool, default))
+
+    def _names(self, key: str) -> tuple[str, ...]:
+        names = self._get(self._section("search"), "search", key, list, [])
         # Dotted names (`os.system`) are allowed; anything else could never match code.
         if not all(
             isinstance(n, str) and all(p.isidentifier() for p in n.split(".")) for n in names
         ):
-            raise self.fail("[search] forbid", 'must be a list of names such as "os" or "eval"')
+            raise self.fail(f"[search] {key}", 'must be a list of names such as "os" or "eval"')
         return tuple(names)
 
     def _editable(self) -> tuple[str, ...] | None:
@@ -327,6 +416,19 @@ class _TaskReader:
         if not names or not all(isinstance(n, str) and n for n in names):
             raise self.fail("[search] editable", "must be a non-empty list of function names")
         return tuple(names)
+
+
+_TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
+def _is_test_file(name: Path) -> bool:
+    """A package's own tests are not part of the program: a pytest suite names them."""
+    base = name.name
+    return (
+        any(part in _TEST_DIRS for part in name.parts[:-1])
+        or base == "conftest.py"
+        or (base.startswith("test_") or base.endswith("_test.py"))
+    )
 
 
 def read_cases(path: Path) -> tuple[Case, ...]:
@@ -346,7 +448,8 @@ def read_cases(path: Path) -> tuple[Case, ...]:
             raise UsageError(f"{where}: not valid JSON: {exc.msg}") from None
         if not isinstance(record, dict):
             raise UsageError(f"{where}: a case must be a JSON object")
-        unknown = set(record) - {"args", "kwargs", "expected", "name"}
+        # "note": free text for people (who added the case, and why); the engine ignores it.
+        unknown = set(record) - {"args", "kwargs", "expected", "name", "note"}
         if unknown:
             raise UsageError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         if "expected" not in record:

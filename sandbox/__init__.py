@@ -23,6 +23,7 @@ from sandbox.evaluation import (
     Status,
     Suite,
     TestOutcome,
+    TestPlan,
 )
 from sandbox.fork.layers import ALWAYS as ALWAYS_LAYERS
 from sandbox.fork.layers import LayerReport
@@ -30,6 +31,7 @@ from sandbox.fork.server import ForkServer, probe_layers
 from sandbox.modes import ProcessSandbox, Sandbox, make_sandbox
 from sandbox.process import evaluate
 from sandbox.program_files import ProgramSource, check_name
+from sandbox.suite_files import SuiteFiles, check_suite_name, read_suite_files, write_suite_files
 
 __all__ = [
     "ALWAYS_LAYERS",
@@ -46,11 +48,16 @@ __all__ = [
     "Sandbox",
     "Status",
     "Suite",
+    "SuiteFiles",
     "TestOutcome",
+    "TestPlan",
     "check_arguments",
     "check_name",
+    "check_suite_name",
     "evaluate",
     "make_sandbox",
     "outputs_equal",
     "probe_layers",
+    "read_suite_files",
+    "write_suite_files",
 ]

@@ -12,6 +12,7 @@ import sys
 
 from sandbox.evaluation import CaseSuite, PytestSuite, Suite
 from sandbox.program_files import ProgramSource, check_files, compile_files
+from sandbox.suite_files import check_suite_name
 
 
 def check_compiles(source: ProgramSource, module_name: str) -> None:
@@ -34,8 +35,8 @@ def check_arguments(suite: Suite, module_name: str, source: ProgramSource = "") 
         check_files(source, module_name)
         tops = {name.split("/")[0].removesuffix(".py") for name in source}
         clashes = {top for top in tops if top in sys.stdlib_module_names or "pytest" in top}
-        if isinstance(suite, PytestSuite) and suite.test_file.name in source:
-            clashes.add(suite.test_file.name)
+        if isinstance(suite, PytestSuite):
+            clashes |= set(suite.files) & set(source)
         if clashes:
             raise ValueError(f"program files would shadow the harness's modules: {sorted(clashes)}")
     if isinstance(suite, CaseSuite):
@@ -44,7 +45,26 @@ def check_arguments(suite: Suite, module_name: str, source: ProgramSource = "") 
         if suite.plan is not None:
             suite.plan.check(len(suite.cases))
     elif isinstance(suite, PytestSuite):
-        if suite.test_file.name in (f"{module_name}.py", "pytest.ini"):
-            raise ValueError(f"test file name {suite.test_file.name!r} clashes with the variant")
+        _check_pytest_suite(suite, module_name)
     else:
         raise TypeError(f"not a suite: {suite!r}")
+
+
+def _check_pytest_suite(suite: PytestSuite, module_name: str) -> None:
+    for name in suite.files:
+        check_suite_name(name)
+    reserved = {f"{module_name.replace('.', '/')}.py"}
+    if suite.config is None:
+        reserved.add("pytest.ini")  # the harness writes one
+    elif suite.config not in suite.files:
+        raise ValueError(f"the pytest configuration {suite.config!r} is not among the files")
+    clashes = reserved & set(suite.files)
+    if clashes:
+        raise ValueError(f"test file name {sorted(clashes)[0]!r} clashes with the variant")
+    if not suite.targets:
+        raise ValueError("a pytest suite needs at least one target")
+    for target in suite.targets:
+        check_suite_name(target)
+        inside = target + "/"
+        if target not in suite.files and not any(n.startswith(inside) for n in suite.files):
+            raise ValueError(f"pytest target {target!r} is none of the suite's files")

@@ -76,6 +76,7 @@ class Case:
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
     expected: Any = None
+    entry: str | None = None  # another function of the program than the suite's entry
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,66 @@ class CaseSuite:
 
 
 @dataclass(frozen=True)
-class PytestSuite:
-    """Run a pytest file against the variant, importable under `module_name`."""
+class TestPlan:
+    """How to run a pytest suite's tests in one evaluation, by test id.
 
-    test_file: Path
+    `first` run before the others, in that order; `assumed` are not run at all, their
+    outcome known to the caller (reported as given, detail "not run"); once a test of
+    `critical` does not pass, the tests not yet run are reported as not run.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    first: tuple[str, ...] = ()
+    assumed: tuple[tuple[str, str], ...] = ()  # (test id, outcome)
+    critical: frozenset[str] = frozenset()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "first": list(self.first),
+            "skip": [name for name, _ in self.assumed],
+            "critical": sorted(self.critical),
+        }
+
+
+@dataclass(frozen=True)
+class PytestSuite:
+    """Run pytest against the variant, importable under `module_name`.
+
+    `PytestSuite(path)` runs one test file. In general `root` is the project directory the
+    suite's files are relative to (it becomes the working directory and pytest's rootdir):
+    `files` are copied there (test modules, conftest.py files, the configuration, data files),
+    `targets` are what pytest is given (files or directories among them), `args` further pytest
+    arguments (`-k`, `-m`), `config` the configuration file among `files`. `tests` are the test
+    ids the suite is known to hold (from a reference run): the verdict then takes a report's
+    outcomes only for those ids and counts every one missing as not run.
+    """
+
+    test_file: Path | None = None
+    root: Path | None = None
+    files: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    config: str | None = None
+    tests: tuple[str, ...] = ()
+    plan: TestPlan | None = None
+
+    def __post_init__(self) -> None:
+        if self.root is None:
+            if self.test_file is None:
+                raise ValueError("a pytest suite needs a test file or a root")
+            object.__setattr__(self, "root", self.test_file.parent)
+        if self.test_file is not None and not self.targets:
+            name = self.test_file.name
+            object.__setattr__(self, "targets", (name,))
+            object.__setattr__(self, "files", (*dict.fromkeys((*self.files, name)),))
+        if not self.files:
+            object.__setattr__(self, "files", self.targets)
+
+    @property
+    def directory(self) -> Path:
+        assert self.root is not None  # set by __post_init__
+        return self.root
 
 
 Suite = CaseSuite | PytestSuite
@@ -149,7 +206,9 @@ class TestOutcome:
 
     @property
     def passed(self) -> bool:
-        return self.outcome == "passed"
+        """Whether the test did not fail: a pytest test skipped (or an expected failure,
+        which pytest reports as skipped) counts, since no program can make it pass."""
+        return self.outcome in ("passed", "skipped")
 
 
 @dataclass(frozen=True)
@@ -169,12 +228,19 @@ class Evaluation:
     # child's CPU clock ticks too coarsely here to time a case.
     case_s: float | None = None
     outputs: tuple[str | None, ...] = ()  # raw JSON per case, if the suite kept outputs
-    # Per case in suite order, (line, times run) for each line of the variant it ran; only
-    # when asked for (fault localisation, hot lines). Cases after an early stop are missing.
+    # Per case in suite order (per test in `tests` order for pytest suites), (line, times run)
+    # for each line of the variant it ran; only when asked for (fault localisation, hot
+    # lines, test selection). Cases after an early stop are missing.
     coverage: tuple[tuple[tuple[int, int], ...], ...] | None = None
     # Per case in suite order, the seconds its call took (wall clock, in the child); None
     # for a case that timed out or did not run. Empty for pytest suites.
     case_times: tuple[float | None, ...] = ()
+    # Why the suite itself cannot be used with this program, in one line: a test module that
+    # cannot be collected, a fixture no conftest defines, no test selected. Pytest suites only.
+    suite_error: str = ""
+    # Pytest suites, when asked: per test (in `tests` order), the JSON-able arguments the
+    # program's functions were called with (function name -> list of [args, kwargs]).
+    calls: tuple[dict[str, list[Any]], ...] = ()
 
     @property
     def passed(self) -> int:
@@ -221,6 +287,8 @@ class Evaluation:
             outputs=tuple(data.get("outputs", ())),
             coverage=_coverage(data.get("coverage")),
             case_times=tuple(None if s is None else float(s) for s in data.get("case_times", ())),
+            suite_error=str(data.get("suite_error", "")),
+            calls=tuple(data.get("calls", ())),
         )
 
 

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 PROTOCOL_VERSION = 1
 _MESSAGE_CHARS = 1000
 _DETAIL_CHARS = 200
+# Recorded calls: at most this many per function and test, each at most this long as JSON.
+_CALLS_PER_FUNCTION = 20
+_CALL_CHARS = 4000
 # Freed on MemoryError so that the harness has room left to write its report.
 _RESERVE_BYTES = 1 << 20
 
@@ -130,13 +133,21 @@ class _Run:
             traced = {code.co_filename if code is not None else self.path: 0}
         self.counter: _LineCounter | None = None
         if request.get("measure_coverage"):
-            self.counter = _LineRecorder(traced)
+            self.counter = _LineRecorder(
+                traced, bool(request.get("record_calls")), self.module_name
+            )
         elif request.get("measure_cost"):
             self.counter = _LineCounter(traced)
         # Address space, not memory: RLIMIT_AS counts it, but no page is touched (zeroing a
         # bytearray would cost a millisecond of page faults per run).
         self.reserve: mmap.mmap | None = mmap.mmap(-1, _RESERVE_BYTES)
+        self.finder: Any = None  # a pytest suite's compiled files
+        self.prepared: Any = None  # a pytest session a fork-server worker made ready
+        # The supervisor's secret for this evaluation, taken before any variant code runs: a
+        # report without it was not written by this harness.
+        token = request.pop("token", None)
         self.result: dict[str, Any] = {
+            "token": token,
             "version": PROTOCOL_VERSION,
             "import_error": None,
             "cases": [],
@@ -155,10 +166,13 @@ class _Run:
         suite = self.request["suite"]
         previous_trace = _gettrace()
         try:
+            if suite["kind"] == "pytest":
+                try:
+                    self._prepare_pytest(suite)
+                except Exception as exc:  # fail closed: no variant code with the tests readable
+                    return {"version": PROTOCOL_VERSION, "harness_error": repr(exc)}
             if self.counter is not None:
                 self.counter.install()  # module-level code is work too: count the import
-            if suite["kind"] == "pytest":
-                self._prepare_pytest(suite)
             module = self._load()
             if module is not None:
                 if suite["kind"] == "cases":
@@ -188,13 +202,18 @@ class _Run:
 
     def _run_cases(self, module: Any, suite: dict[str, Any]) -> None:
         entry_name = suite["entry"]
+        entries: dict[str, Callable[..., Any]] = {}
         try:
-            entry = getattr(module, entry_name)
-            if not callable(entry):
-                raise TypeError(f"{entry_name!r} is not callable")
+            for name in dict.fromkeys(
+                [entry_name, *(c["entry"] for c in suite["cases"] if "entry" in c)]
+            ):
+                entries[name] = getattr(module, name)
+                if not callable(entries[name]):
+                    raise TypeError(f"{name!r} is not callable")
         except BaseException as exc:  # a module __getattr__ is variant code
             self.result["import_error"] = self._describe(exc)
             return
+        entry = entries[entry_name]
         max_output = int(self.request["max_output_bytes"])
         self.case_timeout_s = float(self.request.get("case_timeout_s", 0.0))
         if self.case_timeout_s > 0:
@@ -222,7 +241,9 @@ class _Run:
             if recorder is not None:
                 recorder.lines = {}
             cpu_s = float(cpu_limits[index]) if index < len(cpu_limits) else 0.0
-            outcome, times[index] = self._run_case(entry, cases[index], max_output, cpu_s)
+            case = cases[index]
+            function = entries[case["entry"]] if "entry" in case else entry
+            outcome, times[index] = self._run_case(function, case, max_output, cpu_s)
             if recorder is not None:
                 coverage[index] = sorted(recorder.lines.items())
             if self.counter is not None and not self.counter.installed():
@@ -295,29 +316,42 @@ class _Run:
         return {"output": text}, elapsed
 
     def _prepare_pytest(self, suite: dict[str, Any]) -> None:
-        # An ini file here stops pytest's search for configuration in parent directories,
-        # where anything (another variant's leftovers in /tmp included) could be.
-        with open(os.path.join(self.workdir, "pytest.ini"), "w", encoding="utf-8") as handle:
-            handle.write("[pytest]\n")
+        """Before any variant code: compile the suite's Python files and hide their text.
+        A fork-server worker may have done so already (`pytest_run.Prepared`): then the files
+        here are stubs, and the compiled code is in this process's memory."""
+        runner = pytest_runner()
         for entry in suite.get("sys_path", ()):
             if entry not in sys.path:
                 sys.path.append(entry)
+        self.prepared = runner.PREPARED.get((suite.get("key"), self.workdir))
+        if self.prepared is not None:
+            self.finder = self.prepared.finder
+            return
+        runner.write_default_ini(self.workdir, suite)
+        codes = runner.compile_sources(self.workdir, suite.get("sources", ()), suite["targets"])
+        runner.hide_sources(list(codes))
+        self.finder = runner.CompiledFinder(codes)
+        self.finder.install()
 
     def _run_pytest(self, suite: dict[str, Any]) -> None:
-        import pytest
-
-        collector = _PytestCollector()
-        args = [suite["test_file"], "-q", "--tb=short", "-p", "no:cacheprovider"]
-        args += ["--rootdir", self.workdir, "-c", os.path.join(self.workdir, "pytest.ini")]
-        try:
-            code = pytest.main(args, plugins=[collector])
-        except BaseException as exc:
-            collector.add("<pytest>", "error", _error_line(self._describe(exc)))
-            code = -1
+        runner = pytest_runner()
+        recorder = self.counter if isinstance(self.counter, _LineRecorder) else None
+        collector = runner.Collector(suite.get("plan"), recorder, self.finder)
+        if self.prepared is not None:
+            try:
+                code = self.prepared.run(collector)
+            except BaseException as exc:  # the variant may raise anything through pytest
+                collector.add("<pytest>", "error", self._describe_line(exc))
+                code = -1
+        else:
+            code = runner.run_main(suite, self.workdir, collector, self._describe_line)
         if self.counter is not None and not self.counter.installed():
             collector.add("<cost>", "error", "the trace function was removed")
-        self.result["tests"] = list(collector.records.values())
+        self.result.update(collector.report())
         self.result["pytest_exit"] = int(code)
+
+    def _describe_line(self, exc: BaseException) -> str:
+        return _error_line(self._describe(exc))
 
     def _describe(self, exc: BaseException) -> dict[str, Any]:
         if isinstance(exc, MemoryError) and self.reserve is not None:
@@ -362,11 +396,59 @@ class _LineCounter:
 
 class _LineRecorder(_LineCounter):
     """Counts line events and also which lines ran how often, per case: the raw material
-    for fault localisation (lines that failing cases run) and for finding hot lines."""
+    for fault localisation (lines that failing cases run) and for finding hot lines. With
+    `record_calls`, also the JSON-able arguments the program's module-level functions are
+    called with: the shapes of generated inputs for a pytest suite."""
 
-    def __init__(self, offsets: dict[str, int]) -> None:
+    def __init__(
+        self, offsets: dict[str, int], record_calls: bool = False, module: str = ""
+    ) -> None:
         super().__init__(offsets)
+        self.module = module
         self.lines: dict[int, int] = {}
+        self.record_calls = record_calls
+        self.calls: dict[str, list[Any]] = {}
+        self._seen: set[str] = set()
+
+    def start_test(self) -> None:
+        self.lines = {}
+        self.calls = {}
+        self._seen = set()
+
+    def finish_test(self) -> tuple[list[list[int]], dict[str, list[Any]]]:
+        lines = [[line, count] for line, count in sorted(self.lines.items())]
+        return lines, self.calls
+
+    def trace(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
+        local = super().trace(frame, event, arg)
+        if local is not None and self.record_calls and event == "call":
+            self._record(frame)
+        return local
+
+    def _record(self, frame: FrameType) -> None:
+        code = frame.f_code
+        name = code.co_name
+        if (
+            name.startswith("<")
+            or frame.f_globals.get(name) is None
+            or frame.f_globals.get("__name__") != self.module
+        ):
+            return  # only the main module's functions can be called with generated inputs
+        calls = self.calls.setdefault(name, [])
+        if len(calls) >= _CALLS_PER_FUNCTION:
+            return
+        positional = code.co_argcount
+        names = code.co_varnames[: positional + code.co_kwonlyargcount]
+        values = frame.f_locals
+        try:
+            args = [values[n] for n in names[:positional]]
+            kwargs = {n: values[n] for n in names[positional:]}
+            text = _dumps([args, kwargs], sort_keys=True)
+        except BaseException:  # not JSON-able, or a parameter unbound: not a usable input
+            return
+        if len(text) <= _CALL_CHARS and text not in self._seen:
+            self._seen.add(text)
+            calls.append([args, kwargs])
 
     def local(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any]:
         if event == "line":
@@ -386,52 +468,23 @@ class _LineRecorder(_LineCounter):
         return local
 
 
-class _PytestCollector:
-    """A pytest plugin object that keeps one record per test id, the worst outcome winning."""
+def pytest_runner() -> Any:
+    """`sandbox/pytest_run.py`: imported already in a fork-server worker; loaded from beside
+    this file when the harness runs as a script (it imports no `sandbox` module by name)."""
+    module = sys.modules.get("sandbox.pytest_run") or sys.modules.get(_RUNNER_NAME)
+    if module is None:
+        import importlib.util
 
-    _RANK = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
-
-    def __init__(self) -> None:
-        self.records: dict[str, dict[str, Any]] = {}
-
-    def add(self, name: str, outcome: str, detail: str = "") -> None:
-        previous = self.records.get(name)
-        if previous is not None and self._RANK[previous["outcome"]] >= self._RANK[outcome]:
-            return
-        self.records[name] = {
-            "name": name,
-            "outcome": outcome,
-            "detail": detail[:_DETAIL_CHARS],
-            # pytest turns the exception into text; its first word is the exception type
-            "memory": detail.startswith("MemoryError"),
-        }
-
-    def pytest_collectreport(self, report: Any) -> None:
-        if report.failed:
-            self.add(report.nodeid or "<collection>", "error", _report_line(report))
-
-    def pytest_runtest_logreport(self, report: Any) -> None:
-        if report.when == "call":
-            detail = _report_line(report) if report.outcome != "passed" else ""
-            self.add(report.nodeid, report.outcome, detail)
-        elif report.failed:  # setup or teardown: a fixture, not the test, went wrong
-            self.add(report.nodeid, "error", _report_line(report))
-        elif report.skipped:
-            self.add(report.nodeid, "skipped", _report_line(report))
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytest_run.py")
+        spec = importlib.util.spec_from_file_location(_RUNNER_NAME, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[_RUNNER_NAME] = module
+        spec.loader.exec_module(module)
+    return module
 
 
-def _report_line(report: Any) -> str:
-    """The one line of a pytest report that says what went wrong."""
-    longrepr = report.longrepr
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
-        return str(longrepr[2])
-    crash = getattr(longrepr, "reprcrash", None)
-    text = str(getattr(crash, "message", "") or longrepr or "")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        return ""
-    # reprcrash.message starts with "ExcType: message"; a bare longrepr ends with the error
-    return lines[0] if crash is not None else lines[-1]
+_RUNNER_NAME = "_sandbox_pytest_run"
 
 
 def _error_line(error: dict[str, Any]) -> str:

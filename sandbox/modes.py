@@ -20,6 +20,8 @@ class Sandbox(Protocol):
         *,
         module_name: str = "variant",
         measure_cost: bool = False,
+        measure_coverage: bool = False,
+        record_calls: bool = False,
     ) -> Evaluation: ...
 
     def close(self) -> None: ...
@@ -36,8 +38,18 @@ class ProcessSandbox:
         *,
         module_name: str = "variant",
         measure_cost: bool = False,
+        measure_coverage: bool = False,
+        record_calls: bool = False,
     ) -> Evaluation:
-        return evaluate(source, suite, limits, module_name=module_name, measure_cost=measure_cost)
+        return evaluate(
+            source,
+            suite,
+            limits,
+            module_name=module_name,
+            measure_cost=measure_cost,
+            measure_coverage=measure_coverage,
+            record_calls=record_calls,
+        )
 
     def close(self) -> None:
         return None

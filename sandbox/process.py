@@ -22,7 +22,8 @@ from sandbox import reaper
 from sandbox.arguments import check_arguments, check_compiles
 from sandbox.evaluation import CaseSuite, Evaluation, Limits, PytestSuite, Suite
 from sandbox.program_files import ProgramSource, write_files
-from sandbox.protocol import encode_request, make_request, parse_result
+from sandbox.protocol import encode_request, make_request, new_token, parse_result
+from sandbox.suite_files import read_suite_files, write_suite_files
 from sandbox.verdict import ExitInfo, build_evaluation, expected_values, invalid_evaluation
 
 HARNESS = Path(__file__).resolve().with_name("harness.py")
@@ -38,6 +39,7 @@ def evaluate(
     module_name: str = "variant",
     measure_cost: bool = False,
     measure_coverage: bool = False,
+    record_calls: bool = False,
 ) -> Evaluation:
     """Run `source` against `suite` under `limits` in a fresh process and judge the result.
 
@@ -46,8 +48,9 @@ def evaluate(
 
     Never raises for anything the variant does: the returned `Evaluation`'s status says how it
     went. Raises ValueError or TypeError for the caller's mistakes (a bad module name, a case
-    input or expected value that is not JSON-able), and OSError if the pytest file cannot be
-    copied or no process can be started.
+    input or expected value that is not JSON-able), and OSError if a pytest suite's files
+    cannot be read or no process can be started. With `measure_coverage`, each case's (each
+    test's) lines; with `record_calls` too, a pytest suite's calls of the program's functions.
     """
     check_arguments(suite, module_name, source)
     expected_values(suite)  # fail now, not after the run, on an expected value that is not JSON
@@ -55,12 +58,13 @@ def evaluate(
         check_compiles(source, module_name)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return invalid_evaluation(suite, exc)
+    token = new_token()
     workdir = tempfile.mkdtemp(prefix="evolve-sandbox-")
     try:
         if not isinstance(source, str):
             write_files(workdir, source)
         if isinstance(suite, PytestSuite):
-            shutil.copyfile(suite.test_file, os.path.join(workdir, suite.test_file.name))
+            write_suite_files(workdir, read_suite_files(suite))
         result_bytes, exit_info = _run_child(
             source,
             suite,
@@ -69,6 +73,8 @@ def evaluate(
             module_name=module_name,
             measure_cost=measure_cost,
             measure_coverage=measure_coverage,
+            record_calls=record_calls,
+            token=token,
         )
     finally:
         # rmtree does not follow symlinks, so a variant's link to / is removed, not walked.
@@ -81,6 +87,7 @@ def evaluate(
         limits,
         layers=LAYERS,
         measure_cost=measure_cost,
+        token=token,
     )
 
 
@@ -127,6 +134,8 @@ def _run_child(
     module_name: str,
     measure_cost: bool,
     measure_coverage: bool = False,
+    record_calls: bool = False,
+    token: str = "",
 ) -> tuple[bytes, ExitInfo]:
     result_read, result_write = os.pipe()
     try:
@@ -139,6 +148,8 @@ def _run_child(
                 measure_cost=measure_cost,
                 result_fd=result_write,
                 measure_coverage=measure_coverage,
+                record_calls=record_calls,
+                token=token,
             )
         )
         started = time.monotonic()

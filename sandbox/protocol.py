@@ -12,10 +12,12 @@ import importlib.util
 import json
 import math
 import os
+import secrets
 from typing import Any
 
-from sandbox.evaluation import CaseSuite, Limits, Suite
+from sandbox.evaluation import Case, CaseSuite, Limits, PytestSuite, Suite
 from sandbox.program_files import ProgramSource, line_offsets
+from sandbox.suite_files import python_sources
 
 PROTOCOL_VERSION = 1  # the harness carries the same number; a test keeps them in step
 
@@ -36,6 +38,8 @@ def make_request(
     measure_cost: bool,
     result_fd: int,
     measure_coverage: bool = False,
+    record_calls: bool = False,
+    token: str = "",
 ) -> dict[str, Any]:
     """The request document for one evaluation (JSON-able; raises if a case input is not).
 
@@ -44,12 +48,14 @@ def make_request(
     """
     request: dict[str, Any] = {
         "version": PROTOCOL_VERSION,
+        # A secret of this evaluation's: the harness sends it back, a forged report lacks it.
+        "token": token,
         "result_fd": result_fd,
         "module_name": module_name,
         "source": source if isinstance(source, str) else None,
         "program_files": line_offsets(source) if not isinstance(source, str) else None,
         "measure_cost": measure_cost,
-        # Per case, which lines of the variant ran and how often (case suites only).
+        # Per case (or test), which lines of the variant ran and how often.
         "measure_coverage": measure_coverage,
         "max_output_bytes": limits.output_bytes,
         "case_timeout_s": limits.case_timeout_s,
@@ -64,17 +70,39 @@ def make_request(
         request["suite"] = {
             "kind": "cases",
             "entry": suite.entry,
-            "cases": [{"args": list(c.args), "kwargs": dict(c.kwargs)} for c in suite.cases],
+            "cases": [_case(c) for c in suite.cases],
             "plan": suite.plan.to_json() if suite.plan is not None else None,
         }
     else:
-        request["suite"] = {
-            "kind": "pytest",
-            # copied into the working directory under its own name, so test ids read as usual
-            "test_file": suite.test_file.name,
-            "sys_path": list(pytest_sys_path()),
-        }
+        request["suite"] = pytest_request(suite)
+        request["record_calls"] = record_calls
     return request
+
+
+def _case(case: Case) -> dict[str, Any]:
+    found: dict[str, Any] = {"args": list(case.args), "kwargs": dict(case.kwargs)}
+    if case.entry is not None:
+        found["entry"] = case.entry
+    return found
+
+
+def pytest_request(suite: PytestSuite) -> dict[str, Any]:
+    """The suite's part of a request. Its files are copied into the working directory under
+    their own relative names, so test ids read as they do in the project."""
+    return {
+        "kind": "pytest",
+        "targets": list(suite.targets),
+        "args": list(suite.args),
+        "config": suite.config,
+        "sources": python_sources(suite.files),
+        "plan": suite.plan.to_json() if suite.plan is not None else None,
+        "sys_path": list(pytest_sys_path()),
+    }
+
+
+def new_token() -> str:
+    """A per-evaluation secret: the harness must send it back with its report."""
+    return secrets.token_hex(16)
 
 
 def encode_request(request: dict[str, Any]) -> bytes:

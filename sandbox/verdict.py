@@ -13,8 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.compare import outputs_equal
-from sandbox.evaluation import CaseSuite, Evaluation, Limits, Status, Suite, TestOutcome
+from sandbox.evaluation import (
+    CaseSuite,
+    Evaluation,
+    Limits,
+    PytestSuite,
+    Status,
+    Suite,
+    TestOutcome,
+)
 from sandbox.protocol import cpu_limit_s
+from sandbox.pytest_verdict import judge_pytest
 
 _DETAIL_CHARS = 200
 _MESSAGE_CHARS = 300
@@ -61,6 +70,7 @@ def build_evaluation(
     *,
     layers: tuple[str, ...],
     measure_cost: bool,
+    token: str = "",
 ) -> Evaluation:
     """The verdict. `result` is the harness's report, or None if there was none.
 
@@ -80,7 +90,15 @@ def build_evaluation(
         tests = _unreported(suite, f"not reported: {status.describe()}")
         return Evaluation(status=status, tests=tests, message=message, **common)
     assert result is not None  # _stopped covers the missing report
+    if token and result.get("token") != token:
+        # Written by something other than the harness that was sent this evaluation's secret.
+        status = Status.CRASH
+        message = "the report does not carry this evaluation's token"
+        tests = _unreported(suite, f"not reported: {status.describe()}")
+        return Evaluation(status=status, tests=tests, message=message, **common)
     try:
+        if isinstance(suite, PytestSuite):
+            return _judge_pytest(suite, result, measure_cost, common)
         status, tests, message = _judge(suite, expected, result)
         cost = _cost(result) if measure_cost else None
         common["coverage"] = _coverage(result)
@@ -182,6 +200,26 @@ def expected_values(suite: Suite) -> tuple[Any, ...]:
     return tuple(json.loads(json.dumps(case.expected)) for case in suite.cases)
 
 
+def _judge_pytest(
+    suite: PytestSuite, result: dict[str, Any], measure_cost: bool, common: dict[str, Any]
+) -> Evaluation:
+    cost = _cost(result) if measure_cost else None
+    import_error = result.get("import_error")
+    if import_error is not None:
+        line = _error_line(import_error)
+        status = Status.MEMORY if _is_memory_error(import_error) else Status.CRASH
+        tests = _unreported(suite, f"not run: {line}")
+        return Evaluation(status=status, tests=tests, message=_one_line(line), **common)
+    found = judge_pytest(suite, result)
+    common.update(coverage=found.coverage, calls=found.calls, suite_error=found.suite_error)
+    if not found.tests:
+        code = result.get("pytest_exit")
+        message = f"pytest reported no tests (exit status {code})"
+        return Evaluation(status=Status.CRASH, message=message, cost=cost, **common)
+    status, tests, message = _status(found.tests, found.memory)
+    return Evaluation(status=status, tests=tests, message=message, cost=cost, **common)
+
+
 def _judge(
     suite: Suite, expected: tuple[Any, ...], result: dict[str, Any]
 ) -> tuple[Status, tuple[TestOutcome, ...], str]:
@@ -190,13 +228,14 @@ def _judge(
         line = _error_line(import_error)
         status = Status.MEMORY if _is_memory_error(import_error) else Status.CRASH
         return status, _unreported(suite, f"not run: {line}"), _one_line(line)
-    if isinstance(suite, CaseSuite):
-        tests, memory = _case_outcomes(suite, expected, result)
-    else:
-        tests, memory = _pytest_outcomes(result)
-        if not tests:
-            code = result.get("pytest_exit")
-            return Status.CRASH, (), f"pytest reported no tests (exit status {code})"
+    assert isinstance(suite, CaseSuite)
+    tests, memory = _case_outcomes(suite, expected, result)
+    return _status(tests, memory)
+
+
+def _status(
+    tests: tuple[TestOutcome, ...], memory: str | None
+) -> tuple[Status, tuple[TestOutcome, ...], str]:
     if memory is not None:
         return Status.MEMORY, tests, _one_line(f"MemoryError in {memory}")
     failures = [t for t in tests if not t.passed]
@@ -248,23 +287,6 @@ def _compare(name: str, output_json: Any, wanted: Any, rel_tol: float) -> TestOu
     return TestOutcome(name, "failed", _detail(f"expected {shown_expected}, got {shown_actual}"))
 
 
-def _pytest_outcomes(result: dict[str, Any]) -> tuple[tuple[TestOutcome, ...], str | None]:
-    records = result["tests"]
-    if not isinstance(records, list):
-        raise _Malformed
-    outcomes: list[TestOutcome] = []
-    memory: str | None = None
-    for record in records:
-        outcome = str(record["outcome"])
-        if outcome not in ("passed", "failed", "error", "skipped"):
-            raise _Malformed
-        name = str(record["name"])
-        if record.get("memory") is True and memory is None:
-            memory = name
-        outcomes.append(TestOutcome(name, outcome, _detail(str(record.get("detail", "")))))
-    return tuple(outcomes), memory
-
-
 def _coverage(result: dict[str, Any]) -> tuple[tuple[tuple[int, int], ...], ...] | None:
     """Per case, the (line, count) pairs the harness recorded; None when it recorded none."""
     coverage = result.get("coverage")
@@ -287,9 +309,10 @@ def _cost(result: dict[str, Any]) -> int | None:
 
 
 def _unreported(suite: Suite, detail: str) -> tuple[TestOutcome, ...]:
-    """Every case as an error; a pytest suite's tests are unknown until pytest collects them."""
-    if not isinstance(suite, CaseSuite):
-        return ()
+    """Every case as an error; a pytest suite's tests are unknown until pytest collects them,
+    unless the suite knows them from a reference run."""
+    if isinstance(suite, PytestSuite):
+        return tuple(TestOutcome(name, "error", _detail(detail)) for name in suite.tests)
     return tuple(TestOutcome(case.name, "error", _detail(detail)) for case in suite.cases)
 
 

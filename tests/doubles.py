@@ -90,8 +90,9 @@ class InProcessSandbox:
         module_name: str = "variant",
         measure_cost: bool = False,
         measure_coverage: bool = False,
+        record_calls: bool = False,
     ) -> Evaluation:
-        if not isinstance(source, str) or not isinstance(suite, CaseSuite):
+        if not isinstance(source, str) or not isinstance(suite, CaseSuite) or record_calls:
             return evaluate_in_a_process(
                 source,
                 suite,
@@ -99,6 +100,7 @@ class InProcessSandbox:
                 module_name=module_name,
                 measure_cost=measure_cost,
                 measure_coverage=measure_coverage,
+                record_calls=record_calls,
             )
         check_arguments(suite, module_name, source)
         expected_values(suite)  # the same mistakes raise as in the real modes

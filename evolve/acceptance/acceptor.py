@@ -10,7 +10,8 @@ order.
 A repair that passes every search test is plausible, not yet accepted: plausible repairs are
 collected over a bounded number of further evaluations, each minimised, and the best by
 `evolve.acceptance.plausible`'s ranking is accepted, with the others and the reason in its
-evidence. While a collection is open, partial repairs wait.
+evidence. A partial repair (more tests than the champion, not all) is accepted only when
+`SearchSettings.partial_repairs` allows it, and never while a collection is open.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Protocol
 
 from evolve import __version__
 from evolve.acceptance.antipatterns import RESULT_TYPE, code_anti_patterns, result_type_changed
+from evolve.acceptance.ask import Answer, Asker, agrees, append_cases
 from evolve.acceptance.checks import AcceptanceChecks, Candidate, Minimised
 from evolve.acceptance.gate import (
     UNMEASURED_COST,
@@ -33,7 +35,7 @@ from evolve.acceptance.gate import (
     judge,
 )
 from evolve.acceptance.overfitting import GENERATED
-from evolve.acceptance.plausible import Collection, Plausible, rank
+from evolve.acceptance.plausible import Collection, Plausible, Ranking, rank
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.program.patch import Edit, patch_from_json, patch_to_json
 from evolve.program.program import Program
@@ -89,6 +91,8 @@ class Acceptor:
         *,
         budget: int,
         events: EventLog | None = None,
+        asker: Asker | None = None,
+        partial_repairs: bool = False,
     ) -> None:
         self.task = task
         self.program = program
@@ -99,6 +103,9 @@ class Acceptor:
         self.accepted: list[AcceptedChange] = []
         self.holdout_rejections = 0  # passed the gate on search tests, failed the holdout
         self.plausible = Collection(budget)
+        # Asks a person what the tests could not decide (`[review] ask` at a terminal).
+        self.asker = asker
+        self.partial_repairs = partial_repairs  # see `SearchSettings.partial_repairs`
         seed = program.runnable(program.source)
         self._seed_files = {"": seed} if isinstance(seed, str) else dict(seed)
 
@@ -162,6 +169,8 @@ class Acceptor:
                 continue
             if self.plausible.pool:
                 continue  # a whole repair is being chosen: a partial one would be undone
+            if self.task.goal is Goal.REPAIR and not self.partial_repairs:
+                continue  # only a plausible repair advances the champion
             new = self._admit(champion, variant, evaluation, generation)
             if new is not None:
                 return new
@@ -178,13 +187,30 @@ class Acceptor:
         """Accept the best plausible repair collected; the champion if there is none."""
         if not self.plausible.pool:
             return champion
-        inputs = self.checks.generated.suite
-        ranking = rank(
-            self.plausible.pool,
-            self.checks.generated.seed_outputs(generation),
-            [] if inputs is None else [(case.args, case.kwargs) for case in inputs.cases],
-            self.task.suite.float_tolerance if isinstance(self.task.suite, CaseSuite) else 0.0,
-        )
+        ranking = self._rank(self.plausible.pool, generation)
+        asked: list[Answer] = []
+        if self.asker is not None and ranking.disagreements:
+            labels = [self._label(p) for p in ranking.ranked]
+            asked = self.asker(list(ranking.disagreements), labels)
+            if asked and self.task.cases_file is not None:
+                append_cases(self.task.cases_file, asked, "asked during a run")
+            survivors = [
+                p
+                for index, p in enumerate(ranking.ranked)
+                if agrees(ranking.disagreements, index, asked)
+            ]
+            kept = {p.key for p in survivors}
+            for turned_down in [p for p in ranking.ranked if p.key not in kept]:
+                self._turn_down(
+                    "plausible_turned_down",
+                    turned_down.candidate.variant,
+                    "answers otherwise than a person said it should",
+                    generation,
+                )
+            if not survivors:
+                self.plausible.clear()
+                return champion
+            ranking = self._rank(survivors, generation)
         best = ranking.chosen
         self.plausible.clear()
         new = Champion(best.candidate.variant, best.candidate.evaluation, best.candidate.holdout)
@@ -192,8 +218,23 @@ class Acceptor:
             Minimised(best.candidate, best.edits_before, best.edits_after), None
         )
         evidence["plausible"] = ranking.evidence(self.program.describe)
+        if asked:
+            evidence["plausible"]["asked"] = [answer.to_json() for answer in asked]
         self._record(champion, new, generation, evidence)
         return new
+
+    def _rank(self, pool: Sequence[Plausible], generation: int) -> Ranking:
+        inputs = self.checks.generated.suite
+        return rank(
+            pool,
+            self.checks.generated.seed_outputs(generation),
+            [] if inputs is None else [(case.args, case.kwargs) for case in inputs.cases],
+            self.task.suite.float_tolerance if isinstance(self.task.suite, CaseSuite) else 0.0,
+        )
+
+    def _label(self, plausible: Plausible) -> str:
+        edits = [self.program.describe(edit) for edit in plausible.candidate.variant.patch]
+        return "; ".join(edits) or "the program unchanged"
 
     def _is_plausible_repair(self, evaluation: Evaluation) -> bool:
         return self.task.goal is Goal.REPAIR and evaluation.total > 0 and evaluation.failed == 0

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
 
-from sandbox import Case
+from sandbox import Case, CaseSuite
 
 # Hypothesis explores far more than it keeps (duplicates, filtered draws): a cap on its tries.
 _TRIES_PER_INPUT = 3
@@ -241,3 +241,41 @@ def _private_storage() -> Iterator[None]:
             yield
         finally:
             set_hypothesis_home_dir(previous)
+
+
+MAX_FUNCTIONS = 5  # functions of a pytest task's program that get generated inputs
+
+
+def recorded_input_suite(
+    calls: dict[str, list[list[Any]]],
+    functions: Sequence[str] | None,
+    count: int = 40,
+    run_seed: int = 0,
+) -> CaseSuite | None:
+    """Generated inputs for a pytest task: shaped like the arguments its functions received
+    in the seed's tests (`calls`: function -> [args, kwargs] pairs), for `functions` (None:
+    every function called), each case calling its own function. None when nothing was
+    recorded. The functions called most often get inputs first; `count` is shared."""
+    chosen = [f for f in (functions if functions is not None else calls) if calls.get(f)]
+    chosen = sorted(chosen, key=lambda f: (-len(calls[f]), f))[:MAX_FUNCTIONS]
+    if not chosen:
+        return None
+    share = max(5, count // len(chosen))
+    cases: list[Case] = []
+    for function in chosen:
+        observed = [
+            Case(name=f"{function}[{i}]", args=tuple(args), kwargs=dict(kwargs))
+            for i, (args, kwargs) in enumerate(calls[function])
+        ]
+        for args, kwargs in generate_inputs(observed, share, run_seed):
+            cases.append(
+                Case(
+                    name=f"generated[{len(cases)}] {function}",
+                    args=args,
+                    kwargs=kwargs,
+                    entry=function,
+                )
+            )
+    if not cases:
+        return None
+    return CaseSuite(entry=chosen[0], cases=tuple(cases), keep_outputs=True)

@@ -105,15 +105,27 @@ class GeneratedCheck:
             return
         self._prepared = True
         suite = self.task.suite
-        if not isinstance(suite, CaseSuite):
-            return  # a pytest suite's inputs are code, not data to vary
-        from evolve.acceptance.generated import generate_inputs  # Hypothesis, on first use
+        tolerance = 0.0
+        if isinstance(suite, CaseSuite):
+            from evolve.acceptance.generated import generate_inputs  # Hypothesis, on first use
 
-        inputs = generate_inputs(suite.cases, self.count, self.run_seed)
-        if not inputs:
-            return
-        self._inputs = input_suite(suite.entry, inputs)
-        self._limits = _scaled_limits(self.task.limits, len(inputs), len(suite.cases))
+            inputs = generate_inputs(suite.cases, self.count, self.run_seed)
+            if not inputs:
+                return
+            self._inputs = input_suite(suite.entry, inputs)
+            tolerance = suite.float_tolerance
+            self._limits = _scaled_limits(self.task.limits, len(inputs), len(suite.cases))
+        else:
+            from evolve.acceptance.generated import recorded_input_suite
+
+            # A pytest suite: inputs shaped like what its tests passed the program's
+            # functions in the seed's run (`PytestSetup.calls`).
+            calls = self.evaluator.pytest.calls
+            self._inputs = recorded_input_suite(calls, self._functions(), self.count, self.run_seed)
+            if self._inputs is None:
+                return
+            recorded = sum(len(v) for v in calls.values())
+            self._limits = _scaled_limits(self.task.limits, len(self._inputs.cases), recorded)
         seed_evaluation = self.evaluator.cached(self.seed_variant, SEARCH)
         if self.task.goal is Goal.REPAIR and seed_evaluation is not None:
             # Candidates run the same suite: one name shares the cache.
@@ -125,7 +137,14 @@ class GeneratedCheck:
         )
         self._seed_outputs = _padded(reference, self._inputs)
         if self.task.goal is Goal.SPEEDUP:
-            self._suite = differential_suite(self._inputs, reference, suite.float_tolerance)
+            self._suite = differential_suite(self._inputs, reference, tolerance)
+
+    def _functions(self) -> list[str] | None:
+        """The functions of a pytest task that get generated inputs: the entry and the
+        editable functions when the task names them, else every function its tests call."""
+        named = [self.task.entry] if self.task.entry else []
+        named += [f for f in self.task.editable or () if "." not in f]
+        return named or None
 
 
 def _scaled_limits(limits: Limits, inputs: int, cases: int) -> Limits:
@@ -152,7 +171,13 @@ def input_suite(entry: str, inputs: Sequence[tuple[tuple[Any, ...], dict[str, An
 def differential_suite(reference: CaseSuite, outputs: Evaluation, tolerance: float) -> CaseSuite:
     """The reference program's answers as expected values, where it gave one."""
     cases = tuple(
-        Case(name=case.name, args=case.args, kwargs=case.kwargs, expected=json.loads(output))
+        Case(
+            name=case.name,
+            args=case.args,
+            kwargs=case.kwargs,
+            expected=json.loads(output),
+            entry=case.entry,
+        )
         for case, output in zip(reference.cases, _padded(outputs, reference), strict=True)
         if output is not None
     )

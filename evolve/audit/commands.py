@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from evolve.audit.apply import Written, write_files_version, write_version
-from evolve.audit.review import apply_flags, current_plan, summary, walk
+from evolve.audit.review import apply_flags, ask_walk, current_plan, summary, walk
 from evolve.audit.verify import Chain, Tampered, check_chain, rerun_evidence
 from evolve.errors import UsageError
 from evolve.program.program import unpack_files
@@ -41,6 +41,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--reject", type=int, action="append", default=[], metavar="N", help="repeatable"
     )
     review.add_argument("--approve-all", action="store_true", help="approve every pending change")
+    review.add_argument(
+        "--ask",
+        action="store_true",
+        help="settle what the tests could not decide: pick the right answer where the"
+        " plausible repairs disagree (added to the task's cases)",
+    )
     review.set_defaults(command=_failing_on_tamper(cmd_review))
 
     apply = commands.add_parser("apply", help="write the approved champion to the program file")
@@ -115,8 +121,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    with _verified(args) as (_, store, _chain):
-        if args.approve or args.reject or args.approve_all:
+    with _verified(args) as (run_dir, store, _chain):
+        if args.ask:
+            ask_walk(store, run_dir.name, sys.stdin.readline, _write)
+        elif args.approve or args.reject or args.approve_all:
             apply_flags(store, args.approve, args.reject, args.approve_all)
         else:
             walk(store, sys.stdin.readline, _write)

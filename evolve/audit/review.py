@@ -13,12 +13,14 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from evolve.acceptance.ask import agrees, append_cases, ask, undecided
 from evolve.errors import UsageError
 from evolve.store.chain import CHECKS
 from evolve.store.database import AcceptedChange, Review, RunStore
-from evolve.task import ReviewMode
+from evolve.task import ReviewMode, load_task
 
 APPROVED, REJECTED = "approved", "rejected"
 
@@ -147,6 +149,48 @@ def walk(store: RunStore, read_line: Callable[[], str], write: Callable[[str], N
             skipped.add(change.number)
         else:
             decide(store, change.number, answer)
+
+
+def ask_walk(
+    store: RunStore, run_id: str, read_line: Callable[[], str], write: Callable[[str], None]
+) -> None:
+    """For each pending change whose plausible repairs disagreed on some inputs, ask which
+    answer is right; add the answers to the task's cases, and reject the change when its
+    chosen repair answered otherwise (`evolve.acceptance.ask`)."""
+    config = store.config()
+    task = load_task(Path(str(config["task_dir"])))
+    changes = {change.number: change for change in store.accepted()}
+    asked_any = False
+    for number in current_plan(store).pending:
+        change = changes[number]
+        evidence = json.loads(change.evidence)
+        disagreements = undecided(evidence)
+        if not disagreements:
+            continue
+        asked_any = True
+        candidates = evidence[CHECKS]["plausible"]["candidates"]
+        labels = [
+            "; ".join(c["edits"]) + (" (chosen)" if i == 0 else "")
+            for i, c in enumerate(candidates)
+        ]
+        write(
+            f"=== change #{number}: the tests could not decide between {len(labels)} repairs ===\n"
+        )
+        answers = ask(disagreements, labels, read_line, write)
+        if not answers:
+            continue
+        if task.cases_file is None:
+            raise UsageError(f"{task.directory}: the task has no cases file to add the answers to")
+        source = f"evolve review --ask, run {run_id}, change #{number}"
+        append_cases(task.cases_file, answers, source)
+        write(f"added {len(answers)} case(s) to {task.cases_file}\n")
+        if agrees(disagreements, 0, answers):
+            write(f"change #{number}'s repair answers as you said\n")
+        else:
+            decide(store, number, REJECTED)
+            write(f"change #{number}'s repair answers otherwise: rejected\n")
+    if not asked_any:
+        write("no change left undecided by the tests\n")
 
 
 def _ask(read_line: Callable[[], str], write: Callable[[str], None]) -> str:

@@ -15,17 +15,31 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from evolve.evaluation.case_plan import plan_cases
-from evolve.evaluation.constraints import Forbidden
+from evolve.evaluation.constraints import Allowed, Forbidden
 from evolve.evaluation.executor import Executor
 from evolve.evaluation.jobs import EvaluationJob, SandboxMode, portable_files
+from evolve.evaluation.pytest_plan import SEED_RUNS, PytestSetup, without
 from evolve.program.patch import Patch, patch_to_json
 from evolve.program.program import Program
 from evolve.store.database import RunStore
 from evolve.task import Goal, Task
-from sandbox import CasePlan, CaseSuite, Evaluation, Limits, ProgramSource, Sandbox, Suite
+from sandbox import (
+    CasePlan,
+    CaseSuite,
+    Evaluation,
+    Limits,
+    ProgramSource,
+    PytestSuite,
+    Sandbox,
+    Suite,
+    SuiteFiles,
+)
 
 SEARCH = "search"
 HOLDOUT = "holdout"
+# Tracing every line is several times slower than running: a coverage run gets this much
+# more time than an evaluation, so a slow seed still reports its coverage.
+SLACK = 10.0
 # The evaluator's counters, which a checkpoint keeps: they decide the budget and the summary.
 COUNTERS = ("evaluations", "holdout_evaluations", "check_evaluations", "cache_hits")
 
@@ -82,12 +96,14 @@ class Evaluator:
         self.task = task
         self.sandbox = sandbox
         self.sandbox_mode: SandboxMode = sandbox_mode
-        self._test_files: dict[str, tuple[tuple[str, str], ...]] = {}  # by suite name
+        self._test_files: dict[str, SuiteFiles] = {}  # by suite name
         self.program = program
         self.store = store
         self.executor = executor
         self.measure_cost = task.goal is Goal.SPEEDUP
-        self.forbidden = Forbidden(task.forbid, self.program.runnable(program.source))
+        seed = self.program.runnable(program.source)
+        self.forbidden = Forbidden(task.forbid, seed)
+        self.allowed = Allowed(seed, task.allow) if task.only_seed_names else None
         self._cache: dict[tuple[str, str], Evaluation] = {}
         # Rendering is the engine's biggest cost per individual (libcst codegen, ~2 ms), and
         # most of a generation are patches seen before (elites, repeated offspring).
@@ -99,12 +115,18 @@ class Evaluator:
         self.cache_hits = 0
         # How each suite's cases run, derived from the champion (see `plan_against`).
         self._plans: dict[str, CasePlan] = {}
+        # Pytest suites: known tests, quarantine, each test's reach (see `pytest_plan`).
+        self.pytest = PytestSetup()
+        self._champions: dict[str, Evaluation] = {}
 
     def plan_against(self, champion: Evaluation, holdout: Evaluation | None) -> None:
         """Plan the cases of every later evaluation from the champion's own run of them:
         a CPU limit per case from its times, its passing cases first, and a stop at the
         first hang there (`evolve.evaluation.case_plan`)."""
         self._plans.clear()
+        self._champions = {SEARCH: champion}
+        if holdout is not None:
+            self._champions[HOLDOUT] = holdout
         limit = self.task.limits.case_timeout_s
         for name, suite, evaluation in (
             (SEARCH, self.task.suite, champion),
@@ -128,6 +150,53 @@ class Evaluator:
 
     def cached(self, variant: Variant, suite: str) -> Evaluation | None:
         return self._cache.get((variant.key, suite))
+
+    def refused(self, files: ProgramSource) -> Evaluation | None:
+        """A `denied` evaluation when the variant introduces what `forbid` rules out or, for
+        `only_seed_names`, anything the seed does not use; None when it may run."""
+        refused = self.forbidden.check(files)
+        if refused is None and self.allowed is not None:
+            refused = self.allowed.check(files)
+        return refused
+
+    def settle(self, seed: Variant) -> Evaluation | None:
+        """For a pytest suite, before the search: run the seed `SEED_RUNS` times (the first
+        with per-test coverage and recorded calls, under generous limits), quarantine the
+        tests whose outcome changes, learn each test's reach. Returns the first run (the
+        coverage) with the quarantined tests left out; None for a case suite. The runs are
+        not stored: the seed's canonical evaluation follows, without the quarantined tests."""
+        suite = self.task.suite
+        if not isinstance(suite, PytestSuite):
+            return None
+        generous = replace(
+            self.task.limits,
+            wall_s=self.task.limits.wall_s * SLACK,
+            cpu_s=self.task.limits.cpu_s * SLACK,
+        )
+        jobs = [
+            EvaluationJob(
+                seed.files,
+                suite,
+                generous if run == 0 else self.task.limits,
+                self.task.module_name,
+                sandbox=self.sandbox_mode,
+                test_files=self._files(SEARCH, suite),
+                measure_coverage=run == 0,
+                record_calls=run == 0,
+            )
+            for run in range(SEED_RUNS)
+        ]
+        runs = list(self.executor.evaluate(iter(jobs), self.sandbox))
+        self.check_evaluations += len(runs)
+        self.pytest.quarantine(runs)
+        coverage = without(runs[0], self.pytest.quarantined)
+        self.pytest.learn_coverage(self.program, coverage)
+        return coverage
+
+    def learn(self, suite_name: str, evaluation: Evaluation | None) -> None:
+        """The seed's evaluation of a suite: its tests are the ones later reports must name."""
+        if evaluation is not None:
+            self.pytest.learn_tests(suite_name, evaluation)
 
     def variant(self, patch: Patch) -> Variant:
         cached = self._variants.get(patch)
@@ -181,7 +250,7 @@ class Evaluator:
         if cached is not None:
             return cached
         self.check_evaluations += 1
-        evaluation = self.forbidden.check(variant.files)
+        evaluation = self.refused(variant.files)
         if evaluation is None:
             job = EvaluationJob(
                 variant.files, suite, limits, self.task.module_name, sandbox=self.sandbox_mode
@@ -216,12 +285,11 @@ class Evaluator:
         first = next(given, None)
         if first is None:
             return []
-        files = self._test_files.get(suite_name)
-        if files is None:  # read once: the text travels with every job to remote workers
-            files = self._test_files[suite_name] = portable_files(suite)
+        files = self._files(suite_name, suite)
         plan = self._plans.get(suite_name)
         if plan is not None and isinstance(suite, CaseSuite):
             suite = replace(suite, plan=plan)
+        suite = self.pytest.suite(suite_name, suite)
         taken: list[Variant] = []
         denied: list[Evaluation | None] = []
 
@@ -229,11 +297,11 @@ class Evaluator:
             # A lazy generator: an in-process executor starts each job as it is made.
             for variant in itertools.chain((first,), given):
                 # Checked here, in the engine: a denied variant never becomes a job.
-                refused = self.forbidden.check(variant.files)
+                refused = self.refused(variant.files)
                 taken.append(variant)
                 denied.append(refused)
                 if refused is None:
-                    yield self._job(variant, suite, files)
+                    yield self._job(variant, self._planned(variant, suite, suite_name), files)
 
         ran = iter(self.executor.evaluate(jobs(), self.sandbox))  # in input order
         variants = taken
@@ -245,9 +313,28 @@ class Evaluator:
                 self.store.add_evaluation(variant.digest, suite_name, generation, evaluation)
         return results
 
-    def _job(
-        self, variant: Variant, suite: Suite, files: tuple[tuple[str, str], ...]
-    ) -> EvaluationJob:
+    def _files(self, suite_name: str, suite: Suite) -> SuiteFiles:
+        files = self._test_files.get(suite_name)
+        if files is None:  # read once: the content travels with every job to remote workers
+            files = self._test_files[suite_name] = portable_files(suite)
+        return files
+
+    def _planned(self, variant: Variant, suite: Suite, suite_name: str) -> Suite:
+        """A pytest suite with the variant's plan: the tests that reach its edits first, the
+        champion's passes first among them, a stop at the first of those it fails; for a
+        repair, tests that cannot reach the edits are not run (`pytest_plan`)."""
+        if not isinstance(suite, PytestSuite) or not suite.tests:
+            return suite
+        plan = self.pytest.plan(
+            self.program,
+            variant.patch,
+            self._champions.get(suite_name),
+            suite.tests,
+            select=self.task.goal is Goal.REPAIR and suite_name == SEARCH,
+        )
+        return suite if plan is None else replace(suite, plan=plan)
+
+    def _job(self, variant: Variant, suite: Suite, files: SuiteFiles) -> EvaluationJob:
         return EvaluationJob(
             variant.files,
             suite,

@@ -25,7 +25,10 @@ from sandbox import (
     PytestSuite,
     Sandbox,
     Suite,
+    SuiteFiles,
     make_sandbox,
+    read_suite_files,
+    write_suite_files,
 )
 
 SandboxMode = Literal["fork", "process"]
@@ -39,11 +42,23 @@ class EvaluationJob:
     module_name: str
     measure_cost: bool = False
     sandbox: SandboxMode = "fork"
-    # (file name, text) of a pytest suite's file; empty for case suites.
-    test_files: tuple[tuple[str, str], ...] = ()
+    # (relative name, content) of a pytest suite's files; empty for case suites.
+    test_files: SuiteFiles = ()
+    measure_coverage: bool = False  # per case or test, the lines it ran
+    record_calls: bool = False  # a pytest suite's calls of the program's functions
 
     def run(self, sandbox: Sandbox) -> Evaluation:
         """Evaluate in `sandbox`, with the suite as given (its paths valid in this process)."""
+        if self.measure_coverage or self.record_calls:
+            return sandbox.evaluate(
+                self.source,
+                self.suite,
+                self.limits,
+                module_name=self.module_name,
+                measure_cost=self.measure_cost,
+                measure_coverage=self.measure_coverage,
+                record_calls=self.record_calls,
+            )
         return sandbox.evaluate(
             self.source,
             self.suite,
@@ -53,10 +68,11 @@ class EvaluationJob:
         )
 
 
-def portable_files(suite: Suite) -> tuple[tuple[str, str], ...]:
-    """The files a suite needs beside the variant, as text that travels with a job."""
+def portable_files(suite: Suite | None) -> SuiteFiles:
+    """The files a suite needs beside the variant (tests, conftests, configuration, data), as
+    content that travels with a job: their paths mean nothing on another machine."""
     if isinstance(suite, PytestSuite):
-        return ((suite.test_file.name, suite.test_file.read_text(encoding="utf-8")),)
+        return read_suite_files(suite)
     return ()
 
 
@@ -88,9 +104,17 @@ class LazySandbox:
         *,
         module_name: str = "variant",
         measure_cost: bool = False,
+        measure_coverage: bool = False,
+        record_calls: bool = False,
     ) -> Evaluation:
         return self._get().evaluate(
-            source, suite, limits, module_name=module_name, measure_cost=measure_cost
+            source,
+            suite,
+            limits,
+            module_name=module_name,
+            measure_cost=measure_cost,
+            measure_coverage=measure_coverage,
+            record_calls=record_calls,
         )
 
     def close(self) -> None:
@@ -119,17 +143,21 @@ class JobRunner:
         return self.localise(job).run(sandbox)
 
     def localise(self, job: EvaluationJob) -> EvaluationJob:
-        """The job with its pytest suite pointing at a copy of the file in this process."""
+        """The job with its pytest suite pointing at a copy of its files in this process,
+        written once per content."""
         if not isinstance(job.suite, PytestSuite):
             return job
-        [(name, text)] = job.test_files
-        folder = Path(self._scratch) / hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()
-        path = folder / os.path.basename(name)
+        digest = hashlib.sha256()
+        for name, data in job.test_files:
+            digest.update(f"{len(name)}:{name}{len(data)}:".encode())
+            digest.update(data)
+        folder = Path(self._scratch) / digest.hexdigest()
         with self._lock:
-            if not path.is_file():
-                folder.mkdir(exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-        return replace(job, suite=replace(job.suite, test_file=path))
+            if not folder.is_dir():
+                partial = Path(tempfile.mkdtemp(dir=self._scratch))
+                write_suite_files(str(partial), job.test_files)
+                os.rename(partial, folder)
+        return replace(job, suite=replace(job.suite, test_file=None, root=folder))
 
     def close(self) -> None:
         with self._lock:

@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from evolve.acceptance.acceptor import Acceptor, Champion, is_solved
+from evolve.acceptance.ask import Asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import UsageError
-from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.operators import OPERATORS
 from evolve.operators.base import TEMPLATE_WEIGHT
 from evolve.program.patch import Patch, patch_from_json
@@ -67,6 +69,12 @@ class SearchSettings:
     localisation_floor: float = FLOOR
     bandit_learning_rate: float = LEARNING_RATE
     bandit_p_min: float = P_MIN
+    # Whether a repair may advance by partial steps (a variant passing more tests than the
+    # champion, not all). Off, only a plausible repair (every test) is accepted: with few
+    # tests, partial steps are often accidents (a synthesised expression that passes one
+    # more case) that every later candidate then carries, and lexicase selection keeps the
+    # partial progress in the population without making it the champion.
+    partial_repairs: bool = False
 
     def __post_init__(self) -> None:
         if self.population < 2 or self.elite < 0 or self.elite >= self.population:
@@ -175,6 +183,7 @@ class Search:
         reporter: Reporter,
         switch: StopSwitch | None = None,
         events: EventLog | None = None,
+        asker: Asker | None = None,
     ) -> None:
         self.task = task
         self.program = program
@@ -190,7 +199,16 @@ class Search:
         self.scoring = Scoring(task)
         # State a checkpoint must keep, each with state() / restore(). Random search is the
         # baseline: it draws uniformly, neither localised nor adapted.
-        self.acceptor = Acceptor(task, program, evaluator, rng, budget=budget, events=events)
+        self.acceptor = Acceptor(
+            task,
+            program,
+            evaluator,
+            rng,
+            budget=budget,
+            events=events,
+            asker=asker,
+            partial_repairs=settings.partial_repairs,
+        )
         adaptive = settings.algorithm is not Algorithm.RANDOM
         self.strategy = make_strategy(
             settings.algorithm,
@@ -206,6 +224,7 @@ class Search:
             p_min=settings.bandit_p_min,
         )
         self.localisation = Localisation(enabled=adaptive, floor=settings.localisation_floor)
+        self.pytest_setup = evaluator.pytest  # checkpointed: known tests, quarantine, reach
         self.widening = Widening(enabled=adaptive)
         self.site_weights = SiteWeights(
             program, self.localisation, self.operator_bandit, self.widening
@@ -285,10 +304,17 @@ class Search:
     # steps -------------------------------------------------------------------------------
 
     def _begin(self) -> LoopState:
+        # A pytest suite: the seed's runs that quarantine flaky tests and map each test's
+        # reach; the first is the coverage localisation needs.
+        coverage = self.evaluator.settle(self.evaluator.variant(()))
+        refuse_unusable(self.task, self.task.suite, coverage)
+        quarantined = self.evaluator.pytest.quarantined
+        if quarantined and self.events is not None:
+            self.events.emit("tests_quarantined", tests=list(quarantined))
         champion = self._evaluate_seed()
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
-        self.localisation.compute(self.task, self.program, champion.evaluation)
+        self.localisation.compute(self.task, self.program, champion.evaluation, coverage)
         return LoopState(0, 0, self._initial_population(champion), champion)
 
     def _evaluate_seed(self) -> Champion:
@@ -296,7 +322,11 @@ class Search:
         [evaluation] = self.evaluator.evaluate([seed], 0, max(1, self.budget))
         assert evaluation is not None  # the seed always fits the budget
         self._check_seed(evaluation)
-        return Champion(seed, evaluation, self.evaluator.holdout(seed, 0))
+        self.evaluator.learn(SEARCH, evaluation)
+        holdout = self.evaluator.holdout(seed, 0)
+        refuse_unusable(self.task, self.task.holdout, holdout)
+        self.evaluator.learn(HOLDOUT, holdout)
+        return Champion(seed, evaluation, holdout)
 
     def _check_seed(self, evaluation: Evaluation) -> None:
         """Refuse a starting program that cannot be evaluated at all, before spending budget.
@@ -306,6 +336,7 @@ class Search:
         module that does not exist, an error while the module runs) gives the search nothing
         to climb, and no edit inside its functions would help."""
         where = self.program.path
+        refuse_unusable(self.task, self.task.suite, evaluation)
         if _did_not_load(evaluation):
             raise UsageError(
                 f"{where}: the starting program cannot be loaded: {evaluation.message}"

@@ -138,12 +138,19 @@ class Localisation:
     weights: dict[str, float] | None = None
     top_lines: list[int] = field(default_factory=list)  # most suspicious or hottest first
 
-    def compute(self, task: Task, program: Program, seed: Evaluation | None = None) -> None:
+    def compute(
+        self,
+        task: Task,
+        program: Program,
+        seed: Evaluation | None = None,
+        coverage: Evaluation | None = None,
+    ) -> None:
         """Localise on the seed unless done already (a restored run keeps its weights);
-        `seed` is its evaluation, whose case times bound the coverage run's."""
+        `seed` is its evaluation, whose case times bound the coverage run's. `coverage` is a
+        coverage run made already (a pytest suite's, per test)."""
         if not self.enabled or self.weights is not None:
             return
-        evaluation = coverage_run(task, program.runnable(program.source), seed)
+        evaluation = coverage or coverage_run(task, program.runnable(program.source), seed)
         scores = {} if evaluation is None else line_scores(task.goal, evaluation)
         self.weights = site_weights(program, scores, self.floor)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))

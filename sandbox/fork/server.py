@@ -9,8 +9,11 @@ or answers garbage is killed and replaced, and the evaluation it was running bec
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
+import hashlib
+import json
 import marshal
 import os
 import queue
@@ -32,7 +35,8 @@ from sandbox.fork.layers import LayerReport, cgroups
 from sandbox.fork.worker import LANES, cgroup_name
 from sandbox.program_files import ProgramSource
 from sandbox.protocol import encode_request as encode_json
-from sandbox.protocol import make_request, parse_result
+from sandbox.protocol import make_request, new_token, parse_result
+from sandbox.suite_files import SuiteFiles, read_suite_files
 from sandbox.verdict import ExitInfo, build_evaluation, expected_values, invalid_evaluation
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -76,14 +80,61 @@ def _compiled(source: str, module_name: str) -> bytes:
     return marshal.dumps(compile(source, f"{module_name}.py", "exec", dont_inherit=True))
 
 
+def _suite_files(suite: PytestSuite) -> SuiteFiles:
+    """The suite's files as the worker gets them; read again only when a file changed."""
+    stamps = tuple(_stamp(suite.directory / name) for name in suite.files)
+    return _read_cached(suite, stamps)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_cached(suite: PytestSuite, stamps: tuple[tuple[int, int], ...]) -> SuiteFiles:
+    return read_suite_files(suite)
+
+
+def _preparation(
+    suite: dict[str, Any], files: SuiteFiles, source: ProgramSource, module_name: str
+) -> dict[str, Any]:
+    """What a worker needs to prepare a pytest session for the suite (see
+    `pytest_run.Prepared`): the suite's settings, a key for them and its files, and the
+    names that must never be imported in the worker (the program's and the suite's own)."""
+    settings = {k: suite[k] for k in ("targets", "args", "config", "sources")}
+    local = {module_name.partition(".")[0]}
+    if not isinstance(source, str):
+        local |= {name.split("/")[0].removesuffix(".py") for name in source}
+    for name, _ in files:
+        local |= {part.removesuffix(".py") for part in name.split("/")}
+    return {
+        **settings,
+        "key": _suite_key(json.dumps(settings, sort_keys=True), files),
+        "local": sorted(local),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _suite_key(settings: str, files: SuiteFiles) -> str:
+    digest = hashlib.sha256(settings.encode())
+    for name, data in files:
+        digest.update(f"\0{len(name)}:{name}{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def worker_message(
-    request: dict[str, Any], limits: Limits, files: dict[str, str], code: CodeType | bytes | None
+    request: dict[str, Any], limits: Limits, files: SuiteFiles, code: CodeType | bytes | None
 ) -> tuple[dict[str, Any], bytes]:
     """The two frames of one request to a worker: a header for the worker itself and the
     payload that it passes to the child unread."""
     header = {
         "kind": request["suite"]["kind"],
-        "files": files,
+        "suite_files": [[name, base64.b64encode(data).decode("ascii")] for name, data in files],
         "limits": request["limits"],
         "wall_s": limits.wall_s,
         "output_bytes": limits.output_bytes,
@@ -225,6 +276,8 @@ class ForkServer:
         *,
         module_name: str = "variant",
         measure_cost: bool = False,
+        measure_coverage: bool = False,
+        record_calls: bool = False,
     ) -> Evaluation:
         """Like `sandbox.evaluate`, in a forked child of a warm worker."""
         check_arguments(suite, module_name, source)
@@ -237,9 +290,10 @@ class ForkServer:
                 code_bytes = b""
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             return invalid_evaluation(suite, exc)
-        files = {}
+        files: SuiteFiles = ()
         if isinstance(suite, PytestSuite):
-            files[suite.test_file.name] = suite.test_file.read_text(encoding="utf-8")
+            files = _suite_files(suite)
+        token = new_token()
         request = make_request(
             source,
             suite,
@@ -247,8 +301,16 @@ class ForkServer:
             module_name=module_name,
             measure_cost=measure_cost,
             result_fd=RESULT_FD,
+            measure_coverage=measure_coverage,
+            record_calls=record_calls,
+            token=token,
         )
+        if isinstance(suite, PytestSuite):
+            preparation = _preparation(request["suite"], files, source, module_name)
+            request["suite"]["key"] = preparation["key"]
         header, payload = worker_message(request, limits, files, code_bytes)
+        if isinstance(suite, PytestSuite):
+            header["pytest"] = preparation
         if not isinstance(source, str):
             header["program_files"] = dict(source)
         worker = self._take()
@@ -277,6 +339,7 @@ class ForkServer:
             limits,
             layers=layers,
             measure_cost=measure_cost,
+            token=token,
         )
 
     def close(self) -> None:

@@ -15,6 +15,7 @@ and whatever a child leaves behind is killed and removed before its lane's next 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import gc
@@ -28,13 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox import reaper
+from sandbox import pytest_run, reaper
 from sandbox.fork import _linux, child, framing
 from sandbox.fork.layers import ALWAYS, LayerReport, cgroups, identity, landlock, netns, seccomp
 from sandbox.program_files import write_files
+from sandbox.suite_files import write_suite_files
 
 REQUEST_CAP_BYTES = 1 << 30
 LANES = 2
+_PREPARED_SUITES = 8  # pytest suites kept ready at once; more start over
 
 
 SCRATCH_PREFIX = "evolve-worker-"
@@ -142,6 +145,8 @@ class Worker:
         self.unreaped: tuple[int, bool] | None = None
         self.exiting: int | None = None  # killed by cgroup.kill, still exiting: reaped next
         self.memory_set: list[int | None] = [None] * LANES  # each lane's cgroup memory limit
+        self.prepared: set[str] = set()  # pytest suites made ready (`_prepare`), by key
+        self.warmed = False  # a whole pytest run made here, for what pytest imports lazily
 
     def hello(self) -> dict[str, Any]:
         modules = sorted({name.partition(".")[0] for name in sys.modules})
@@ -162,16 +167,28 @@ class Worker:
     def evaluate(self, header: dict[str, Any], payload: bytes) -> tuple[dict[str, Any], bytes]:
         """Run one request: `header` is for the worker, `payload` (see `child.encode_request`)
         for the child. The answer is how the child ended and its raw report."""
+        suite_files = [(name, base64.b64decode(data)) for name, data in header["suite_files"]]
+        prepared = header.get("pytest")
         if header["kind"] == "pytest" and "pytest" not in sys.modules:
             self._discard_spare()  # forked without pytest: it would import it itself
             _preload_pytest()
+        if prepared is not None and prepared["key"] not in self.prepared:
+            self._discard_spare()  # forked before this suite was prepared
+            self._prepare(prepared, suite_files)
         current = self.spare if self.spare is not None else self._fork()
         self.spare = None
-        for name, text in header.get("files", {}).items():
-            path = os.path.join(current.workdir, os.path.basename(name))
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(text)
         write_files(current.workdir, header.get("program_files", {}))
+        compiled = _compiled_names(prepared, current.workdir)
+        if compiled:
+            # The child finds the compiled code in memory: on its disk, only stubs.
+            suite_files = [
+                (name, pytest_run.STUB if name in compiled else data) for name, data in suite_files
+            ]
+        write_suite_files(current.workdir, suite_files)
+        person = self.plans[current.lane].identity
+        if person is not None and suite_files and not compiled:
+            # The child replaces each test file's text by a stub before loading the program.
+            _give(current.workdir, [name for name, _ in suite_files], person.uid)
         plan = self.plans[current.lane]
         pending = payload
         memory = int(header["limits"]["memory_bytes"])
@@ -251,6 +268,34 @@ class Worker:
             except OSError:  # out of processes or memory for now: forked with the next request
                 self.spare = None
 
+    def _prepare(self, suite: dict[str, Any], files: list[tuple[str, bytes]]) -> None:
+        """Make a pytest session ready for `suite` in each lane's working directory, before
+        any child is forked (see `pytest_run.Prepared`): what the children share is paid
+        once. Runs no code of the program: its modules are never imported here."""
+        if len(self.prepared) >= _PREPARED_SUITES:
+            pytest_run.PREPARED.clear()
+            self.prepared.clear()
+        if not self.warmed:
+            self.warmed = True
+            warm = tempfile.mkdtemp(dir=self.scratch)
+            with contextlib.suppress(Exception):
+                pytest_run.warm_up(warm)
+            shutil.rmtree(warm, ignore_errors=True)
+        texts = {name: data for name, data in files if name in set(suite["sources"])}
+        pytest_run.preimport(texts, set(suite["local"]))
+        for lane_dir in self.lane_dirs:
+            workdir = os.path.join(lane_dir, "work")
+            os.makedirs(workdir, exist_ok=True)
+            configs = [(n, d) for n, d in files if n == suite.get("config")]
+            write_suite_files(workdir, configs or [(pytest_run.DEFAULT_INI, b"[pytest]\n")])
+            try:
+                pytest_run.prepare(suite, workdir, texts)
+            finally:
+                _empty(lane_dir)
+        self.prepared.add(suite["key"])
+        gc.collect()
+        gc.freeze()  # what the children share is never traversed, so never copied
+
     def _reap_exiting(self) -> None:
         if self.exiting is not None:
             reaper.reap(self.exiting)
@@ -263,7 +308,9 @@ class Worker:
         self.next_lane = (lane + 1) % LANES
         plan = self.plans[lane]
         self.runs += 1
-        workdir = os.path.join(self.lane_dirs[lane], f"run-{self.runs}")
+        # The same path for every child of a lane: a pytest session prepared for the lane
+        # (see `_prepare`) knows its working directory by name.
+        workdir = os.path.join(self.lane_dirs[lane], "work")
         os.mkdir(workdir, 0o700)
         if plan.identity is not None:
             os.chown(workdir, plan.identity.uid, plan.identity.uid)
@@ -323,6 +370,27 @@ def _write_some(fd: int, data: bytes) -> bytes:
         return data
     except BrokenPipeError:  # the child died in set-up: its report says why
         return b""
+
+
+def _compiled_names(prepared: dict[str, Any] | None, workdir: str) -> frozenset[str]:
+    """The suite files the prepared session for `workdir` holds compiled, by relative name."""
+    if prepared is None:
+        return frozenset()
+    session = pytest_run.PREPARED.get((prepared["key"], workdir))
+    if session is None:
+        return frozenset()
+    return frozenset(os.path.relpath(path, workdir) for path in session.codes)
+
+
+def _give(workdir: str, names: list[str], uid: int) -> None:
+    """Hand the files written under `workdir` (and the directories made for them) to `uid`."""
+    paths = {workdir}
+    for name in names:
+        parts = name.split("/")
+        for depth in range(1, len(parts) + 1):
+            paths.add(os.path.join(workdir, *parts[:depth]))
+    for path in sorted(paths):
+        os.chown(path, uid, uid, follow_symlinks=False)
 
 
 def _empty(directory: str) -> None:

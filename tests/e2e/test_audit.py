@@ -30,12 +30,13 @@ def evolve(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_run_verify_review_apply_rollback(tmp_path: Path) -> None:
+    # Partial repairs let the run record the two steps the review below approves and rejects.
     program = tmp_path / "caesar.py"
     shutil.copyfile(SEED, program)
     result = evolve(
         "run", str(BUNDLED_TASKS / "repair" / "caesar"), "--program", str(program),
-        "--seed", "2", "--budget", "1500", "--runs-dir", str(tmp_path / "runs"), "--json",
-        "--quiet",
+        "--seed", "2", "--budget", "1500", "--partial-repairs",
+        "--runs-dir", str(tmp_path / "runs"), "--json", "--quiet",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.splitlines()[-1])

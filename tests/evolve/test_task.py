@@ -83,7 +83,9 @@ def test_pytest_suite(tmp_path: Path) -> None:
     toml = '[task]\nprogram = "seed.py"\n[tests]\npytest = "test_seed.py"\n'
     task = load_task(make_task(tmp_path, toml))
     assert isinstance(task.suite, PytestSuite)
-    assert task.suite.test_file == (tmp_path / "test_seed.py").resolve()
+    assert task.suite.root == tmp_path.resolve()
+    assert task.suite.targets == task.suite.files == ("test_seed.py",)
+    assert task.suite.config is None
 
 
 @pytest.mark.parametrize(

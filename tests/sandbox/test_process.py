@@ -261,3 +261,19 @@ def test_inputs_that_are_not_json_are_a_caller_error() -> None:
         evaluate("def f(x):\n    return x\n", single(None, {1, 2}), LIMITS)
     with pytest.raises(TypeError):
         evaluate("def f(x):\n    return x\n", single(object(), 1), LIMITS)
+
+
+def test_a_case_may_call_another_function_of_the_program() -> None:
+    source = "def f(x):\n    return x + 1\n\n\ndef g(x, k=1):\n    return x * k\n"
+    suite = CaseSuite(
+        "f",
+        (
+            Case("f", (1,), expected=2),
+            Case("g", (3,), {"k": 2}, expected=6, entry="g"),
+            Case("h", (3,), expected=3, entry="missing"),
+        ),
+    )
+    result = evaluate(source, suite, LIMITS)
+    assert result.status is Status.CRASH and "missing" in result.message
+    result = evaluate(source, CaseSuite("f", suite.cases[:2]), LIMITS)
+    assert result.status is Status.OK and result.passed == 2

@@ -40,7 +40,8 @@ def test_a_pytest_request_names_the_copied_file_and_where_pytest_lives(tmp_path:
         measure_cost=False,
         result_fd=7,
     )
-    assert request["suite"]["test_file"] == "test_thing.py"
+    assert request["suite"]["targets"] == ["test_thing.py"]
+    assert request["suite"]["sources"] == ["test_thing.py"]  # compiled, then hidden
     assert request["suite"]["sys_path"] == list(pytest_sys_path())
     assert pytest_sys_path()  # found pytest
 

@@ -10,12 +10,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evolve.acceptance.generated import generate_inputs, infer
-from evolve.acceptance.overfitting import (
-    GeneratedCheck,
-    differential_suite,
-    input_suite,
-)
+from evolve.acceptance.generated import generate_inputs, infer, recorded_input_suite
+from evolve.acceptance.overfitting import GeneratedCheck, differential_suite, input_suite
 from evolve.evaluation.evaluator import Evaluator, Variant, source_hash
 from evolve.run import read_program
 from evolve.store.database import RunStore
@@ -160,3 +156,25 @@ def test_sorted_lists_of_mixed_kinds_are_not_sorted() -> None:
     )
     inputs = generate_inputs(cases, 20, run_seed=1)
     assert inputs
+
+
+def test_a_pytest_task_gets_inputs_shaped_like_what_its_tests_passed() -> None:
+    calls = {
+        "add": [[[1, 2], {}], [[5, 7], {}], [[0, 0], {}]],
+        "scale": [[[2], {"factor": 3}], [[4], {"factor": 1}]],
+        "unused": [],
+    }
+    suite = recorded_input_suite(calls, None, count=20, run_seed=3)
+    assert suite is not None and suite.keep_outputs
+    entries = {case.entry for case in suite.cases}
+    assert entries == {"add", "scale"}
+    for case in suite.cases:
+        if case.entry == "add":
+            assert len(case.args) == 2 and all(isinstance(a, int) for a in case.args)
+        else:
+            assert len(case.args) == 1 and set(case.kwargs) == {"factor"}
+    again = recorded_input_suite(calls, None, count=20, run_seed=3)
+    assert again == suite  # the same seed, the same inputs
+    assert recorded_input_suite(calls, ["unused"], count=20) is None
+    only = recorded_input_suite(calls, ["scale"], count=20)
+    assert only is not None and {case.entry for case in only.cases} == {"scale"}

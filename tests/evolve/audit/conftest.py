@@ -73,7 +73,18 @@ def write_calc(directory: Path, review_mode: str | None = None) -> Path:
 
 def start_run(task_dir: Path, runs: Path, seed: int = 1) -> Run:
     status = main(
-        ["run", str(task_dir), "--seed", str(seed), "--runs-dir", str(runs), "--json", "--quiet"]
+        # Partial repairs: one change per fixed branch, a lineage to review and roll back.
+        [
+            "run",
+            str(task_dir),
+            "--seed",
+            str(seed),
+            "--runs-dir",
+            str(runs),
+            "--json",
+            "--quiet",
+            "--partial-repairs",
+        ]
     )
     assert status == 0
     [run_dir] = runs.iterdir()

@@ -3,14 +3,19 @@ apply; interactively (stdin) and with flags."""
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import io
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from evolve.audit.review import latest_decisions
 from evolve.cli import main
 from evolve.errors import UsageError
+from evolve.store.chain import record_hash
 from evolve.store.database import Review, RunStore
 from evolve.task import ReviewMode, load_task
 
@@ -140,3 +145,60 @@ def test_review_mode_must_be_known(tmp_path: Path) -> None:
     task_dir = write_calc(tmp_path / "calc", review_mode="sometimes")
     with pytest.raises(UsageError, match=r"\[review\] mode: must be one of auto, manual"):
         load_task(task_dir)
+
+
+def _forge_disagreement(run: Run, answers: list[object]) -> int:
+    """Give the last change a choice among two plausible repairs that disagree on one input,
+    resealed so the chain still verifies."""
+    store = RunStore.open(run.run_dir)
+    last = store.accepted()[-1]
+    store.close()
+    evidence = json.loads(last.evidence)
+    evidence.setdefault("checks", {})["plausible"] = {
+        "reason": "chosen among 2 plausible patches: fewest edits (1, the next best 2)",
+        "candidates": [
+            {"variant": last.child, "edits": ["chosen edit"], "anti_patterns": [],
+             "behaviour_change": 0, "found_at": 1},
+            {"variant": "0" * 64, "edits": ["other edit"], "anti_patterns": [],
+             "behaviour_change": 1, "found_at": 2},
+        ],
+        "disagreements": [{"input": {"args": ["mul", 7, 7], "kwargs": {}}, "answers": answers}],
+    }  # fmt: skip
+    forged = dataclasses.replace(last, evidence=json.dumps(evidence, sort_keys=True))
+    with sqlite3.connect(run.run_dir / "run.sqlite") as db:
+        db.execute(
+            "UPDATE accepted SET evidence = ?, hash = ? WHERE number = ?",
+            (forged.evidence, record_hash(forged), last.number),
+        )
+    return last.number
+
+
+@pytest.mark.parametrize(("pick", "rejected"), [("1", False), ("2", True)])
+def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagrees(
+    calc_run: Run,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pick: str,
+    rejected: bool,
+) -> None:
+    number = _forge_disagreement(calc_run, [49, 14])
+    assert main(["log", str(calc_run.run_dir)]) == 0
+    assert "tests could not decide: the candidates answer differently on 1 input(s)" in (
+        capsys.readouterr().out
+    )
+    cases = calc_run.task_dir / "cases.jsonl"
+    before = cases.read_text()
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{pick}\n"))
+    assert main(["review", str(calc_run.run_dir), "--ask"]) == 0
+    out = capsys.readouterr().out
+    assert "the tests could not decide between 2 repairs" in out
+    added = cases.read_text()[len(before) :].splitlines()
+    assert len(added) == 1
+    case = json.loads(added[0])
+    assert case["args"] == ["mul", 7, 7] and case["expected"] == (14 if rejected else 49)
+    assert "evolve review --ask" in case["note"]
+    store = RunStore.open(calc_run.run_dir)
+    decisions = latest_decisions(store.reviews())
+    store.close()
+    assert (decisions.get(number) == "rejected") is rejected
+    assert main(["verify", str(calc_run.run_dir)]) == 0

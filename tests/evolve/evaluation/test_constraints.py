@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evolve.errors import UsageError
-from evolve.evaluation.constraints import Forbidden
+from evolve.evaluation.constraints import Allowed, Forbidden
 from evolve.evaluation.evaluator import Evaluator, Variant, source_hash
 from evolve.run import RunRequest, read_program, start_run
 from evolve.store.database import RunStore
@@ -146,3 +146,53 @@ class _Quiet:
 
     def accepted(self, change: object) -> None:
         pass
+
+
+# -- only what the seed uses (pytest tasks) ------------------------------------------------
+
+SEED = (
+    "import math\n\n\ndef f(xs):\n    total = 0\n    for x in xs:\n"
+    "        total += math.floor(x)\n    return total\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("variant", "introduced"),
+    [
+        (
+            "class A:\n    def __eq__(self, o):\n        return True\n\n\n"
+            "def f(xs):\n    return A()\n",
+            "dunder __eq__",
+        ),
+        ("import sys\n\n\ndef f(xs):\n    return sys._getframe(1).f_locals\n", "module sys"),
+        ("def f(xs):\n    return open('test_x.py').read()\n", "name open"),
+        ("def f(xs):\n    return xs.__class__\n", "dunder __class__"),
+        ("def f(xs):\n    return getattr(xs, '__len__')()\n", "name getattr"),
+        ("def f(xs):\n    return (x for x in xs).gi_frame.f_back\n", "attribute f_back"),
+        ("import os\n\n\ndef f(xs):\n    os.write(3, b'{}')\n", "module os"),
+    ],
+)
+def test_a_pytest_variant_may_use_only_what_the_seed_uses(variant: str, introduced: str) -> None:
+    refused = Allowed(SEED).check(variant)
+    assert refused is not None and refused.status is Status.DENIED
+    assert introduced in refused.message
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        SEED.replace("total += math.floor(x)", "total -= math.floor(x)"),
+        SEED.replace(
+            "    for x in xs:", "    hoisted = len(xs)\n    for x in xs:"
+        ),  # a fresh local
+        "import functools\nimport math\n\n\n@functools.cache\ndef f(xs):\n"
+        "    return sum(math.floor(x) for x in xs)\n",
+    ],
+)
+def test_what_operators_make_is_allowed(variant: str) -> None:
+    assert Allowed(SEED).check(variant) is None
+
+
+def test_a_task_may_allow_more() -> None:
+    variant = "import sys\n\n\ndef f(xs):\n    return sys.maxsize\n"
+    assert Allowed(SEED, ("sys", "maxsize")).check(variant) is None

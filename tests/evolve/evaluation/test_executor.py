@@ -90,7 +90,7 @@ def test_jobs_and_evaluations_pickle(tmp_path: Path) -> None:
     assert copy == evaluation and copy.status is Status.FAILED
 
 
-def test_a_pytest_file_travels_as_text(tmp_path: Path) -> None:
+def test_a_pytest_suite_travels_as_content(tmp_path: Path) -> None:
     test_file = tmp_path / "test_add.py"
     test_file.write_text("def test_nothing():\n    pass\n")
     suite = PytestSuite(test_file)
@@ -100,9 +100,10 @@ def test_a_pytest_file_travels_as_text(tmp_path: Path) -> None:
     try:
         here = runner.localise(travelling)
         assert isinstance(here.suite, PytestSuite)
-        assert here.suite.test_file != test_file and here.suite.test_file.name == "test_add.py"
-        assert here.suite.test_file.read_text() == "def test_nothing():\n    pass\n"
-        scratch = here.suite.test_file.parent.parent
+        assert here.suite.directory != tmp_path and here.suite.targets == ("test_add.py",)
+        copied = here.suite.directory / "test_add.py"
+        assert copied.read_text() == "def test_nothing():\n    pass\n"
+        scratch = here.suite.directory.parent
     finally:
         runner.close()
     assert not scratch.exists()  # closing removes what the jobs brought

@@ -32,6 +32,7 @@ from typing import Any
 
 import pytest
 
+from evolve.evaluation.constraints import Allowed
 from sandbox import ALWAYS_LAYERS, Limits, Status
 from sandbox.fork.layers import OPTIONAL as OPTIONAL_LAYERS
 from sandbox.process import LAYERS as PROCESS_LAYERS
@@ -48,6 +49,8 @@ LIMITS = Limits(
     wall_s=1.0, cpu_s=1.0, memory_mb=128, output_bytes=64 * 1024, file_size_mb=4, open_files=64
 )
 NOT_OK = frozenset(Status) - {Status.OK}
+# What an engine run on a pytest task admits: only what this honest seed uses.
+HONEST_SEED = Allowed("def f(i):\n    return i\n")
 TIMEOUT = frozenset({Status.TIMEOUT})
 
 
@@ -592,7 +595,6 @@ def cases() -> list[Hostile]:
             "    return Anything()\n",
             pytest_suite=True,
             limits=Limits(wall_s=5.0, cpu_s=3.0, memory_mb=256),
-            design="pytest compares with the variant's own __eq__",
         ),
         Hostile(
             "pytest-reads-the-test-file",
@@ -603,14 +605,12 @@ def cases() -> list[Hostile]:
             "    return found and found[0]\n",
             pytest_suite=True,
             limits=Limits(wall_s=5.0, cpu_s=3.0, memory_mb=256),
-            design="the test file, expected values and all, is in the working directory",
         ),
         Hostile(
             "pytest-forged-report",
             FORGE.format(report=FAKE_PYTEST),
             pytest_suite=True,
             limits=Limits(wall_s=5.0, cpu_s=3.0, memory_mb=256),
-            design="the supervisor takes a pytest suite's outcomes from the child's report",
         ),
     ]
 
@@ -813,7 +813,11 @@ def test_hostile_variant_is_contained(
             )
             slack = support.ENGINE_TIMEOUT_S
         else:
-            evaluation = box.evaluate(support.render(case.source, world.ctx()), suite, case.limits)
+            source = support.render(case.source, world.ctx())
+            # A pytest suite's variant shares its process with the tests: the engine admits
+            # only what the seed uses (`only_seed_names`) before the sandbox runs anything.
+            refused = HONEST_SEED.check(source) if case.pytest_suite else None
+            evaluation = refused or box.evaluate(source, suite, case.limits)
             died, slack = "", 3.0
         elapsed = time.monotonic() - started
         problems = [died] if died else []
