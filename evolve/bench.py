@@ -40,6 +40,7 @@ from evolve.search import Algorithm, SearchSettings
 from evolve.search.stats import GenerationStats
 from evolve.store.database import AcceptedChange, RunStore
 from evolve.task import Goal, discover_tasks, load_task
+from evolve.tune.profile import profile_settings
 from sandbox import evaluate
 
 
@@ -339,9 +340,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.suite}: not a directory")
     if args.runs < 1 or args.budget < 1 or (args.population is not None and args.population < 2):
         raise UsageError("--runs and --budget must be positive, --population at least 2")
-    from evolve.cli import profile_settings  # the cli imports this module
-
-    settings = profile_settings(args.profile, population=args.population)
+    settings = profile_settings(
+        args.profile, population=args.population, partial_repairs=args.partial_repairs
+    )
     default = (settings.algorithm.value,) if args.profile else ("lexicase", "random")
     algorithms = [Algorithm(name) for name in args.algorithm or default]
     temporary = args.runs_dir is None
@@ -356,7 +357,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
             log=sys.stderr,
             hide_holdout=args.hide_holdout,
             settings=settings,
-            partial_repairs=args.partial_repairs,
         )
     finally:
         if temporary:

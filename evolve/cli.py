@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 from evolve import bench, control, resume
@@ -30,7 +30,7 @@ from evolve.store.chain import CHECKS, reverts_text
 from evolve.store.database import RunStore
 from evolve.task import Goal, Task, discover_tasks, load_task
 from evolve.tune import command as tune_command
-from evolve.tune.profile import load_profile
+from evolve.tune.profile import add_profile_argument, profile_settings
 from sandbox import ALWAYS_LAYERS, ProgramSource, Suite, probe_layers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let a repair advance by partial steps (more tests, not all), each a change",
     )
-    _profile(run)
+    add_profile_argument(run)
     _sandbox_mode(run)
     _executor(run)
     run.add_argument("--json", action="store_true", help="end with one JSON summary line")
@@ -130,33 +130,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _profile(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--profile",
-        type=Path,
-        metavar="FILE",
-        help="search settings from a profile (`evolve tune` writes them); --algorithm and"
-        " --population given too override its values",
-    )
-
-
-def profile_settings(
-    profile: Path | None, *, algorithm: str | None = None, population: int | None = None
-) -> SearchSettings:
-    """The run's settings: the profile's (or the defaults), then the flags given."""
-    settings = SearchSettings() if profile is None else load_profile(profile)
-    if population is not None:
-        if population < 2 or population <= settings.elite:
-            raise UsageError(
-                f"--population must be at least 2 and above elite ({settings.elite}),"
-                f" not {population}"
-            )
-        settings = replace(settings, population=population)
-    if algorithm is not None:
-        settings = replace(settings, algorithm=Algorithm(algorithm))
-    return settings
-
-
 def _sandbox_mode(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sandbox",
@@ -185,9 +158,12 @@ def _runs_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = profile_settings(args.profile, algorithm=args.algorithm, population=args.population)
-    if args.partial_repairs:
-        settings = replace(settings, partial_repairs=True)
+    settings = profile_settings(
+        args.profile,
+        algorithm=args.algorithm,
+        population=args.population,
+        partial_repairs=args.partial_repairs,
+    )
     request = RunRequest(
         task_dir=args.task,
         seed=args.seed,

@@ -11,15 +11,17 @@ shape is read too.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from evolve.errors import UsageError
-from evolve.search import SearchSettings
+from evolve.search import Algorithm, SearchSettings
 
 SETTINGS, ABOUT = "settings", "profile"
 
@@ -41,6 +43,41 @@ def load_profile(path: Path) -> SearchSettings:
         return SearchSettings.from_json(settings)
     except (ValueError, TypeError) as exc:
         raise UsageError(f"{path}: {exc}") from None
+
+
+def add_profile_argument(parser: argparse.ArgumentParser) -> None:
+    """`--profile FILE` for `evolve run`."""
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="search settings from a profile (`evolve tune` writes them); --algorithm and"
+        " --population given too override its values",
+    )
+
+
+def profile_settings(
+    profile: Path | None,
+    *,
+    algorithm: str | None = None,
+    population: int | None = None,
+    partial_repairs: bool = False,
+) -> SearchSettings:
+    """A run's settings: the profile's (or the defaults), then the flags given
+    (`--partial-repairs` only turns partial steps on)."""
+    settings = SearchSettings() if profile is None else load_profile(profile)
+    if population is not None:
+        if population < 2 or population <= settings.elite:
+            raise UsageError(
+                f"--population must be at least 2 and above elite ({settings.elite}),"
+                f" not {population}"
+            )
+        settings = replace(settings, population=population)
+    if algorithm is not None:
+        settings = replace(settings, algorithm=Algorithm(algorithm))
+    if partial_repairs:
+        settings = replace(settings, partial_repairs=True)
+    return settings
 
 
 def profile_text(settings: SearchSettings, about: Mapping[str, Any]) -> str:

@@ -144,7 +144,20 @@ def test_a_profile_becomes_the_runs_settings_and_resume_reads_them(
     finally:
         store.close()
     assert (recorded.population, recorded.algorithm) == (6, Algorithm.LEXICASE)
-    assert recorded.template_weight == 0.4
+    assert recorded.template_weight == 0.4 and not recorded.partial_repairs
+    # --partial-repairs turns partial steps on over the profile's settings.
+    code = main(
+        ["run", str(suite / "add"), "--profile", str(path), "--partial-repairs",
+         "--budget", "30", "--runs-dir", str(runs), "--json", "--quiet"]
+    )  # fmt: skip
+    assert code == 0
+    run_dir = Path(json.loads(capsys.readouterr().out.splitlines()[-1])["run_dir"])
+    store = RunStore.open(run_dir)
+    try:
+        recorded = settings_from_config(store.config()["settings"])
+    finally:
+        store.close()
+    assert recorded.partial_repairs and recorded.template_weight == 0.4
 
 
 def test_bench_takes_a_profile(
@@ -156,6 +169,10 @@ def test_bench_takes_a_profile(
     document = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert document["settings"] == settings.to_json()
     assert [row["algorithm"] for row in document["algorithms"]] == ["tournament"]
+    assert main(["bench", str(suite), "--profile", str(path), "--runs", "1", "--budget", "30",
+                 "--partial-repairs", "--json"]) == 0  # fmt: skip
+    document = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert document["settings"] == {**settings.to_json(), "partial_repairs": True}
 
 
 @pytest.mark.parametrize(
