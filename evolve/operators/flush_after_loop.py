@@ -34,7 +34,12 @@ def _guarded(
         if isinstance(node, _NESTED):
             return
         if isinstance(node, cst.If) and isinstance(node.body, cst.IndentedBlock):
-            body = [s for s in node.body.body if not _jumps(s)]
+            # Simple statements only: a loop copied after a loop is not a flush.
+            body: list[cst.BaseStatement] = [
+                s
+                for s in node.body.body
+                if isinstance(s, cst.SimpleStatementLine) and not _jumps(s)
+            ]
             if body and len(body) == len(node.body.body):
                 yield node.test, body
                 if len(body) > 1:
