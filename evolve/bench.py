@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ class Outcome:
     plausible_overfitting: int = 0
     # With the holdout hidden: the champion passes every search case (None: not judged so).
     plausible: bool | None = None
+    stop_reason: str = ""  # why the run ended (empty: it never started)
 
     @property
     def plausible_wrong(self) -> bool:
@@ -107,12 +108,15 @@ def run_bench(
     runs: int,
     budget: int,
     runs_dir: Path,
-    population: int = SearchSettings.population,
+    population: int | None = None,
     log: Any = None,
     hide_holdout: bool = False,
+    settings: SearchSettings | None = None,
     partial_repairs: bool = False,
 ) -> list[Outcome]:
-    """Run every task of `suite` with seeds 1..runs under each algorithm, in that order."""
+    """Run every task of `suite` with seeds 1..runs under each algorithm, in that order.
+    `settings` (a profile's, say) is every run's, but for the algorithm and, when given,
+    the population; `partial_repairs` turns partial steps on over them."""
     tasks = discover_tasks(suite)
     if not tasks:
         raise UsageError(f"{suite}: no task.toml found under it")
@@ -120,31 +124,34 @@ def run_bench(
         # Bad input is refused before any run: every task loads and its program parses. (A
         # seed refused once run, one that cannot be imported, is an outcome with its error.)
         read_program(load_task(task_dir))
+    base = settings if settings is not None else SearchSettings()
+    if population is not None:
+        base = replace(base, population=population)
+    if partial_repairs:
+        base = replace(base, partial_repairs=True)
     outcomes = []
     for algorithm in algorithms:
-        settings = SearchSettings(
-            population=population, algorithm=algorithm, partial_repairs=partial_repairs
-        )
+        mine = replace(base, algorithm=algorithm)
         for task_dir in tasks:
             for seed in range(1, runs + 1):
-                outcome = _one_run(
-                    task_dir, algorithm, seed, budget, runs_dir, settings, hide_holdout
-                )
+                outcome = bench_run(task_dir, mine, seed, budget, runs_dir, hide_holdout)
                 outcomes.append(outcome)
                 if log is not None:
                     print(_line(outcome), file=log, flush=True)
     return outcomes
 
 
-def _one_run(
+def bench_run(
     task_dir: Path,
-    algorithm: Algorithm,
+    settings: SearchSettings,
     seed: int,
     budget: int,
     runs_dir: Path,
-    settings: SearchSettings,
     hide_holdout: bool = False,
 ) -> Outcome:
+    """One run of one task, judged as the table judges it (`evolve tune` scores settings
+    with these too)."""
+    algorithm = settings.algorithm
     task = load_task(task_dir)
     request = RunRequest(
         task_dir=task_dir,
@@ -204,6 +211,7 @@ def _one_run(
         cost_ratio=ratio,
         plausible_overfitting=summary.plausible_overfitting,
         plausible=plausible,
+        stop_reason=summary.stop_reason,
     )
 
 

@@ -21,6 +21,7 @@ from evolve.store.chain import CHECKS, reverts_text
 from evolve.store.database import AcceptedChange, EvaluationRow, Review
 from evolve.store.runs import read_run as open_run
 from evolve.task import ReviewMode
+from evolve.tune.store import is_tuning_run
 from sandbox import Status
 
 if TYPE_CHECKING:
@@ -65,6 +66,12 @@ def read_run(run_dir: Path) -> RunData:
 
 def write_report(run_dir: Path, out: Path | None = None) -> Path:
     target = out if out is not None else run_dir / REPORT_FILE
+    if is_tuning_run(run_dir):
+        # A tuning run: the settings tried, scores per generation, train vs held out.
+        from evolve.tune.show import render_html
+
+        target.write_text(render_html(run_dir), encoding="utf-8")
+        return target
     target.write_text(render(read_run(run_dir), run_dir.name), encoding="utf-8")
     return target
 

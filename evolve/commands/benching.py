@@ -18,12 +18,17 @@ from evolve.store.runs import check_runs_dir
 def cmd_bench(args: argparse.Namespace) -> int:
     from evolve.bench import run_bench, summarise, table  # the engine: libcst, DEAP, numpy
     from evolve.search import Algorithm
+    from evolve.tune.profile import profile_settings
 
     if not args.suite.is_dir():
         raise UsageError(f"{args.suite}: not a directory")
-    if args.runs < 1 or args.budget < 1 or args.population < 2:
+    if args.runs < 1 or args.budget < 1 or (args.population is not None and args.population < 2):
         raise UsageError("--runs and --budget must be positive, --population at least 2")
-    algorithms = [Algorithm(name) for name in args.algorithm or ("lexicase", "random")]
+    settings = profile_settings(
+        args.profile, population=args.population, partial_repairs=args.partial_repairs
+    )
+    default = (settings.algorithm.value,) if args.profile else ("lexicase", "random")
+    algorithms = [Algorithm(name) for name in args.algorithm or default]
     if args.runs_dir is not None:
         check_runs_dir(args.runs_dir)
     temporary = args.runs_dir is None
@@ -35,10 +40,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
             runs=args.runs,
             budget=args.budget,
             runs_dir=runs_dir,
-            population=args.population,
             log=sys.stderr,
             hide_holdout=args.hide_holdout,
-            partial_repairs=args.partial_repairs,
+            settings=settings,
         )
     finally:
         if temporary:
@@ -52,6 +56,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "runs": args.runs,
         "budget": args.budget,
         "hide_holdout": args.hide_holdout,
+        "settings": settings.to_json(),
         "algorithms": [asdict(row) for row in rows],
         "outcomes": [asdict(outcome) for outcome in outcomes],
     }

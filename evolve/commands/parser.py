@@ -26,6 +26,17 @@ ALGORITHMS = ("lexicase", "epsilon-lexicase", "tournament", "nsga2", "local", "r
 DEFAULT_POPULATION = 40
 LOCAL = "local"
 
+# `evolve.tune.loop.TuneConfig`'s defaults, written out for the same reason (a test checks).
+TUNE_DEFAULTS = {
+    "seed": 1,
+    "budget": 40_000,
+    "population": 6,
+    "generations": 3,
+    "runs": 1,
+    "held_out_runs": 2,
+    "run_budget": 1000,
+}
+
 COMMAND = "command"  # the attribute holding a verb's "module:function"
 
 
@@ -46,6 +57,16 @@ def build(
     _inspecting(commands)
     _auditing(commands)
     return parser
+
+
+def _profile(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="search settings from a profile (`evolve tune` writes them); --algorithm and"
+        " --population given too override its values",
+    )
 
 
 def _verb(commands: Any, name: str, target: str, **kwargs: Any) -> argparse.ArgumentParser:
@@ -74,17 +95,19 @@ def _evolving(commands: Any) -> None:
     run.add_argument(
         "--algorithm",
         choices=ALGORITHMS,
-        default=ALGORITHMS[0],
-        help="search algorithm (default: lexicase); `random` is the baseline",
+        help="search algorithm (default: lexicase, or the profile's); `random` is the baseline",
     )
     run.add_argument(
-        "--population", type=int, default=DEFAULT_POPULATION, help="default: %(default)s"
+        "--population",
+        type=int,
+        help=f"default: {DEFAULT_POPULATION}, or the profile's",
     )
     run.add_argument(
         "--partial-repairs",
         action="store_true",
         help="let a repair advance by partial steps (more tests, not all), each a change",
     )
+    _profile(run)
     _sandbox_mode(run)
     _executor(run)
     run.add_argument(
@@ -123,9 +146,12 @@ def _evolving(commands: Any) -> None:
         "--algorithm",
         action="append",
         choices=ALGORITHMS,
-        help="repeatable (default: lexicase and random)",
+        help="repeatable (default: lexicase and random, or the profile's algorithm)",
     )
-    bench.add_argument("--population", type=int, default=DEFAULT_POPULATION)
+    bench.add_argument(
+        "--population", type=int, help=f"default: {DEFAULT_POPULATION}, or the profile's"
+    )
+    _profile(bench)
     bench.add_argument("--runs-dir", type=Path, help="keep the runs here (default: a temp dir)")
     bench.add_argument(
         "--partial-repairs", action="store_true", help="as `evolve run --partial-repairs`"
@@ -139,6 +165,65 @@ def _evolving(commands: Any) -> None:
     bench.add_argument(
         "--json", action="store_true", help="print the results as one JSON object instead"
     )
+
+    tune = _verb(
+        commands,
+        "tune",
+        "tuning:cmd_tune",
+        help="tune the search settings on a suite's training tasks; write a profile",
+    )
+    tune.add_argument("suite", type=Path, nargs="?", help="a directory of task folders")
+    tune.add_argument(
+        "--seed", type=int, default=TUNE_DEFAULTS["seed"], help="the split and the search"
+    )
+    tune.add_argument(
+        "--budget",
+        type=int,
+        default=TUNE_DEFAULTS["budget"],
+        help="bench evaluations of the training runs, in all (default %(default)s)",
+    )
+    tune.add_argument(
+        "--population",
+        type=int,
+        default=TUNE_DEFAULTS["population"],
+        help="settings per generation",
+    )
+    tune.add_argument("--generations", type=int, default=TUNE_DEFAULTS["generations"])
+    tune.add_argument(
+        "--runs", type=int, default=TUNE_DEFAULTS["runs"], help="seeds 1..K per training task"
+    )
+    tune.add_argument(
+        "--held-out-runs",
+        type=int,
+        default=TUNE_DEFAULTS["held_out_runs"],
+        help="seeds 1..K per held-out task",
+    )
+    tune.add_argument(
+        "--run-budget",
+        type=int,
+        default=TUNE_DEFAULTS["run_budget"],
+        help="evaluations per bench run (default %(default)s)",
+    )
+    tune.add_argument(
+        "--held-out", type=float, default=0.5, help="share of the tasks held out (default 0.5)"
+    )
+    tune.add_argument(
+        "--hide-holdout",
+        action="store_true",
+        help="judge each run's champion on its task's holdout only after the run, as"
+        " `evolve bench --hide-holdout` does (a plausible but wrong patch is no solve)",
+    )
+    tune.add_argument(
+        "--executor",
+        metavar="local|dask://HOST:PORT",
+        help="where bench runs go: here (default), or one Dask task each on a cluster",
+    )
+    tune.add_argument("--runs-dir", type=Path, default=Path("runs"), help="default: ./runs")
+    tune.add_argument("--out", type=Path, help="also write the profile here")
+    tune.add_argument("--resume", metavar="RUN", help="continue a stopped or killed tuning run")
+    tune.add_argument("--show", metavar="RUN", help="print what a tuning run tried and found")
+    tune.add_argument("--json", action="store_true", help="end with one JSON summary line")
+    tune.add_argument("--quiet", action="store_true", help="no line per bench run")
 
 
 # tasks -----------------------------------------------------------------------------------------

@@ -33,10 +33,14 @@ EXIT_OK = 0
 
 def cmd_run(args: argparse.Namespace) -> int:
     from evolve.run import RunRequest, start_run  # the engine: libcst, DEAP, numpy
-    from evolve.search import Algorithm, SearchSettings
+    from evolve.tune.profile import profile_settings
 
-    if args.population < 2:
-        raise UsageError(f"--population must be at least 2, not {args.population}")
+    settings = profile_settings(
+        args.profile,
+        algorithm=args.algorithm,
+        population=args.population,
+        partial_repairs=args.partial_repairs,
+    )
     check_runs_dir(args.runs_dir)
     task_dir: Path | None = args.task
     if task_dir is None:
@@ -48,11 +52,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                 " `evolve run DIR` evolves the task in DIR, `evolve init` makes one)",
                 file=sys.stderr,
             )
-    settings = SearchSettings(
-        population=args.population,
-        algorithm=Algorithm(args.algorithm),
-        partial_repairs=args.partial_repairs,
-    )
     request = RunRequest(
         task_dir=task_dir,
         seed=args.seed,
@@ -74,6 +73,10 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     executor = None if args.executor is None else check_executor(args.executor)
     run_dir = resolve_run(args.run, args.runs_dir)
+    from evolve.tune.store import is_tuning_run
+
+    if is_tuning_run(run_dir):
+        return _resume_tuning(run_dir, executor, args)
     try:
         with ProgressReporter(quiet=args.quiet) as reporter:
             summary = resume_run(run_dir, reporter, executor)
@@ -84,6 +87,22 @@ def cmd_resume(args: argparse.Namespace) -> int:
             print(f"evolve: {done}")
         return EXIT_OK
     _finish(summary.to_dict(), args.json, resumed=True)
+    return EXIT_OK
+
+
+def _resume_tuning(run_dir: Path, executor: str | None, args: argparse.Namespace) -> int:
+    """`evolve resume` of a tuning run: what `evolve tune --resume` does."""
+    from evolve.tune.command import resume_tune
+    from evolve.tune.show import show_text
+
+    summary = resume_tune(run_dir, executor, None if args.quiet else sys.stderr)
+    if summary is None:
+        print(f"evolve: {run_dir} finished; nothing to resume")
+        return EXIT_OK
+    if args.json:
+        print_json({**summary, "resumed": True})
+    else:
+        print(show_text(run_dir), end="")
     return EXIT_OK
 
 

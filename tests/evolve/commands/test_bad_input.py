@@ -299,6 +299,9 @@ def bad_arguments(draw: st.DrawFn) -> list[str]:
                 ["eval", f"no-{missing}"],
                 ["bench", "T", "--runs", not_positive],
                 ["bench", f"no-{missing}"],
+                ["tune", f"no-{missing}"],
+                ["tune", "--show", f"no-{missing}"],
+                ["run", "T", "--profile", f"no-{missing}.toml"],
                 ["tasks", f"no-{missing}"],
                 ["diff", "R", big],
                 ["diff", "R", not_an_int],
@@ -321,7 +324,7 @@ def bad_arguments(draw: st.DrawFn) -> list[str]:
 
 
 VERBS = {"run", "resume", "stop", "bench", "init", "tasks", "eval", "doctor", "runs", "log",
-         "diff", "report", "verify", "review", "apply", "rollback"}  # fmt: skip
+         "diff", "report", "verify", "review", "apply", "rollback", "tune"}  # fmt: skip
 
 
 @settings(
@@ -346,5 +349,12 @@ def test_the_drawn_verbs_are_every_verb() -> None:
     parser = build()
     [commands] = [a for a in parser._actions if a.dest == "verb"]
     assert set(commands.choices) == VERBS  # type: ignore[union-attr]
-    taken = {verb[0] for verb in TASK_VERBS + RUN_VERBS} | {"tasks", "runs", "init", "doctor"}
+    # tune's bad input is drawn among the arguments (a tuning run is too long to start here).
+    taken = {verb[0] for verb in TASK_VERBS + RUN_VERBS} | {
+        "tasks",
+        "runs",
+        "init",
+        "doctor",
+        "tune",
+    }
     assert taken == VERBS
