@@ -34,7 +34,7 @@ from evolve.acceptance.gate import (
     holdout_holds,
     judge,
 )
-from evolve.acceptance.neighbourhood import neighbours
+from evolve.acceptance.neighbourhood import MAX_NEIGHBOURS, MIN_NEIGHBOURS, neighbours
 from evolve.acceptance.overfitting import GENERATED
 from evolve.acceptance.plausible import Collection, Plausible, Ranking, change_size, rank
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
@@ -293,7 +293,10 @@ class Acceptor:
         """Try every single edit on the lines the first plausible repair edits (see
         `evolve.acceptance.neighbourhood`); collect those that pass too, smallest first."""
         base = champion.variant.patch
-        patches = neighbours(self.program, found.patch, base)
+        # A tenth of the budget at most, as the collection's own extra search: where each
+        # evaluation is dear (a whole package imported per variant), 400 would be hours.
+        limit = min(MAX_NEIGHBOURS, max(MIN_NEIGHBOURS, self.budget // 10))
+        patches = neighbours(self.program, found.patch, base, limit)
         variants = [self.evaluator.variant(patch) for patch in patches]
         left = self.budget - self.evaluator.evaluations
         results = self.evaluator.evaluate(variants, generation, left)

@@ -22,6 +22,8 @@ from evolve.program.sites import Site
 
 # Patches tried at most: the sites on a few lines of a small function.
 MAX_NEIGHBOURS = 400
+# ...and at least this many, however small the budget (the acceptor allows a tenth of it).
+MIN_NEIGHBOURS = 50
 
 
 def neighbours(
