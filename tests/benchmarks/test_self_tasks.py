@@ -82,7 +82,7 @@ def test_evolve_review_apply_to_a_copy_of_the_project(tmp_path: Path) -> None:
     project = copy_of_project(tmp_path)
     build.plant(project, BUILD.parent / "defects" / "lexicase.patch")
     assert module_tests(project).returncode == 1
-    target = str(project / "evolve")
+    target = str(project)  # the program is the package: its files are named evolve/...
 
     # Manual review: nothing is written before a person approves.
     refused = evolve("apply", run_dir, "--to", target)
