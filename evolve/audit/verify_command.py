@@ -28,12 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from evolve.errors import UsageError
+from evolve.store.database import DATABASE
 from evolve.store.events import EVENTS_FILE, EventLog
 
 DEFAULT_TIMEOUT_S = 600.0
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
-# Not copied: version control, caches, earlier backups. Virtual environments are linked, not
-# copied (large, and a command may name their interpreter by a path inside the project).
+# Not copied: version control, caches, earlier backups, run directories. Virtual environments
+# are linked, not copied (large, and a command may name their interpreter by a path inside
+# the project).
 _SKIPPED = (
     ".git",
     "__pycache__",
@@ -164,7 +166,13 @@ def run_in_copy(verify: VerifyCommand, project: Path, files: Mapping[Path, str])
 
 
 def _copy_project(project: Path, copy: Path) -> None:
-    ignore = shutil.ignore_patterns(*_SKIPPED, *_LINKED)
+    patterns = shutil.ignore_patterns(*_SKIPPED, *_LINKED)
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        # Run directories (`./runs/*` by default) are records, not the project.
+        runs = {n for n in names if (Path(directory, n) / DATABASE).is_file()}
+        return set(patterns(directory, names)) | runs
+
     shutil.copytree(project, copy, symlinks=True, ignore=ignore)
     for name in _LINKED:
         if (project / name).is_dir():

@@ -120,12 +120,18 @@ def test_the_command_runs_in_a_copy_and_the_project_is_left_alone(tmp_path: Path
     (project / "setup.cfg").write_text("")
     (project / "pkg" / "mod.py").write_text("VALUE = 1\n")
     (project / "notes.txt").write_text("kept\n")
+    (project / ".git").mkdir()
+    (project / "runs" / "r1").mkdir(parents=True)
+    (project / "runs" / "r1" / "run.sqlite").write_text("")
+    (project / ".venv").mkdir()
     assert project_root(project / "pkg") == project.resolve()
     # The command sees the new text and the project's other files, and may write freely.
     script = (
         "import pathlib, pkg.mod; assert pkg.mod.VALUE == 2;"
         " assert pathlib.Path('notes.txt').read_text() == 'kept\\n';"
-        " pathlib.Path('notes.txt').write_text('scribbled')"
+        " pathlib.Path('notes.txt').write_text('scribbled');"
+        " assert not pathlib.Path('.git').exists() and pathlib.Path('runs').is_dir();"
+        " assert not pathlib.Path('runs/r1').exists() and pathlib.Path('.venv').is_symlink()"
     )
     command = VerifyCommand(f"{PYTHON} -c {shlex.quote(script)}", timeout_s=60)
     outcome = run_in_copy(command, project, {project / "pkg" / "mod.py": "VALUE = 2\n"})
