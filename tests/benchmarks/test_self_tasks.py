@@ -68,6 +68,10 @@ def test_the_build_copies_the_package_and_plants_the_defect(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_evolve_review_apply_to_a_copy_of_the_project(tmp_path: Path) -> None:
     build = _load()
+    # The project as it was when the defect crept in: its copy holds the run's seed. Taken
+    # with the task, so both hold the package as it is now.
+    project = copy_of_project(tmp_path)
+    build.plant(project, BUILD.parent / "defects" / "lexicase.patch")
     assert build.main([str(tmp_path / "tasks"), "--only", "lexicase_repair"]) == 0
     task_dir = tmp_path / "tasks" / "lexicase_repair"
     runs = tmp_path / "runs"
@@ -78,9 +82,6 @@ def test_evolve_review_apply_to_a_copy_of_the_project(tmp_path: Path) -> None:
     assert summary["solved"] and summary["accepted"] >= 1
     run_dir = summary["run_dir"]
 
-    # The project as it was when the defect crept in: its copy holds the run's seed.
-    project = copy_of_project(tmp_path)
-    build.plant(project, BUILD.parent / "defects" / "lexicase.patch")
     assert module_tests(project).returncode == 1
     target = str(project)  # the program is the package: its files are named evolve/...
 
