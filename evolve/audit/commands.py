@@ -199,6 +199,7 @@ def _write_version(
             allowed=allowed,
             must_exist=to is None,
             force=force,
+            before_write=before_write,
         )
     return write_version(
         target,

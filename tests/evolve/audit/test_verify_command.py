@@ -15,7 +15,7 @@ from evolve.cli import main
 from evolve.store.database import RunStore
 from evolve.store.events import EVENTS_FILE
 
-from .conftest import Run, write_calc
+from .conftest import CALC_CASES, CALC_SEED, Run, write_calc
 
 PYTHON = shlex.quote(sys.executable)
 # Passes only where `seed.py` in the working directory adds correctly: the copy must hold
@@ -162,3 +162,38 @@ def test_a_run_fixes_the_command_when_it_starts_and_a_bad_one_is_refused_at_load
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and "[review] verify: cannot be split" in err
     assert not (tmp_path / "more").exists()
+
+
+def test_a_program_of_several_files_is_verified_before_it_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The calc task as a package: its buggy module beside an __init__ that exports it.
+    project = tmp_path / "project"
+    package = project / "calcpkg"
+    package.mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'calcpkg'\n")
+    (package / "__init__.py").write_text("from calcpkg.ops import calc\n")
+    (package / "ops.py").write_text(CALC_SEED)
+    lines = "".join(json.dumps({"args": a, "expected": e}) + "\n" for a, e in CALC_CASES)
+    (project / "cases.jsonl").write_text(lines)
+    checks = f"{PYTHON} -c \"import calcpkg; assert calcpkg.calc('add', 1, 2) == 3\""
+    (project / "task.toml").write_text(
+        '[task]\nprogram = "calcpkg"\nentry = "calc"\n[tests]\ncases = "cases.jsonl"\n'
+        f"[search]\nbudget = 300\n[review]\nverify = {json.dumps(checks)}\n"
+    )
+    runs = tmp_path / "runs"
+    argv = ["run", str(project), "--seed", "1", "--runs-dir", str(runs), "--quiet"]
+    assert cli(capsys, *argv, "--partial-repairs")[0] == 0
+    [run_dir] = runs.iterdir()
+    seed = (package / "ops.py").read_text()
+
+    status, _, err = cli(capsys, "rollback", str(run_dir), "--to", "0")
+    assert status == 0, err  # the files already hold the seed: nothing to verify or write
+    status, out, err = cli(capsys, "apply", str(run_dir))
+    assert status == 0, err
+    assert "ops.py" in out and (package / "ops.py").read_text() != seed
+    assert [e["passed"] for e in verify_events(Run(project, run_dir))] == [True]
+    status, _, err = cli(capsys, "rollback", str(run_dir), "--to", "0")
+    assert status == 2 and "nothing written" in err
+    assert (package / "ops.py").read_text() != seed
+    assert [e["passed"] for e in verify_events(Run(project, run_dir))] == [True, False]
