@@ -231,40 +231,45 @@ class _Deadline:
 
 class _Watchdog:
     """One thread that raises every deadline that falls due: a thread per deadline would
-    cost a thread start per case, which a busy machine (or coverage) makes slow."""
+    cost a thread start per case, which a busy machine (or coverage) makes slow.
+
+    It polls (every `TICK_S`) rather than sleeping on a condition until the next deadline:
+    its lock is only ever held for a moment, so a thread leaving a block (`forget`) always
+    gets it, however loaded the machine; a condition's waiter woken with no time left
+    could take the lock back before that thread ever did."""
+
+    TICK_S = 0.005
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
         self._watched: dict[int, _Deadline] = {}
         self._thread: threading.Thread | None = None
 
     def watch(self, deadline: _Deadline) -> None:
-        with self._changed:
+        with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="in-process-sandbox-watchdog", daemon=True
                 )
                 self._thread.start()
             self._watched[id(deadline)] = deadline
-            self._changed.notify()
 
     def forget(self, deadline: _Deadline) -> None:
-        with self._changed:  # after this, it is never raised again
+        with self._lock:  # after this, it is never raised again
             self._watched.pop(id(deadline), None)
 
     def _run(self) -> None:
-        with self._changed:
-            while True:
-                now = time.monotonic()
-                for deadline in self._watched.values():
+        while True:
+            time.sleep(self.TICK_S)
+            now = time.monotonic()
+            with self._lock:
+                for deadline in list(self._watched.values()):
                     if deadline.due <= now:
                         deadline.fired = True
                         deadline.due = now + _Deadline.AGAIN_S
                         ctypes.pythonapi.PyThreadState_SetAsyncExc(
                             ctypes.c_ulong(deadline.thread), ctypes.py_object(deadline.kind)
                         )
-                due = min((d.due for d in self._watched.values()), default=None)
-                self._changed.wait(None if due is None else max(0.0, due - now))
 
 
 _WATCHDOG = _Watchdog()

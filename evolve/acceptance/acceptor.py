@@ -34,8 +34,9 @@ from evolve.acceptance.gate import (
     holdout_holds,
     judge,
 )
+from evolve.acceptance.neighbourhood import neighbours
 from evolve.acceptance.overfitting import GENERATED
-from evolve.acceptance.plausible import Collection, Plausible, Ranking, rank
+from evolve.acceptance.plausible import Collection, Plausible, Ranking, change_size, rank
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.program.patch import Edit, patch_from_json, patch_to_json
 from evolve.program.program import Program
@@ -230,6 +231,7 @@ class Acceptor:
             self.checks.generated.seed_outputs(generation),
             [] if inputs is None else [(case.args, case.kwargs) for case in inputs.cases],
             self.task.suite.float_tolerance if isinstance(self.task.suite, CaseSuite) else 0.0,
+            seed_source=self.program.source,
         )
 
     def _label(self, plausible: Plausible) -> str:
@@ -270,6 +272,7 @@ class Acceptor:
         patterns = code_anti_patterns(self._seed_files, files)
         if result_type_changed(generated.seed_outputs(generation), outputs):
             patterns.append(RESULT_TYPE)
+        first = not self.plausible.pool
         self.plausible.add(
             Plausible(
                 smallest,
@@ -283,6 +286,27 @@ class Acceptor:
             self.evaluator.evaluations,
         )
         self.checks.skip(smallest.variant)
+        if first:
+            self._explore_neighbourhood(champion, smallest.variant, generation)
+
+    def _explore_neighbourhood(self, champion: Champion, found: Variant, generation: int) -> None:
+        """Try every single edit on the lines the first plausible repair edits (see
+        `evolve.acceptance.neighbourhood`); collect those that pass too, smallest first."""
+        base = champion.variant.patch
+        patches = neighbours(self.program, found.patch, base)
+        variants = [self.evaluator.variant(patch) for patch in patches]
+        left = self.budget - self.evaluator.evaluations
+        results = self.evaluator.evaluate(variants, generation, left)
+        passing = [
+            (change_size(self.program.source, variant.source), index, variant, evaluation)
+            for index, (variant, evaluation) in enumerate(zip(variants, results, strict=True))
+            if evaluation is not None
+            and self._is_plausible_repair(evaluation)
+            and not self.checks.turned_down(variant)
+            and variant.key not in {p.key for p in self.plausible.pool}
+        ]
+        for _, _, variant, evaluation in sorted(passing, key=lambda entry: entry[:2]):
+            self._collect(champion, variant, evaluation, generation)
 
     def _keep_gains(
         self, champion: Champion, variant: Variant, evaluation: Evaluation, generation: int

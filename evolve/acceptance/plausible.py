@@ -11,10 +11,12 @@ suspect their shape is and how much behaviour they change):
    control flow deleted, a condition made constant, a result of another kind;
 2. fewer edits: a special case bolted on beside the fix (`if a: return a + b` before the
    old `return a - b`) needs more of them than the fix alone;
-3. less change of behaviour against the seed on the generated inputs the seed answers: a
+3. a smaller change of the text, in tokens: of two one-edit patches, `or carry` is likelier
+   meant than `carry + (j - carry) // 2` (the syntactic distance CapGen and ssFix rank by);
+4. less change of behaviour against the seed on the generated inputs the seed answers: a
    defect is wrong on some inputs, and a repair should leave the rest as they were (a
    tie-breaker only: a special case changes less than the fix it imitates);
-4. found earlier.
+5. found earlier.
 
 The choice, the candidates and the inputs on which they disagree go into the accepted
 change's evidence: a person reviewing it sees what the tests could not decide.
@@ -22,7 +24,9 @@ change's evidence: a person reviewing it sees what the tests could not decide.
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +78,16 @@ def behaviour_change(
     )
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def change_size(before: str, after: str) -> int:
+    """How many tokens of `before` one must replace, delete or insert to get `after`."""
+    old, new = _TOKEN.findall(before), _TOKEN.findall(after)
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
+
+
 @dataclass(frozen=True)
 class Ranking:
     """Plausible patches best first, and why the first was chosen."""
@@ -81,6 +95,7 @@ class Ranking:
     ranked: tuple[Plausible, ...]
     changes: tuple[int, ...]  # behaviour change of each, in ranked order
     reason: str
+    sizes: tuple[int, ...] = ()  # tokens changed from the seed of each, in ranked order
     disagreements: tuple[dict[str, Any], ...] = field(default=())
 
     @property
@@ -98,9 +113,12 @@ class Ranking:
                     "edits": [describe(edit) for edit in plausible.candidate.variant.patch],
                     "anti_patterns": list(plausible.anti_patterns),
                     "behaviour_change": change,
+                    "tokens_changed": size,
                     "found_at": plausible.found_at,
                 }
-                for plausible, change in zip(self.ranked, self.changes, strict=True)
+                for plausible, change, size in zip(
+                    self.ranked, self.changes, self.sizes or (0,) * len(self.ranked), strict=True
+                )
             ],
             "disagreements": list(self.disagreements),
         }
@@ -111,24 +129,33 @@ def rank(
     seed_outputs: Sequence[str | None],
     inputs: Sequence[tuple[Sequence[Any], dict[str, Any]]] = (),
     tolerance: float = 0.0,
+    seed_source: str | None = None,
 ) -> Ranking:
-    """The pool ranked as the module says, with the reason for the first place."""
+    """The pool ranked as the module says, with the reason for the first place. Without
+    `seed_source` the size of the change is not compared."""
     changes = {p.key: behaviour_change(seed_outputs, p.outputs, tolerance) for p in pool}
+    sizes = {
+        p.key: 0 if seed_source is None else change_size(seed_source, p.candidate.variant.source)
+        for p in pool
+    }
 
-    def sort_key(p: Plausible) -> tuple[int, int, int, int]:
-        return (len(p.anti_patterns), p.edits_after, changes[p.key], p.found_at)
+    def sort_key(p: Plausible) -> tuple[int, int, int, int, int]:
+        return (len(p.anti_patterns), p.edits_after, sizes[p.key], changes[p.key], p.found_at)
 
     ranked = tuple(sorted(pool, key=sort_key))
     answered = sum(1 for output in seed_outputs if output is not None)
     return Ranking(
         ranked=ranked,
         changes=tuple(changes[p.key] for p in ranked),
-        reason=_reason(ranked, changes, answered),
+        reason=_reason(ranked, changes, sizes, answered),
         disagreements=tuple(_disagreements(ranked, inputs, tolerance)),
+        sizes=tuple(sizes[p.key] for p in ranked),
     )
 
 
-def _reason(ranked: Sequence[Plausible], changes: dict[str, int], answered: int) -> str:
+def _reason(
+    ranked: Sequence[Plausible], changes: dict[str, int], sizes: dict[str, int], answered: int
+) -> str:
     chosen = ranked[0]
     if len(ranked) == 1:
         return "the only plausible patch found"
@@ -140,6 +167,11 @@ def _reason(ranked: Sequence[Plausible], changes: dict[str, int], answered: int)
     if chosen.edits_after < runner_up.edits_after:
         return (
             f"{prefix}: fewest edits ({chosen.edits_after}, the next best {runner_up.edits_after})"
+        )
+    if sizes[chosen.key] < sizes[runner_up.key]:
+        return (
+            f"{prefix}: smallest change of the code ({sizes[chosen.key]} tokens,"
+            f" the next best {sizes[runner_up.key]})"
         )
     if changes[chosen.key] < changes[runner_up.key]:
         return (

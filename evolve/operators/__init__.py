@@ -23,6 +23,8 @@ from evolve.operators.edit_string import EditString
 from evolve.operators.edited_copy import EditedCopy
 from evolve.operators.extend_condition import ExtendCondition
 from evolve.operators.extend_expression import ExtendExpression
+from evolve.operators.extend_sequence import ExtendSequence
+from evolve.operators.flush_after_loop import FlushAfterLoop
 from evolve.operators.guard_statement import GuardStatement
 from evolve.operators.hoist_expression import HoistExpression
 from evolve.operators.hoist_invariant import HoistInvariant
@@ -40,7 +42,9 @@ from evolve.operators.replace_callee import ReplaceCallee
 from evolve.operators.replace_name import ReplaceName
 from evolve.operators.replace_return import ReplaceReturn
 from evolve.operators.replace_string import ReplaceString
+from evolve.operators.return_condition import ReturnCondition
 from evolve.operators.return_truth import ReturnTruth
+from evolve.operators.round_up import RoundUp
 from evolve.operators.set_membership import SetMembership
 from evolve.operators.sum_loop import SumLoop
 from evolve.operators.swap_arguments import SwapArguments
@@ -98,6 +102,10 @@ OPERATORS: Mapping[str, Operator] = MappingProxyType(
             ReturnTruth(),
             EditedCopy(),
             SwapOperands(),
+            ReturnCondition(),
+            ExtendSequence(),
+            RoundUp(),
+            FlushAfterLoop(),
         )
     }
 )

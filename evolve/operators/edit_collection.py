@@ -2,9 +2,11 @@
 dict. `[0]` -> `[0, 0]`, `("a", "b")` -> `("a", "b", "c")`, `{1: "x", 2: "y"}` -> `{1: "x"}`.
 
 The wrong-table bug: a lookup table, a list of initial values or a set of allowed items that
-misses an element or holds a wrong one. New elements are literals of the same kind found
-elsewhere in the program (numbers for numbers, strings for strings) or elements of its other
-collection literals: the fix's ingredients are usually in the program already.
+misses an element or holds a wrong one. A literal element may also be written twice where it
+stands (`[31, 30, 31]` -> `[31, 31, 30, 31]`): a table of repeating values that misses one.
+New elements are literals of the same kind found elsewhere in the program (numbers for
+numbers, strings for strings) or elements of its other collection literals: the fix's
+ingredients are usually in the program already.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ _COLLECTIONS = (cst.List, cst.Tuple, cst.Set, cst.Dict)
 _DROPS = 8  # elements dropped, the first ones
 _REPLACED = 4  # elements replaced, the first ones
 _POOL = 6  # candidate new elements
+_DUPLICATED = 12  # elements written twice, the first ones
 MAX_PAYLOADS = 40
 
 
@@ -89,6 +92,11 @@ class EditCollection(Operator):
         found: list[Payload] = [(DROP, i) for i in range(min(len(values), _DROPS))]
         if len(values) <= last:
             found = []
+        if not isinstance(node, cst.Dict):
+            # An element missing from the middle of a table of repeating values (the months'
+            # lengths): one of its neighbours written twice.
+            twice = [(ADD, i + 1, code(v)) for i, v in enumerate(values[:_DUPLICATED])]
+            found += [p for p in twice if _kind(values[p[1] - 1]) is not None]
         pool = [text for text in _pool(values, context)]
         for i, value in enumerate(values[:_REPLACED]):
             own = code(value)

@@ -3,8 +3,10 @@
 The missing-statement bug whose statement is almost, not quite, written elsewhere: after a
 loop that appends each finished group when the next begins, the last group needs the same
 append with another name (`out.append(run)` inside, `out.append(current)` after); an
-`else` branch needs `hi = mid - 1` beside `lo = mid + 1`. The copy has one name replaced by
-another of the function's names of the same kind, or one integer moved by one.
+`else` branch needs `hi = mid - 1` beside `lo = mid + 1`; one end of a two-pointer walk
+moves (`hi -= 1`) and the other does not (`lo += 1`). The copy has one name replaced by
+another of the function's names of the same kind, or one integer moved by one, or a step
+mirrored: another name stepping the other way.
 
 Candidates are bounded: the places right after a loop and the end of the block come first,
 then the statements inside that loop, then the block's and the function's other statements,
@@ -16,12 +18,16 @@ from __future__ import annotations
 import libcst as cst
 
 from evolve.operators.analysis import children, first_position
-from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result, code_line
+from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result, code_line, retoken
 from evolve.operators.context import Context, Source
 from evolve.operators.ingredients import ANY
 from evolve.program.patch import Payload
 
-NAME, INTEGER = "name", "int"
+NAME, INTEGER, MIRROR = "name", "int", "mirror"
+_FLIPPED: dict[type[cst.BaseAugOp], type[cst.BaseAugOp]] = {
+    cst.AddAssign: cst.SubtractAssign,
+    cst.SubtractAssign: cst.AddAssign,
+}
 _POSITIONS = 5
 _SOURCES = 8
 _CHANGES = 6
@@ -57,10 +63,27 @@ def _changes(source: Source, context: Context) -> list[Payload]:
     return memo[source.address]
 
 
+def _stepped(statement: cst.CSTNode) -> cst.AugAssign | None:
+    """The `x += e` or `x -= e` that `statement` is, if it is one."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    step = statement.body[0]
+    if not isinstance(step, cst.AugAssign) or not isinstance(step.target, cst.Name):
+        return None
+    return step if type(step.operator) in _FLIPPED else None
+
+
 def _work_out_changes(source: Source, context: Context) -> list[Payload]:
     kinds = context.scope.ingredients.kinds
     params = set(context.scope.params)
     found: list[Payload] = []
+    step = _stepped(source.node)
+    if step is not None and isinstance(step.target, cst.Name):
+        # The other end of a two-pointer walk: `hi -= 1` copied as `lo += 1`.
+        target = step.target.value
+        kind = kinds.get(target, ANY)
+        same = [n for n in context.scope.names if n != target and kinds.get(n) == kind]
+        found += [(MIRROR, 0, name) for name in same[:2]]
     for index, node in enumerate(occurrences(source.node)):
         if isinstance(node, cst.Integer):
             found.append((INTEGER, index, 1))
@@ -92,7 +115,7 @@ def _parse(payload: Payload, context: Context) -> tuple[int, Source, str, int, P
     if source is None or not isinstance(change, tuple) or len(change) != 3:
         return None
     what, index, value = change
-    if what not in (NAME, INTEGER) or not isinstance(index, int) or isinstance(index, bool):
+    if what not in (NAME, INTEGER, MIRROR) or not isinstance(index, int) or isinstance(index, bool):
         return None
     return position, source, str(what), index, value
 
@@ -101,6 +124,19 @@ def edited(
     statement: cst.BaseStatement, what: str, index: int, value: Payload
 ) -> cst.CSTNode | None:
     """`statement` with its occurrence `index` changed, or None if the change does not fit."""
+    if what == MIRROR:
+        step = _stepped(statement)
+        if step is None or not isinstance(value, str) or not value.isidentifier():
+            return None
+        flipped = _FLIPPED[type(step.operator)]
+        assert isinstance(step.target, cst.Name)
+        if value == step.target.value:
+            return None
+        mirrored = step.with_changes(
+            target=step.target.with_changes(value=value),
+            operator=retoken(step.operator, flipped),
+        )
+        return statement.deep_replace(step, mirrored)
     found = occurrences(statement)
     if not 0 <= index < len(found):
         return None
@@ -126,7 +162,8 @@ def edited(
 
 class EditedCopy(Operator):
     """Payload [position, source address, change], change being ["name", k, new name] or
-    ["int", k, +1 or -1] for the k-th name or integer of the statement."""
+    ["int", k, +1 or -1] for the k-th name or integer of the statement, or ["mirror", 0,
+    name] for `x -= e` copied as `name += e` (and `+=` as `-=`)."""
 
     name = "edited-copy"
     node_types = (cst.IndentedBlock,)
@@ -197,6 +234,15 @@ class EditedCopy(Operator):
     @classmethod
     def examples(cls) -> list[tuple[str, str]]:
         return [
+            (
+                "def pairs(xs, cap):\n    lo, hi = 0, len(xs) - 1\n    n = 0\n"
+                "    while lo < hi:\n        if xs[lo] + xs[hi] <= cap:\n"
+                "            n += hi - lo\n        else:\n            hi -= 1\n    return n\n",
+                "def pairs(xs, cap):\n    lo, hi = 0, len(xs) - 1\n    n = 0\n"
+                "    while lo < hi:\n        if xs[lo] + xs[hi] <= cap:\n"
+                "            n += hi - lo\n            lo += 1\n        else:\n"
+                "            hi -= 1\n    return n\n",
+            ),
             (
                 "def groups(xs):\n    out = []\n    run = []\n    current = []\n    for x in xs:\n"
                 "        if x is None:\n            out.append(run)\n            run = []\n"

@@ -9,15 +9,15 @@ the new expression, so an edit made to it first (another name, say) carries on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
 from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import binary, replacing
-from evolve.operators.ingredients import ANY, NUM
-from evolve.operators.operands import NUDGED, is_operand, names_in
+from evolve.operators.ingredients import ANY, NUM, Ingredient
+from evolve.operators.operands import NUDGED, is_operand, measurable, names_in
 from evolve.program.patch import Payload
 
 _OPERATORS: dict[str, type[cst.BaseBinaryOp]] = {
@@ -29,7 +29,8 @@ _OPERATORS: dict[str, type[cst.BaseBinaryOp]] = {
 }
 _SIDES = ("right", "left")
 _NAMES = 4  # numbers of the function to combine with, the function's own first
-MAX_PAYLOADS = 20
+_EXPRESSIONS = 3  # numeric sub-expressions of the function to combine with, nearest first
+MAX_PAYLOADS = 36
 
 
 def _parse(payload: Payload) -> tuple[str, str, str] | None:
@@ -53,31 +54,91 @@ def _repeats(node: cst.CSTNode, payload: Payload, code: Callable[[cst.CSTNode], 
     return code(node.right if side == "right" else node.left) == text
 
 
+_WITH_NAME = (("+", "right"), ("-", "right"), ("-", "left"))
+
+
+def _is_number(code: str) -> bool:
+    return code.lstrip("-").strip().isdigit()
+
+
+def _terms(expressions: Sequence[Ingredient], own: str, line: int) -> list[str]:
+    """Numeric sub-expressions of the function to add or take away, nearest first: element
+    reads and calls (`tree[i]`, `len(word)`, whose kind the seed may not tell) before
+    arithmetic, which the names it is made of mostly cover already."""
+
+    def usable(e: Ingredient) -> bool:
+        if e.code == own or _is_number(e.code):
+            return False
+        return e.kind == NUM or (e.kind == ANY and e.code.endswith("]"))
+
+    nearest = sorted((e for e in expressions if usable(e)), key=lambda e: abs(e.line - line))
+    reads = [e.code for e in nearest if e.code.endswith(("]", ")"))]
+    arithmetic = [e.code for e in nearest if not e.code.endswith(("]", ")"))]
+    return reads[:_EXPRESSIONS] + arithmetic[:2]
+
+
+def _reindexed(node: cst.CSTNode, context: Context) -> list[str]:
+    """`xs[i]` read at other names of the function that may be indices: `xs[j]`, `xs[k]`."""
+    if not isinstance(node, cst.Subscript) or len(node.slice) != 1:
+        return []
+    index = node.slice[0].slice
+    if not isinstance(index, cst.Index) or not isinstance(index.value, cst.Name):
+        return []
+    base = context.seed.code(node.value)
+    kinds = context.scope.ingredients.kinds
+    others = [
+        name
+        for name in context.scope.names
+        if name not in (index.value.value, base) and kinds.get(name, ANY) in (NUM, ANY)
+    ]
+    return [f"{base}[{name}]" for name in others[:_NAMES]]
+
+
 class ExtendExpression(Operator):
     """Payload [operator, operand, side]: `value <operator> operand` when side is "right",
     `operand <operator> value` when "left"."""
 
     name = "extend-expression"
-    node_types = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)
+    node_types = (
+        cst.Name,
+        cst.Attribute,
+        cst.Subscript,
+        cst.Call,
+        cst.BinaryOperation,
+        cst.Integer,
+    )
     weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
-        if not is_operand(node, context):
-            return []
+        slot = (context.parent, context.slot)
         ingredients = context.scope.ingredients
-        if ingredients.kind(node) not in (NUM, ANY):
+        own = names_in(node)
+        names = [n for n in ingredients.numbers if n not in own][:_NAMES]
+        if isinstance(node, cst.Integer):
+            # A bare constant where a difference was meant: `min(d, 360)` -> `min(d, 360 - d)`.
+            if not context.is_value or slot in NUDGED or slot == (cst.Expr, "value"):
+                return []
+            return [(symbol, name, side) for name in names for symbol, side in _WITH_NAME]
+        if not is_operand(node, context) or ingredients.kind(node) not in (NUM, ANY):
             return []
         found: list[Payload] = []
-        if (context.parent, context.slot) not in NUDGED:
+        if slot not in NUDGED:
             found += [("+", "1", "right"), ("-", "1", "right")]
-        own = names_in(node)
-        for name in [n for n in ingredients.numbers if n not in own][:_NAMES]:
-            found += [("+", name, "right"), ("-", name, "right"), ("-", name, "left")]
-        # Counting from the other end: `i` -> `len(xs) - i`.
-        found += [("-", f"len({s})", "left") for s in ingredients.sized[:2]]
+        for name in names:
+            found += [(symbol, name, side) for symbol, side in _WITH_NAME]
+        # Counting from the other end: `i` -> `len(xs) - i`; past a matched word:
+        # `start = found` -> `start = found + len(word)`.
+        found += [("-", f"len({s})", "left") for s in measurable(context)]
+        found += [("+", f"len({s})", "right") for s in measurable(context)]
+        # A term the function computes elsewhere: `target` -> `target - tree[i]`.
+        code = context.seed.code(node)
+        for expression in _terms(ingredients.expressions, code, context.line):
+            found += [("+", expression, "right"), ("-", expression, "right")]
+        # The same sequence read elsewhere: `prefix[hi]` -> `prefix[hi] - prefix[lo]`.
+        for other in _reindexed(node, context):
+            found += [("-", other, "right"), ("+", other, "right")]
         found += [("//", "2", "right"), ("*", "2", "right"), ("%", "2", "right")]
-        code = context.seed.code
-        return [p for p in found if not _repeats(node, p, code)][:MAX_PAYLOADS]
+        return [p for p in found if not _repeats(node, p, context.seed.code)][:MAX_PAYLOADS]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
         parsed = _parse(payload)
@@ -113,6 +174,10 @@ class ExtendExpression(Operator):
             (
                 "def count(n):\n    if n <= 0:\n        return 0\n    return 1 + count(n)\n",
                 "def count(n):\n    if n <= 0:\n        return 0\n    return 1 + count(n - 1)\n",
+            ),
+            (
+                "def turn(a, b):\n    d = abs(a - b)\n    return min(d, 360)\n",
+                "def turn(a, b):\n    d = abs(a - b)\n    return min(d, 360 - d)\n",
             ),
             (
                 "def remaining(total, used):\n    if used > total:\n        return 0\n"

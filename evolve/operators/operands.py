@@ -6,6 +6,7 @@ import libcst as cst
 
 from evolve.operators.analysis import children
 from evolve.operators.context import Context
+from evolve.operators.ingredients import ANY
 
 # Values worth rebuilding: names, attribute reads, subscripts, calls and arithmetic. Literals
 # are left to integer-constant and replace-string, except where an operator says otherwise.
@@ -39,6 +40,18 @@ def is_operand(node: cst.CSTNode, context: Context, *, bases: bool = False) -> b
     if bases and slot == (cst.Subscript, "value"):
         return True
     return slot not in _BASES
+
+
+def measurable(context: Context) -> list[str]:
+    """Names `len()` may measure: the function's sequences and strings, then those of its
+    parameters it only passes on (`text.find(word)` says nothing of what `word` is)."""
+    ingredients = context.scope.ingredients
+    unknown = [
+        p
+        for p in context.scope.params
+        if ingredients.kinds.get(p, ANY) == ANY and p not in ingredients.sized
+    ]
+    return [*ingredients.sized[:2], *unknown[:2]]
 
 
 def names_in(node: cst.CSTNode) -> set[str]:

@@ -18,6 +18,9 @@ from evolve.program.patch import Payload
 
 START_ONE, DROP_START, REVERSE, DROP_STEP = "start-1", "drop-start", "step--1", "drop-step"
 DROP_LOWER, DROP_UPPER, FLIP = "drop-lower", "drop-upper", "flip"
+# `range(len(xs))` -> `range(len(xs) - k + 1)`: every window of k items, not every item.
+WINDOW = "window"
+_WINDOW_NAMES = 3
 _CALLS = frozenset({"range", "enumerate"})
 
 
@@ -62,18 +65,51 @@ def _choices(node: cst.CSTNode) -> list[str]:
     return []
 
 
+def _window_bound(node: cst.CSTNode) -> cst.Arg | None:
+    """The upper bound of `range(len(xs))` or `range(a, len(xs))`, if `node` is one."""
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Name):
+        return None
+    if node.func.value != "range" or not 1 <= len(node.args) <= 2:
+        return None
+    if any(a.keyword or a.star for a in node.args):
+        return None
+    upper = node.args[-1]
+    value = upper.value
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+        return upper if value.func.value == "len" else None
+    return None
+
+
+def _windowed(node: cst.CSTNode, name: object, context: Context) -> Result:
+    upper = _window_bound(node)
+    if upper is None or not isinstance(name, str) or not name.isidentifier():
+        return None
+    assert isinstance(node, cst.Call)
+    bound = context.seed.expression(f"{context.seed.code(upper.value)} - {name} + 1")
+    if bound is None:
+        return None
+    return node.with_changes(args=[*node.args[:-1], upper.with_changes(value=bound)])
+
+
 class RangeBounds(Operator):
     """Payload: one of "start-1", "drop-start", "step--1", "drop-step" (range and
-    enumerate calls), "drop-lower", "drop-upper", "drop-step", "step--1", "flip" (slices)."""
+    enumerate calls), "drop-lower", "drop-upper", "drop-step", "step--1", "flip" (slices),
+    or ["window", k] (`range(len(xs))` -> `range(len(xs) - k + 1)`)."""
 
     name = "range-bounds"
     node_types = (cst.Call, cst.Slice)
     weight = TEMPLATE_WEIGHT
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
-        return list(_choices(node))
+        found: list[Payload] = list(_choices(node))
+        if _window_bound(node) is not None:
+            names = context.scope.ingredients.numbers[:_WINDOW_NAMES]
+            found += [(WINDOW, name) for name in names]
+        return found
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
+        if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == WINDOW:
+            return _windowed(node, payload[1], context)
         if not isinstance(payload, str) or payload not in _choices(node):
             return None
         if isinstance(node, cst.Slice):
@@ -123,6 +159,11 @@ class RangeBounds(Operator):
             ),
             ("def tail(s, k):\n    return s[k:]\n", "def tail(s, k):\n    return s[:k]\n"),
             ("def back(s):\n    return s[:]\n", "def back(s):\n    return s[::-1]\n"),
+            (
+                "def sums(xs, k):\n    return [sum(xs[i : i + k]) for i in range(len(xs))]\n",
+                "def sums(xs, k):\n"
+                "    return [sum(xs[i : i + k]) for i in range(len(xs) - k + 1)]\n",
+            ),
             (
                 "def down(a, b):\n    return list(range(a, b))\n",
                 "def down(a, b):\n    return list(range(a, b, -1))\n",

@@ -17,12 +17,21 @@ from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import replacing
 from evolve.operators.ingredients import ANY, NUM, SEQ
-from evolve.operators.operands import is_operand
+from evolve.operators.operands import is_operand, measurable
 from evolve.program.patch import Payload
 
 _PAIRED = 4  # numbers of the function combined in pairs, its own first
 _SIZED = 3  # sequences and strings offered under len() or indexed
 MAX_PAYLOADS = 40
+
+
+def _halves(node: cst.CSTNode) -> bool:
+    """Whether `node` divides by two somewhere (`(lo + hi) // 2`, `n >> 1`)."""
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.FloorDivide | cst.Divide | cst.RightShift):
+            return True
+        return _halves(node.left) or _halves(node.right)
+    return False
 
 
 class SynthesiseExpression(Operator):
@@ -55,14 +64,18 @@ class SynthesiseExpression(Operator):
         )
         found = [e.code for e in nearest]
         sized = ingredients.sized[:_SIZED]
-        found += [f"len({s})" for s in sized] + [f"len({s}) - 1" for s in sized]
+        measured = list(dict.fromkeys([*sized, *measurable(context)]))
+        found += [f"len({s})" for s in measured] + [f"len({s}) - 1" for s in measured]
         numbers = ingredients.numbers[:_PAIRED]
+        # Midpoints only in place of a halving: elsewhere `c + (j - c) // 2` passes a few
+        # tests by accident far more often than it is meant.
+        halves = _halves(node)
         for a in numbers:
             for b in numbers:
                 if a < b:
-                    found += [f"{a} + {b}", f"({a} + {b}) // 2"]
+                    found += [f"{a} + {b}"] + ([f"({a} + {b}) // 2"] if halves else [])
                 if a != b:
-                    found += [f"{a} - {b}", f"{a} + ({b} - {a}) // 2"]
+                    found += [f"{a} - {b}"] + ([f"{a} + ({b} - {a}) // 2"] if halves else [])
         sequences = [s for s in sized if ingredients.kinds.get(s) == SEQ]
         found += [f"{s}[{i}]" for s in sequences for i in numbers[:_SIZED]]
         own = context.seed.code(node)

@@ -1,4 +1,5 @@
-"""Ranking plausible repairs: anti-patterns, then edits, then behaviour change, then order."""
+"""Ranking plausible repairs: anti-patterns, then edits, then the size of the change, then
+behaviour change, then order."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from evolve.acceptance.plausible import (
     Collection,
     Plausible,
     behaviour_change,
+    change_size,
     extra_evaluations,
     rank,
 )
@@ -27,8 +29,9 @@ def plausible(
     edits: int = 1,
     found_at: int = 10,
     anti: tuple[str, ...] = (),
+    source: str = "",
 ) -> Plausible:
-    source = f"def f(x):\n    return {name!r}\n"
+    source = source or f"def f(x):\n    return {name!r}\n"
     variant = Variant((), source, source_hash(source))
     candidate = Candidate(variant, Evaluation(Status.OK), None)
     return Plausible(candidate, edits, edits, 1, found_at, outputs, anti)
@@ -64,6 +67,36 @@ def test_a_tie_on_edits_goes_to_the_least_change_then_to_the_first_found() -> No
     assert rank([far, near], SEED_OUTPUTS).reason.startswith(
         "chosen among 2 plausible patches: least change of behaviour from the seed (1 of the 3"
     )
+
+
+def test_change_size_counts_tokens_replaced_deleted_or_inserted() -> None:
+    before = "while i >= 0 or j >= 0:"
+    assert change_size(before, before) == 0
+    assert change_size(before, "while i >= 0 or j >= 0 or carry:") == 2
+    assert change_size(before, "while i >= 0 or j > 0:") == 1
+    assert change_size(before, "while i >= 0 or (carry + (j - carry) // 2) >= 0:") == 11
+
+
+def test_of_two_one_edit_patches_the_smaller_change_of_the_code_wins() -> None:
+    seed = "def f(i, j, carry):\n    return i >= 0 or j >= 0\n"
+    contrived = plausible(
+        "contrived",
+        ("1", "2", None, "4"),
+        found_at=5,
+        source="def f(i, j, carry):\n    return i >= 0 or (carry + (j - carry) // 2) >= 0\n",
+    )
+    meant = plausible(
+        "meant",
+        ("1", "2", None, "5"),
+        found_at=50,
+        source="def f(i, j, carry):\n    return i >= 0 or j >= 0 or carry\n",
+    )
+    ranking = rank([contrived, meant], SEED_OUTPUTS, seed_source=seed)
+    assert ranking.chosen is meant
+    assert ranking.sizes == (2, 11)
+    assert "smallest change of the code (2 tokens, the next best 11)" in ranking.reason
+    # Without the seed's text the sizes are not compared: least behaviour change decides.
+    assert rank([contrived, meant], SEED_OUTPUTS).chosen is contrived
 
 
 def test_disagreements_show_the_inputs_the_tests_could_not_decide() -> None:

@@ -75,6 +75,10 @@ def test_registry_names_match() -> None:
         "return-truth",
         "edited-copy",
         "swap-operands",
+        "return-condition",
+        "extend-sequence",
+        "round-up",
+        "flush-after-loop",
     ]
     # One or more per defect class of the repair benchmarks (benchmarks/README.md), and the
     # speed-ups.

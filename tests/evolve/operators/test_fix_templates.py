@@ -21,6 +21,7 @@ from evolve.operators.edit_collection import MAX_PAYLOADS as COLLECTION_CAP
 from evolve.operators.edit_string import MAX_PAYLOADS as STRING_CAP
 from evolve.operators.edited_copy import MAX_PAYLOADS as COPY_CAP
 from evolve.operators.extend_expression import MAX_PAYLOADS as EXTEND_CAP
+from evolve.operators.return_condition import MAX_PAYLOADS as RETURN_CONDITION_CAP
 from evolve.operators.synthesise_expression import MAX_PAYLOADS as SYNTHESIS_CAP
 from evolve.operators.wrap_call import MAX_PAYLOADS as WRAP_CAP
 from evolve.program.patch import Edit, Patch
@@ -42,6 +43,10 @@ NEW = (
     "return-truth",
     "edited-copy",
     "swap-operands",
+    "return-condition",
+    "extend-sequence",
+    "round-up",
+    "flush-after-loop",
 )
 CAPS = {
     "extend-expression": EXTEND_CAP,
@@ -50,6 +55,7 @@ CAPS = {
     "edit-collection": COLLECTION_CAP,
     "edit-string": STRING_CAP,
     "edited-copy": COPY_CAP,
+    "return-condition": RETURN_CONDITION_CAP,
 }
 
 
@@ -200,8 +206,17 @@ def test_synthesis_draws_on_the_functions_own_expressions_nearest_first() -> Non
     [site] = [s for s in program.sites if s.line == 5 and isinstance(s.node, cst.Name)]
     payloads = dict(program.operators_at(site.address))["synthesise-expression"]
     assert payloads[0] == "mid + 1"  # line 4, the nearest
-    assert "lo + (hi - lo) // 2" in payloads and "len(xs)" in payloads
+    assert "lo - hi" in payloads and "len(xs)" in payloads
     assert "lo" not in payloads  # bare names are replace-name's
+    # Midpoints only where the seed halves something: there they are the likely fix.
+    assert "lo + (hi - lo) // 2" not in payloads
+    [halving] = [
+        s for s in program.sites if program.module.code_for_node(s.node) == "(lo + hi) // 2"
+    ]
+    assert (
+        "lo + (hi - lo) // 2"
+        in dict(program.operators_at(halving.address))["synthesise-expression"]
+    )
 
 
 def test_a_compound_edit_builds_on_the_edit_before_it() -> None:
