@@ -54,7 +54,7 @@ TASKS = (
         module="evolve/search/selection.py",
         editable=("lexicase",),
         tests=("tests/evolve/search/test_selection.py",),
-        budget=300,
+        budget=1000,
         defect="lexicase",
     ),
     SelfTask(
