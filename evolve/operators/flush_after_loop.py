@@ -35,7 +35,7 @@ def _guarded(
             return
         if isinstance(node, cst.If) and isinstance(node.body, cst.IndentedBlock):
             # Simple statements only: a loop copied after a loop is not a flush.
-            body = [
+            body: list[cst.BaseStatement] = [
                 s
                 for s in node.body.body
                 if isinstance(s, cst.SimpleStatementLine) and not _jumps(s)

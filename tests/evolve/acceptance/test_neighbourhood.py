@@ -44,6 +44,11 @@ def test_neighbours_are_the_single_edits_on_the_lines_a_patch_edits() -> None:
     assert found[0][0].site == times.site  # the patch's own sites first
     assert (edit(program, "binary-operator at line 2: - -> +"),) in found
     assert len(neighbours(program, (times, plus_one), (), limit=5)) == 5
+    # A patch on line 2 alone reaches line 3 too, which reads the `total` line 2 makes,
+    # after line 2's own sites.
+    alone = neighbours(program, (times,), ())
+    order = [program.site(patch[0].site).line for patch in alone]
+    assert set(order) == {2, 3} and order == sorted(order)
     # On top of a champion's edits: each neighbour keeps them.
     assert all(p[0] == times for p in neighbours(program, (times, plus_one), (times,)))
 
