@@ -21,14 +21,9 @@ What the table reports, per algorithm:
 
 from __future__ import annotations
 
-import argparse
-import json
-import shutil
 import statistics
-import sys
-import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +59,7 @@ class Outcome:
     plausible_overfitting: int = 0
     # With the holdout hidden: the champion passes every search case (None: not judged so).
     plausible: bool | None = None
+    stop_reason: str = ""  # why the run ended (empty: it never started)
 
     @property
     def plausible_wrong(self) -> bool:
@@ -112,40 +108,50 @@ def run_bench(
     runs: int,
     budget: int,
     runs_dir: Path,
-    population: int = SearchSettings.population,
+    population: int | None = None,
     log: Any = None,
     hide_holdout: bool = False,
+    settings: SearchSettings | None = None,
     partial_repairs: bool = False,
 ) -> list[Outcome]:
-    """Run every task of `suite` with seeds 1..runs under each algorithm, in that order."""
+    """Run every task of `suite` with seeds 1..runs under each algorithm, in that order.
+    `settings` (a profile's, say) is every run's, but for the algorithm and, when given,
+    the population; `partial_repairs` turns partial steps on over them."""
     tasks = discover_tasks(suite)
     if not tasks:
         raise UsageError(f"{suite}: no task.toml found under it")
+    for task_dir in tasks:
+        # Bad input is refused before any run: every task loads and its program parses. (A
+        # seed refused once run, one that cannot be imported, is an outcome with its error.)
+        read_program(load_task(task_dir))
+    base = settings if settings is not None else SearchSettings()
+    if population is not None:
+        base = replace(base, population=population)
+    if partial_repairs:
+        base = replace(base, partial_repairs=True)
     outcomes = []
     for algorithm in algorithms:
-        settings = SearchSettings(
-            population=population, algorithm=algorithm, partial_repairs=partial_repairs
-        )
+        mine = replace(base, algorithm=algorithm)
         for task_dir in tasks:
             for seed in range(1, runs + 1):
-                outcome = _one_run(
-                    task_dir, algorithm, seed, budget, runs_dir, settings, hide_holdout
-                )
+                outcome = bench_run(task_dir, mine, seed, budget, runs_dir, hide_holdout)
                 outcomes.append(outcome)
                 if log is not None:
                     print(_line(outcome), file=log, flush=True)
     return outcomes
 
 
-def _one_run(
+def bench_run(
     task_dir: Path,
-    algorithm: Algorithm,
+    settings: SearchSettings,
     seed: int,
     budget: int,
     runs_dir: Path,
-    settings: SearchSettings,
     hide_holdout: bool = False,
 ) -> Outcome:
+    """One run of one task, judged as the table judges it (`evolve tune` scores settings
+    with these too)."""
+    algorithm = settings.algorithm
     task = load_task(task_dir)
     request = RunRequest(
         task_dir=task_dir,
@@ -173,7 +179,9 @@ def _one_run(
     finally:
         store.close()
     passes_cases = evaluation is not None and evaluation.total > 0 and evaluation.failed == 0
-    solved = summary.solved
+    # The bench's "solved" is the champion passing every search and holdout test, for a
+    # speed-up too (a run's own summary keeps "solved" for repairs).
+    solved = summary.passes_all
     plausible = None
     if hide_holdout and task.holdout is not None:
         # Judged now, in a fresh process: the search never ran it.
@@ -203,6 +211,7 @@ def _one_run(
         cost_ratio=ratio,
         plausible_overfitting=summary.plausible_overfitting,
         plausible=plausible,
+        stop_reason=summary.stop_reason,
     )
 
 
@@ -284,73 +293,3 @@ def _cell(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:g}"
-
-
-def register(commands: Any) -> None:
-    """Add `bench` to the subparsers action of the main parser."""
-    bench = commands.add_parser(
-        "bench", help="run every task of a suite K times per algorithm and compare them"
-    )
-    bench.add_argument("suite", type=Path, help="a directory of task folders")
-    bench.add_argument("--runs", type=int, default=3, help="seeds 1..K per task (default 3)")
-    bench.add_argument("--budget", type=int, default=3000, help="evaluations per run")
-    bench.add_argument(
-        "--algorithm",
-        action="append",
-        choices=[a.value for a in Algorithm],
-        help="repeatable (default: lexicase and random)",
-    )
-    bench.add_argument("--population", type=int, default=SearchSettings.population)
-    bench.add_argument("--runs-dir", type=Path, help="keep the runs here (default: a temp dir)")
-    bench.add_argument(
-        "--partial-repairs", action="store_true", help="as `evolve run --partial-repairs`"
-    )
-    bench.add_argument(
-        "--hide-holdout",
-        action="store_true",
-        help="the search never sees the holdout; it judges each champion afterwards"
-        " (counts plausible but wrong patches)",
-    )
-    bench.add_argument(
-        "--json", action="store_true", help="print the results as one JSON object instead"
-    )
-    bench.set_defaults(command=cmd_bench)
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    if not args.suite.is_dir():
-        raise UsageError(f"{args.suite}: not a directory")
-    if args.runs < 1 or args.budget < 1 or args.population < 2:
-        raise UsageError("--runs and --budget must be positive, --population at least 2")
-    algorithms = [Algorithm(name) for name in args.algorithm or ("lexicase", "random")]
-    temporary = args.runs_dir is None
-    runs_dir = Path(tempfile.mkdtemp(prefix="evolve-bench-")) if temporary else args.runs_dir
-    try:
-        outcomes = run_bench(
-            args.suite,
-            algorithms,
-            runs=args.runs,
-            budget=args.budget,
-            runs_dir=runs_dir,
-            population=args.population,
-            log=sys.stderr,
-            hide_holdout=args.hide_holdout,
-            partial_repairs=args.partial_repairs,
-        )
-    finally:
-        if temporary:
-            shutil.rmtree(runs_dir, ignore_errors=True)
-    rows = summarise(outcomes)
-    if not args.json:
-        print(table(rows))
-        return 0
-    document = {
-        "suite": str(args.suite),
-        "runs": args.runs,
-        "budget": args.budget,
-        "hide_holdout": args.hide_holdout,
-        "algorithms": [asdict(row) for row in rows],
-        "outcomes": [asdict(outcome) for outcome in outcomes],
-    }
-    print(json.dumps(document, sort_keys=True))
-    return 0

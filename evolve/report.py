@@ -16,8 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evolve.store.chain import reverts_text
-from evolve.store.database import AcceptedChange, EvaluationRow, RunStore
+from evolve.audit.review import Plan, Standing, plan
+from evolve.store.chain import CHECKS, reverts_text
+from evolve.store.database import AcceptedChange, EvaluationRow, Review
+from evolve.store.runs import read_run as open_run
+from evolve.task import ReviewMode
+from evolve.tune.store import is_tuning_run
 from sandbox import Status
 
 if TYPE_CHECKING:
@@ -35,6 +39,7 @@ class RunData:
     rows: list[EvaluationRow]
     accepted: list[AcceptedChange]
     champion_steps: list[tuple[int, float]]  # (generation, fitness) at the seed and each change
+    reviews: tuple[Review, ...] = ()  # every decision, oldest first
 
     @property
     def speedup(self) -> bool:
@@ -42,8 +47,8 @@ class RunData:
 
 
 def read_run(run_dir: Path) -> RunData:
-    store = RunStore.open(run_dir)
-    try:
+    """Everything the report shows, read from the store read-only."""
+    with open_run(run_dir) as store:
         config = store.config()
         accepted = store.accepted()
         steps = []
@@ -55,13 +60,18 @@ def read_run(run_dir: Path) -> RunData:
                 value = evaluation.cost if config.get("goal") == "speedup" else evaluation.passed
                 if value is not None:
                     steps.append((generation, float(value)))
-        return RunData(config, store.evaluation_rows("search"), accepted, steps)
-    finally:
-        store.close()
+        rows = store.evaluation_rows("search")
+        return RunData(config, rows, accepted, steps, tuple(store.reviews()))
 
 
 def write_report(run_dir: Path, out: Path | None = None) -> Path:
     target = out if out is not None else run_dir / REPORT_FILE
+    if is_tuning_run(run_dir):
+        # A tuning run: the settings tried, scores per generation, train vs held out.
+        from evolve.tune.show import render_html
+
+        target.write_text(render_html(run_dir), encoding="utf-8")
+        return target
     target.write_text(render(read_run(run_dir), run_dir.name), encoding="utf-8")
     return target
 
@@ -84,8 +94,8 @@ def render(data: RunData, run_name: str) -> str:
         _operator_table(data),
         "<h2>Lineage of accepted changes</h2>",
         _lineage(data),
-        "<h2>Diffs</h2>",
-        _diffs(data.accepted),
+        "<h2>Accepted changes: review, evidence and diff</h2>",
+        _changes(data),
     ]
     title = html.escape(f"evolve report: {run_name}")
     return (
@@ -276,17 +286,144 @@ def _diff_line(line: str) -> str:
     return f"<span class='{kind}'>{html.escape(line)}</span>"
 
 
-def _diffs(changes: Sequence[AcceptedChange]) -> str:
-    if not changes:
-        return "<p>No diffs.</p>"
+def _changes(data: RunData) -> str:
+    if not data.accepted:
+        return "<p>No accepted changes.</p>"
+    numbers = [change.number for change in data.accepted]
+    mode = ReviewMode(data.config.get("review_mode", ReviewMode.AUTO.value))
+    standings = plan(numbers, data.reviews, mode)
+    decided = {review.number: review for review in data.reviews}
     parts = []
-    for change in changes:
+    for change in data.accepted:
         lines = "\n".join(_diff_line(line) for line in change.diff.splitlines())
         parts.append(
             f"<h3 id='change-{change.number}'>#{change.number}: {_operators(change)}</h3>"
+            f"{_review(standings.standings[change.number], decided.get(change.number), standings)}"
+            f"{_edits(change)}{_evidence(change)}"
             f"<pre class='diff'>{lines}</pre>"
         )
     return "".join(parts)
+
+
+def _review(standing: Standing, review: Review | None, current: Plan) -> str:
+    text = f"review: {standing.value}"
+    if standing is Standing.EXCLUDED:
+        text += f" (built on rejected change #{current.rejected})"
+    elif review is not None and standing is not Standing.PENDING:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(review.decided_at))
+        text += f" by {review.who} at {when}"
+    return f"<p class='review {html.escape(standing.value)}'>{html.escape(text)}</p>"
+
+
+def _edits(change: AcceptedChange) -> str:
+    try:
+        entries = json.loads(change.edits)
+    except ValueError:
+        return ""
+    items = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        description = str(entry.get("description", entry.get("operator", "?")))
+        if entry.get("action") == "remove":
+            number = entry.get("reverts", "?")
+            items.append(f"reverts change #{number}: drops {description}")
+        else:
+            items.append(f"adds {description}")
+    if not items:
+        return ""
+    note = ""
+    if reverts_text(change.edits):
+        note = (
+            "<p class='note'>This change undoes an earlier accepted change's edit: the"
+            " earlier change's own evidence no longer describes the champion.</p>"
+        )
+    rows = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    return f"{note}<ul class='edits'>{rows}</ul>"
+
+
+def _evidence(change: AcceptedChange) -> str:
+    """Why the change was accepted: the suites it fixed, the checks beyond them (generated
+    inputs, minimising, timing) and, for a repair chosen among plausible ones, the choice."""
+    try:
+        evidence = json.loads(change.evidence)
+    except ValueError:
+        return ""
+    if not isinstance(evidence, dict):
+        return ""
+    facts: list[tuple[str, str]] = []
+    for suite in ("search", "holdout"):
+        record = evidence.get(suite)
+        if isinstance(record, dict):
+            fixed = record.get("fixed") or []
+            facts.append(
+                (
+                    f"{suite} tests",
+                    f"{len(record.get('passing') or [])}/{record.get('total', '?')} pass;"
+                    f" fixed {len(fixed)}: {', '.join(map(str, fixed[:8]))}"
+                    + (" ..." if len(fixed) > 8 else ""),
+                )
+            )
+    checks = evidence.get(CHECKS)
+    choice = None
+    if isinstance(checks, dict):
+        facts.append(("generated inputs", str(checks.get("generated_inputs", 0))))
+        minimised = checks.get("minimised")
+        if isinstance(minimised, dict):
+            facts.append(
+                (
+                    "edits minimised",
+                    f"{minimised.get('edits_before')} -> {minimised.get('edits_after')}",
+                )
+            )
+        timing = checks.get("timing")
+        if isinstance(timing, dict):
+            facts.append(
+                (
+                    "timing",
+                    f"{timing.get('ratio')}x faster, p = {timing.get('p_value')}"
+                    f" ({timing.get('test', 'one-sided test')}, {timing.get('runs')} runs each;"
+                    f" medians {timing.get('parent_median_s')} s ->"
+                    f" {timing.get('child_median_s')} s)",
+                )
+            )
+        choice = checks.get("plausible")
+    table = "".join(
+        f"<tr><th>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>"
+        for name, value in facts
+    )
+    text = f"<table class='evidence'>{table}</table>" if facts else ""
+    if isinstance(choice, dict):
+        text += _plausible(choice)
+    return text
+
+
+def _plausible(choice: dict[str, Any]) -> str:
+    rows = []
+    for rank, candidate in enumerate(choice.get("candidates") or [], start=1):
+        if not isinstance(candidate, dict):
+            continue
+        edits = "; ".join(map(str, candidate.get("edits") or []))
+        anti = ", ".join(map(str, candidate.get("anti_patterns") or [])) or "none"
+        rows.append(
+            f"<tr><td>{rank}{' (chosen)' if rank == 1 else ''}</td><td>{html.escape(edits)}</td>"
+            f"<td>{html.escape(anti)}</td>"
+            f"<td>{html.escape(str(candidate.get('behaviour_change', '?')))}</td>"
+            f"<td>{html.escape(str(candidate.get('found_at', '?')))}</td></tr>"
+        )
+    disagreements = choice.get("disagreements") or []
+    where = (
+        f"<p>The candidates answer differently on {len(disagreements)} generated input(s):"
+        " where the tests could not decide.</p>"
+        if disagreements
+        else ""
+    )
+    return (
+        f"<p class='choice'>{html.escape(str(choice.get('reason', '')))}</p>"
+        "<table class='plausible'><tr><th>rank</th><th>edits</th><th>anti-patterns</th>"
+        "<th>behaviour change</th><th>found at</th></tr>"
+        f"{''.join(rows)}</table>{where}"
+    )
 
 
 _CSS = """
@@ -300,4 +437,8 @@ pre.diff span { display: block; }
 .del { background: #ffebe9; color: #82071e; }
 .hunk { color: #0550ae; }
 .file { font-weight: bold; }
+p.review { font-weight: bold; }
+p.review.rejected, p.review.excluded { color: #82071e; }
+p.review.approved { color: #116329; }
+p.note { background: #fff8c5; padding: .3em .6em; }
 """

@@ -9,8 +9,6 @@ nothing left to do; resuming it says so and exits 0, so resuming is safe to repe
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -18,20 +16,20 @@ from typing import Any
 from evolve import __version__
 from evolve.errors import RunStateError, UsageError
 from evolve.evaluation.evaluator import source_hash
-from evolve.evaluation.executor import LOCAL, Executor, check_executor, connect_executor
+from evolve.evaluation.executor import LOCAL, Executor, connect_executor
+from evolve.evaluation.jobs import LazySandbox
 from evolve.program.program import Program, ProgramError
-from evolve.progress import ProgressReporter
 from evolve.run import (
     SEED_FILE,
     STOP_FILE,
     RunContext,
     RunSummary,
     SandboxMode,
+    check_seed,
     execute,
     hidden_holdout,
     lock_run,
     record_file,
-    resolve_run,
 )
 from evolve.search import SearchSettings
 from evolve.search.stats import Reporter
@@ -39,6 +37,7 @@ from evolve.search.stop import StopReason
 from evolve.store.checkpoint import Checkpoint
 from evolve.store.database import RunStore
 from evolve.store.events import EVENTS_FILE, EventLog
+from evolve.store.runs import is_running, read_run
 from evolve.task import load_task
 
 # Stopped by a person: the run would have gone on, so it may.
@@ -86,38 +85,47 @@ def resume_run(
     `executor` is an executor, an executor name, or None for the one the run recorded
     (local if it recorded none): where evaluations run never changes a decision, so any
     will do.
+
+    Everything that can refuse is checked before anything in the run directory is touched:
+    the record (read-only), the engine version, the seed file, the task, the settings, the
+    executor and, for a run killed before its first generation ended, the seed itself.
     """
-    store = RunStore.open(run_dir)
-    try:
-        lock = lock_run(run_dir)
-    except UsageError:
-        store.close()
-        raise
-    live: Executor | None = None
-    own_executor = False
-    try:
-        config = store.config()
+    with read_run(run_dir) as reader:
+        if is_running(run_dir):
+            raise UsageError(f"{run_dir}: another process is running this run")
+        config = reader.config()
         reason = finished_reason(config)
         if reason is not None:
             raise AlreadyFinished(
                 f"{run_dir} finished ({reason}); nothing to resume", dict(config["summary"])
             )
         context = _context(run_dir, config)
-        last = store.last_checkpoint()
-        checkpoint = None if last is None else Checkpoint.from_json(last[1])
-        spec = executor if executor is not None else str(config.get("executor", LOCAL))
-        own_executor = isinstance(spec, str)
-        live = _connect(spec, recorded=executor is None) if isinstance(spec, str) else spec
+        last = reader.last_checkpoint()
+    checkpoint = None if last is None else Checkpoint.from_json(last[1])
+    spec = executor if executor is not None else str(config.get("executor", LOCAL))
+    own_executor = isinstance(spec, str)
+    live = _connect(spec, recorded=executor is None) if isinstance(spec, str) else spec
+    sandbox = LazySandbox(context.sandbox)
+    lock: int | None = None
+    store: RunStore | None = None
+    try:
+        if last is None:  # no generation finished: the search starts from the seed again
+            check_seed(context.task, context.program, live, sandbox, context.sandbox)
+        lock = lock_run(run_dir)
+        store = RunStore.open(run_dir)
         generation = -1 if last is None else last[0]
         dropped = store.rewind(generation, forget=FINISHED_KEYS)
         # A STOP file ended the last session; left in place it would end this one at once.
         (run_dir / STOP_FILE).unlink(missing_ok=True)
         events = EventLog(run_dir / EVENTS_FILE)
     except BaseException:
-        if live is not None and own_executor:
+        sandbox.close()
+        if own_executor:
             live.close()
-        store.close()
-        os.close(lock)
+        if store is not None:
+            store.close()
+        if lock is not None:
+            os.close(lock)
         raise
     events.emit(
         "run_resumed",
@@ -136,6 +144,7 @@ def resume_run(
         live,
         own_executor=own_executor,
         checkpoint=checkpoint,
+        sandbox=sandbox,
     )
 
 
@@ -194,45 +203,3 @@ def _sandbox_mode(value: object) -> SandboxMode:
     if value == "fork" or value == "process":
         return value
     raise RunStateError(f"sandbox mode {value!r} is unknown to this engine")
-
-
-# the verb --------------------------------------------------------------------------------
-
-
-def register(commands: Any) -> None:
-    """Add `evolve resume` to the subparsers action of the main parser."""
-    resume = commands.add_parser("resume", help="continue a stopped or killed run")
-    resume.add_argument("run", help="run id or run directory")
-    resume.add_argument("--runs-dir", type=Path, default=Path("runs"), help="default: ./runs")
-    resume.add_argument("--json", action="store_true", help="end with one JSON summary line")
-    resume.add_argument("--quiet", action="store_true", help="no live progress")
-    resume.add_argument(
-        "--executor",
-        metavar="local|dask://HOST:PORT",
-        help="where evaluations run from now on (default: where the run ran, as it recorded)",
-    )
-    resume.set_defaults(command=cmd_resume)
-
-
-def cmd_resume(args: argparse.Namespace) -> int:
-    executor = None if args.executor is None else check_executor(args.executor)
-    run_dir = resolve_run(args.run, args.runs_dir)
-    try:
-        with ProgressReporter(quiet=args.quiet) as reporter:
-            summary = resume_run(run_dir, reporter, executor)
-    except AlreadyFinished as done:
-        if args.json:
-            print(json.dumps({**done.summary, "resumed": False}, sort_keys=True))
-        else:
-            print(f"evolve: {done}")
-        return 0
-    if args.json:
-        print(json.dumps({**summary.to_dict(), "resumed": True}, sort_keys=True))
-        return 0
-    verdict = "solved" if summary.solved else f"not solved ({summary.stop_reason})"
-    print(
-        f"{summary.task}: {verdict}; best {summary.best}; {summary.accepted} accepted;"
-        f" {summary.evaluations} evaluations in all"
-    )
-    print(f"run {summary.run_id}: champion written to {summary.champion_path}")
-    return 0

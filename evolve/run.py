@@ -23,25 +23,43 @@ from evolve.acceptance.acceptor import is_solved
 from evolve.acceptance.ask import Asker, terminal_asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import RunAborted, UsageError
-from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, source_hash
+from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, seed_job, source_hash
 from evolve.evaluation.executor import LOCAL, Executor, LocalExecutor, connect_executor
 from evolve.evaluation.jobs import LazySandbox
+from evolve.evaluation.suite_check import refuse_unusable
 from evolve.program.program import Program, ProgramError
 from evolve.search import Search, SearchSettings
+from evolve.search.engine import seed_refusal
 from evolve.search.stats import Reporter
 from evolve.search.stop import StopReason, StopSwitch
 from evolve.store.checkpoint import Checkpoint
-from evolve.store.database import DATABASE, RunStore
+from evolve.store.database import RunStore
 from evolve.store.events import EVENTS_FILE, EventLog
-from evolve.task import Task, load_task
-from sandbox import Status
+from evolve.store.runs import (
+    CHAMPION_FILE,
+    LOCK_FILE,
+    SEED_FILE,
+    STOP_FILE,
+    check_runs_dir,
+    resolve_run,
+)
+from evolve.task import Goal, Task, load_task
+from sandbox import Evaluation, PytestSuite, Status
+
+__all__ = [
+    "CHAMPION_FILE",
+    "LOCK_FILE",
+    "SEED_FILE",
+    "STOP_FILE",
+    "RunRequest",
+    "RunSummary",
+    "execute",
+    "read_program",
+    "resolve_run",
+    "start_run",
+]
 
 SandboxMode = Literal["fork", "process"]
-
-SEED_FILE = "seed.py"
-CHAMPION_FILE = "champion.py"
-STOP_FILE = "STOP"
-LOCK_FILE = "run.lock"
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,18 @@ class RunSummary:
     plausible_overfitting: int = 0
     unconfirmed_speedups: int = 0  # cheaper by executed lines, not faster when timed
     check_evaluations: int = 0  # sandbox runs on generated inputs, besides the search's
+    goal: str = Goal.REPAIR.value
+    # What the run did, honestly: `solved` is for repairs only (the champion passes every
+    # search and holdout test); `improved` says the champion is better than the seed at all
+    # (every accepted change is strictly better); `passes_all` holds for a speed-up that kept
+    # every test passing. For speed-ups, the executed-line cost of seed and champion and
+    # their ratio (seed / champion: 2.0 is twice as cheap).
+    improved: bool = False
+    passes_all: bool = False
+    seed_fitness: str = ""
+    seed_cost: int | None = None
+    champion_cost: int | None = None
+    cost_ratio: float | None = None
     # Pytest tests whose outcome changed between the seed's runs: never used to judge.
     quarantined: list[str] = field(default_factory=list)
 
@@ -143,14 +173,6 @@ def new_run_dir(runs_dir: Path, task: Task, seed: int) -> tuple[str, Path]:
     return run_id, runs_dir / run_id
 
 
-def resolve_run(reference: str, runs_dir: Path) -> Path:
-    """A run is named by its directory or by its id under the runs directory."""
-    for candidate in (Path(reference), runs_dir / reference):
-        if (candidate / DATABASE).is_file():
-            return candidate
-    raise UsageError(f"{reference}: no such run (looked for {DATABASE} there and in {runs_dir})")
-
-
 def start_run(
     request: RunRequest, reporter: Reporter, executor: Executor | None = None
 ) -> RunSummary:
@@ -161,13 +183,27 @@ def start_run(
     budget = request.budget if request.budget is not None else task.budget
     if budget <= 0:
         raise UsageError(f"--budget must be positive, not {budget}")
+    check_runs_dir(request.runs_dir)
+    if not program.sites:
+        raise UsageError(f"{program.path}: no editable code to change")
     own_executor = executor is None
     if executor is None:
         # Before the run directory exists: an unreachable cluster leaves nothing behind.
         local = request.executor == LOCAL
         executor = LocalExecutor() if local else connect_executor(request.executor)
-    run_id, run_dir = new_run_dir(request.runs_dir, task, request.seed)
-    store = RunStore.create(run_dir)
+    sandbox = LazySandbox(request.sandbox)
+    try:
+        # The seed is evaluated before the run directory exists: a seed the search would
+        # refuse (one that cannot be loaded) leaves nothing behind, and the search takes this
+        # evaluation as its first instead of running the seed again.
+        seed_evaluation = check_seed(task, program, executor, sandbox, request.sandbox)
+        run_id, run_dir = new_run_dir(request.runs_dir, task, request.seed)
+        store = RunStore.create(run_dir)
+    except BaseException:
+        sandbox.close()
+        if own_executor:
+            executor.close()
+        raise
     lock = lock_run(run_dir)
     # Before the configuration: a run whose configuration is on disk has its seed file.
     (run_dir / record_file(SEED_FILE, program.several)).write_text(program.source, encoding="utf-8")
@@ -199,7 +235,33 @@ def start_run(
     context = RunContext(
         run_id, run_dir, task, program, budget, request.seed, request.sandbox, request.settings
     )
-    return execute(context, store, events, lock, reporter, executor, own_executor=own_executor)
+    return execute(
+        context,
+        store,
+        events,
+        lock,
+        reporter,
+        executor,
+        own_executor=own_executor,
+        sandbox=sandbox,
+        seed_evaluation=seed_evaluation,
+    )
+
+
+def check_seed(
+    task: Task, program: Program, executor: Executor, sandbox: LazySandbox, mode: SandboxMode
+) -> Evaluation | None:
+    """The seed's evaluation on the search suite, run as the search's first evaluation would
+    be; UsageError if the search would refuse to start from it. Returned for the search to
+    take as its first evaluation, except for a pytest suite (None): its seed is evaluated
+    again once its flaky tests are quarantined."""
+    [evaluation] = executor.evaluate([seed_job(task, program, mode)], sandbox)
+    refuse_unusable(task, task.suite, evaluation)
+    pytest_suite = isinstance(task.suite, PytestSuite)
+    refusal = seed_refusal(task, program.path, evaluation, settled=not pytest_suite)
+    if refusal is not None:
+        raise UsageError(refusal)
+    return None if pytest_suite else evaluation
 
 
 @dataclass(frozen=True)
@@ -238,6 +300,8 @@ def execute(
     *,
     own_executor: bool,
     checkpoint: Checkpoint | None = None,
+    sandbox: LazySandbox | None = None,
+    seed_evaluation: Evaluation | None = None,
 ) -> RunSummary:
     """Search, from the seed or from `checkpoint`, and record the outcome: what `start_run`
     and `evolve resume` share. Closes the store, the event log, the lock and an owned
@@ -245,7 +309,8 @@ def execute(
     run_id, run_dir, task, program = context.run_id, context.run_dir, context.task, context.program
     switch = StopSwitch(run_dir / STOP_FILE)
     # Started on first use: with a remote executor the jobs run in the workers' sandboxes.
-    sandbox = LazySandbox(context.sandbox)
+    if sandbox is None:
+        sandbox = LazySandbox(context.sandbox)
     started = time.monotonic()
     try:
         evaluator = Evaluator(task, program, store, executor, sandbox, sandbox_mode=context.sandbox)
@@ -260,6 +325,7 @@ def execute(
             reporter=reporter,
             switch=switch,
             events=events,
+            seed_evaluation=seed_evaluation,
             asker=_asker(task),
         )
         try:
@@ -278,6 +344,7 @@ def execute(
             ) from None
         champion_path = run_dir / record_file(CHAMPION_FILE, search.program.several)
         champion_path.write_text(result.champion.variant.source, encoding="utf-8")
+        seed_hash = source_hash(program.source)
         summary = RunSummary(
             run_id=run_id,
             run_dir=str(run_dir),
@@ -288,7 +355,7 @@ def execute(
             wall_s=round(time.monotonic() - started, 3),
             generations=result.generations,
             accepted=len(result.accepted),
-            solved=is_solved(result.champion),
+            solved=task.goal is Goal.REPAIR and is_solved(result.champion),
             stop_reason=result.stop_reason.value,
             best=fitness_text(task.goal, result.champion.evaluation),
             holdout_rejections=result.holdout_rejections,
@@ -300,6 +367,13 @@ def execute(
             champion_path=str(champion_path),
             statuses=store.status_counts(SEARCH),
             denied=store.status_counts(SEARCH).get(Status.DENIED.value, 0),
+            **outcome(
+                task.goal,
+                store.evaluation(seed_hash, SEARCH),
+                result.champion.evaluation,
+                is_solved(result.champion),
+                len(result.accepted),
+            ),
         )
         store.set_config(
             finished_at=time.time(),
@@ -352,6 +426,12 @@ def _abort_summary(
     holdout = store.evaluation(champion_hash, HOLDOUT)
     statuses = store.status_counts(SEARCH)
     rows = store.evaluation_rows(SEARCH)
+    passes_all = (
+        evaluation is not None
+        and evaluation.total > 0
+        and evaluation.failed == 0
+        and (holdout is None or holdout.failed == 0)
+    )
     summary = RunSummary(
         run_id=run_id,
         run_dir=str(run_dir),
@@ -362,10 +442,7 @@ def _abort_summary(
         wall_s=round(time.monotonic() - started, 3),
         generations=max((row.generation for row in rows), default=0),
         accepted=len(accepted),
-        solved=evaluation is not None
-        and evaluation.total > 0
-        and evaluation.failed == 0
-        and (holdout is None or holdout.failed == 0),
+        solved=task.goal is Goal.REPAIR and passes_all,
         stop_reason=StopReason.ABORTED.value,
         best="" if evaluation is None else fitness_text(task.goal, evaluation),
         holdout_rejections=search.acceptor.holdout_rejections,
@@ -377,8 +454,37 @@ def _abort_summary(
         champion_path=str(champion_path),
         statuses=statuses,
         denied=statuses.get(Status.DENIED.value, 0),
+        **outcome(
+            task.goal,
+            store.evaluation(str(config["seed_hash"]), SEARCH),
+            evaluation,
+            passes_all,
+            len(accepted),
+        ),
     )
     store.set_config(
         finished_at=time.time(), summary=summary.to_dict(), champion_hash=champion_hash
     )
     return summary
+
+
+def outcome(
+    goal: Goal,
+    seed: Evaluation | None,
+    champion: Evaluation | None,
+    passes_all: bool,
+    accepted: int,
+) -> dict[str, Any]:
+    """The summary's account of what the run achieved (see `RunSummary`)."""
+    seed_cost = seed.cost if seed is not None and goal is Goal.SPEEDUP else None
+    champion_cost = champion.cost if champion is not None and goal is Goal.SPEEDUP else None
+    ratio = round(seed_cost / champion_cost, 3) if seed_cost and champion_cost else None
+    return {
+        "goal": goal.value,
+        "improved": accepted > 0,
+        "passes_all": passes_all,
+        "seed_fitness": "" if seed is None else fitness_text(goal, seed),
+        "seed_cost": seed_cost,
+        "champion_cost": champion_cost,
+        "cost_ratio": ratio,
+    }

@@ -241,7 +241,10 @@ class _TaskReader:
             return default
         value = section[key]
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
-            raise self.fail(f"[{section_name}] {key}", f"wrong type {type(value).__name__}")
+            raise self.fail(
+                f"[{section_name}] {key}",
+                f"must be {_toml_kinds(kind)}, not {_toml_kind(value)}: {_shown(value)}",
+            )
         return value
 
     def _program(self, section: dict[str, Any]) -> tuple[Path, tuple[str, ...]]:
@@ -446,6 +449,30 @@ class _TaskReader:
         return tuple(names)
 
 
+# How TOML names the Python types a task.toml value is read as.
+_TOML_KINDS = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+               list: "an array", dict: "a table"}  # fmt: skip
+
+
+def _toml_kinds(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if set(kinds) == {int, float}:
+        return "a number"
+    return " or ".join(_TOML_KINDS.get(k, k.__name__) for k in kinds)
+
+
+def _toml_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    return _TOML_KINDS.get(type(value), type(value).__name__)
+
+
+def _shown(value: object) -> str:
+    """A value as it would read in TOML, shortened: the user finds it in the file."""
+    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 
@@ -494,5 +521,24 @@ def read_cases(path: Path) -> tuple[Case, ...]:
 
 
 def discover_tasks(root: Path) -> list[Path]:
-    """Every task directory under root, sorted by path."""
-    return sorted(p.parent for p in root.rglob(TASK_FILE))
+    """Every task directory under root (root itself included), sorted by path. Symbolic
+    links to directories are followed, each real directory visited once (a link back up
+    the tree is not a loop); hidden directories and `__pycache__` are skipped."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for directory, subdirectories, files in os.walk(root, followlinks=True):
+        try:
+            info = os.stat(directory)
+        except OSError:
+            subdirectories.clear()
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            subdirectories.clear()
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        subdirectories[:] = [
+            name for name in subdirectories if not name.startswith(".") and name != "__pycache__"
+        ]
+        if TASK_FILE in files:
+            found.append(Path(directory))
+    return sorted(found)

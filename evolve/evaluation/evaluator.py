@@ -72,6 +72,20 @@ def _file_hash(source: str) -> str:
     return hashlib.sha256(tree.encode("utf-8")).hexdigest()
 
 
+def seed_job(task: Task, program: Program, sandbox_mode: SandboxMode) -> EvaluationJob:
+    """The job of the seed's first evaluation on the search suite, as `Evaluator` makes it
+    before any case plan exists: `evolve run` runs it before the run directory is made."""
+    return EvaluationJob(
+        program.runnable(program.source),
+        task.suite,
+        task.limits,
+        task.module_name,
+        measure_cost=task.goal is Goal.SPEEDUP,
+        sandbox=sandbox_mode,
+        test_files=portable_files(task.suite),
+    )
+
+
 @dataclass(frozen=True)
 class Variant:
     patch: Patch
@@ -243,6 +257,16 @@ class Evaluator:
         ran = self._run(fresh(), self.task.suite, SEARCH, generation)
         self.evaluations += len(ran)
         return [self._cache.get((v.key, SEARCH)) for v in seen]
+
+    def adopt(self, variant: Variant, evaluation: Evaluation, generation: int) -> Evaluation:
+        """Record a search-suite evaluation made outside the evaluator (`seed_job`) exactly
+        as if `evaluate` had run it: stored, cached and counted."""
+        with self.store.transaction():
+            self._cache[(variant.key, SEARCH)] = evaluation
+            self.store.add_variant(variant.digest, variant.source, patch_to_json(variant.patch))
+            self.store.add_evaluation(variant.digest, SEARCH, generation, evaluation)
+        self.evaluations += 1
+        return evaluation
 
     @property
     def cache_hit_rate(self) -> float:

@@ -369,8 +369,6 @@ def condition_candidates(function: cst.FunctionDef, module: cst.Module) -> tuple
     # A missing None guard is a common bug with no condition in the program to borrow:
     # `total += score` needs `if score is not None:`.
     variables, _ = bindings(function.body)
-    # A local's own truth: `while i >= 0 or j >= 0` missing its `or carry`.
-    found.update(dict.fromkeys(name for name in variables if name not in found))
     found.update(dict.fromkeys(f"{name} is not None" for name in variables))
     return tuple(found)
 

@@ -55,6 +55,9 @@ class Operator(abc.ABC):
     # templates weigh less: each applies at many sites where a one-token mutation is the
     # likelier fix, and drawn as often they would crowd it out (random search ignores this).
     weight: ClassVar[float] = 1.0
+    # A fix template (builds code from the function's ingredients): its prior is the run's
+    # `SearchSettings.template_weight`, which `evolve tune` may set, rather than `weight`.
+    template: ClassVar[bool] = False
 
     @abc.abstractmethod
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:

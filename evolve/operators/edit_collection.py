@@ -79,6 +79,7 @@ class EditCollection(Operator):
     name = "edit-collection"
     node_types = _COLLECTIONS
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not isinstance(node, _COLLECTIONS) or not context.is_value:

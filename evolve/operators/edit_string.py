@@ -60,6 +60,7 @@ class EditString(Operator):
     name = "edit-string"
     node_types = (cst.SimpleString,)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         facts = context.seed.facts

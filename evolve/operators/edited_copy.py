@@ -168,6 +168,7 @@ class EditedCopy(Operator):
     name = "edited-copy"
     node_types = (cst.IndentedBlock,)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not isinstance(node, cst.IndentedBlock) or not context.scope.address:

@@ -108,6 +108,7 @@ class ExtendExpression(Operator):
         cst.Integer,
     )
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         slot = (context.parent, context.slot)

@@ -45,6 +45,7 @@ class ExtendSequence(Operator):
     name = "extend-sequence"
     node_types = (cst.Name,)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not isinstance(node, cst.Name) or not is_operand(node, context):

@@ -86,6 +86,7 @@ class FlushAfterLoop(Operator):
     name = "flush-after-loop"
     node_types = (cst.For, cst.While)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return [(test, body) for test, body in _choices(node, context)]
@@ -113,7 +114,14 @@ class FlushAfterLoop(Operator):
         if parsed is None:
             return super().describe(node, payload, context)
         test, body = parsed
-        return f"after the loop: if {test}: {'; '.join(body)}"
+        # A statement's code carries the comment lines above it: one line, without them.
+        lines = [
+            " ".join(line.split())
+            for text in body
+            for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+        return f"after the loop: if {' '.join(test.split())}: {'; '.join(lines)}"
 
     @classmethod
     def examples(cls) -> list[tuple[str, str]]:

@@ -99,6 +99,7 @@ class RangeBounds(Operator):
     name = "range-bounds"
     node_types = (cst.Call, cst.Slice)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         found: list[Payload] = list(_choices(node))

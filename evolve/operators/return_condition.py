@@ -61,6 +61,7 @@ class ReturnCondition(Operator):
     node_types = (cst.Return,)
     keeps_children = False
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not _returns_truth(node):

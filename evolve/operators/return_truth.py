@@ -48,6 +48,7 @@ class ReturnTruth(Operator):
     name = "return-truth"
     node_types = (cst.Return,)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return _choices(node.value) if isinstance(node, cst.Return) else []

@@ -47,6 +47,7 @@ class RoundUp(Operator):
     node_types = (cst.BinaryOperation,)
     keeps_children = False
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return [ADD, NEGATE] if context.is_value and _parts(node, context) else []

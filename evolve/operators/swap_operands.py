@@ -52,6 +52,7 @@ class SwapOperands(Operator):
     name = "swap-operands"
     node_types = (cst.BinaryOperation, cst.Comparison, cst.BooleanOperation)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return [SWAP] if _fits(node, context) else []

@@ -48,6 +48,7 @@ class SynthesiseExpression(Operator):
     )
     keeps_children = False
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if isinstance(node, cst.Integer):

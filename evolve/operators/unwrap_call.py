@@ -50,6 +50,7 @@ class UnwrapCall(Operator):
     name = "unwrap-call"
     node_types = (cst.Call,)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         # A call made for its effect (`xs.sort()` as a statement) is delete-statement's.

@@ -57,6 +57,7 @@ class WrapCall(Operator):
     name = "wrap-call"
     node_types = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)
     weight = TEMPLATE_WEIGHT
+    template = True
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         if not is_operand(node, context, bases=True):

@@ -7,6 +7,7 @@ statements that changed; the rest of the text is the seed's own.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +19,26 @@ from evolve.operators import OPERATORS
 from evolve.operators.analysis import is_docstring
 from evolve.program.patch import Edit, Patch, Payload
 from evolve.program.sites import Segment, Site, SiteInfo, find_sites
+
+
+def _python_syntax_error(source: str, path: str) -> str | None:
+    """Python's own complaint about `source`, or None if it compiles. Python is asked first:
+    its position and message ("line 2: expected ':'") are the ones people know, where
+    libcst's parser reports where its grammar gave up ("line 4, expected one of !=, %, ...").
+    It also refuses what libcst accepts and no interpreter would run (`return` outside a
+    function). Warnings the compiler gives about valid code (`x is 1`) are not shown."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        where = f"{path}:{error.lineno}" if error.lineno else path
+        if error.lineno and error.offset:
+            where += f":{error.offset}"
+        return f"{where}: the program does not parse: {error.msg}"
+    except (ValueError, RecursionError, MemoryError) as error:  # a NUL byte, deep nesting
+        return f"{path}: the program does not parse: {error}"
+    return None
 
 
 class ProgramError(UsageError, ValueError):
@@ -79,6 +100,9 @@ class ModuleProgram:
         `prefix` starts every site address (the file's name when the program has several);
         `line_offset` numbers site lines on from the program's files before this one.
         """
+        python_error = _python_syntax_error(source, path)
+        if python_error is not None:
+            raise ProgramError(python_error)
         try:
             module = cst.parse_module(source)
         except cst.ParserSyntaxError as error:

@@ -11,7 +11,6 @@ stores; it is split into files again where files matter: `runnable` (what the sa
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from evolve.program.diff import unified_diff
+from evolve.program.diff import pack_files, program_diff, unpack_files
 from evolve.program.module import ModuleProgram, ProgramError
 from evolve.program.patch import Edit, Patch, Payload
 from evolve.program.sites import Site
@@ -28,31 +27,6 @@ from sandbox import ProgramSource
 __all__ = ["Program", "ProgramError", "Site", "pack_files", "program_diff", "unpack_files"]
 
 FILE_SEPARATOR = "::"  # between a file's name and the address of a site in it
-
-
-def pack_files(files: Mapping[str, str]) -> str:
-    """The bundle text of a program of several files: canonical, so equal programs hash equal."""
-    return json.dumps(dict(files), ensure_ascii=False, indent=1)
-
-
-def unpack_files(text: str) -> dict[str, str]:
-    """The files of a bundle; ValueError if `text` is not one."""
-    files = json.loads(text)
-    if not isinstance(files, dict) or not all(
-        isinstance(name, str) and isinstance(source, str) for name, source in files.items()
-    ):
-        raise ValueError("not a bundle of program files")
-    return files
-
-
-def program_diff(before: str, after: str, *, path: str, several: bool) -> str:
-    """The unified diff between two texts of a program: one file's diff, or for several
-    files one diff per changed file, each named by its path relative to `path`."""
-    if not several:
-        return unified_diff(before, after, Path(path).name)
-    old, new = unpack_files(before), unpack_files(after)
-    names = dict.fromkeys([*old, *new])
-    return "".join(unified_diff(old.get(name, ""), new.get(name, ""), name) for name in names)
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,6 +19,10 @@ from typing import Any
 IMPROVED, NEUTRAL, WORSE = 1.0, 0.1, 0.0
 # Generations without an accepted change after which the fix templates weigh in full.
 ESCALATION_GENERATIONS = 40
+# How far one reward moves an operator's quality, and each operator's least share of the
+# draws (`SearchSettings.bandit_learning_rate`, `bandit_p_min`).
+LEARNING_RATE = 0.2
+P_MIN = 0.02
 
 
 def escalation(stalled: int) -> float:
@@ -36,8 +40,8 @@ class OperatorBandit:
         self,
         operators: Iterable[str],
         *,
-        learning_rate: float = 0.2,
-        p_min: float = 0.02,
+        learning_rate: float = LEARNING_RATE,
+        p_min: float = P_MIN,
         initial: float = 0.5,
         enabled: bool = True,
         priors: Mapping[str, float] | None = None,

@@ -21,15 +21,16 @@ from evolve.errors import UsageError
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.evaluation.suite_check import refuse_unusable
 from evolve.operators import OPERATORS
+from evolve.operators.base import TEMPLATE_WEIGHT
 from evolve.program.patch import Patch, patch_from_json
 from evolve.program.program import Program
 from evolve.search import checkpointing
 from evolve.search.algorithms import Algorithm, make_strategy
-from evolve.search.bandit import OperatorBandit, escalation
+from evolve.search.bandit import LEARNING_RATE, P_MIN, OperatorBandit, escalation
 from evolve.search.breeding import Breeder, credit
 from evolve.search.checkpointing import LoopState
 from evolve.search.individual import Individual
-from evolve.search.localise import Localisation
+from evolve.search.localise import FLOOR, Localisation
 from evolve.search.scoring import Scoring
 from evolve.search.site_weights import SiteWeights
 from evolve.search.stats import GenerationStats, Reporter
@@ -44,6 +45,11 @@ from sandbox import Evaluation, Status
 
 @dataclass(frozen=True)
 class SearchSettings:
+    """How the search runs: what a run records in its configuration (`to_json`), what
+    `evolve resume` rebuilds it from (`from_json`) and what a profile (`evolve tune`) sets.
+    Every field is read by the search; the last five only by the adaptive algorithms (random
+    search neither localises nor learns which operators pay)."""
+
     population: int = 40
     elite: int = 2  # best individuals carried over unchanged, besides the champion
     max_edits: int = 5
@@ -54,6 +60,15 @@ class SearchSettings:
     patience: int = 25  # generations in a row without a new variant before giving up
     # A speed-up has no "solved": it stops when this many generations accept nothing.
     stagnation: int = 40
+    # The operator bandit's prior of every fix template (`Operator.template`), before the
+    # escalation lifts it towards 1 as a run stalls.
+    template_weight: float = TEMPLATE_WEIGHT
+    # Operator name -> prior, overriding `Operator.weight` (or `template_weight`) for it.
+    operator_priors: Mapping[str, float] = field(default_factory=dict)
+    # The least a site weighs, relative to the most suspicious site (`localise.FLOOR`).
+    localisation_floor: float = FLOOR
+    bandit_learning_rate: float = LEARNING_RATE
+    bandit_p_min: float = P_MIN
     # Whether a repair may advance by partial steps (a variant passing more tests than the
     # champion, not all). Off, only a plausible repair (every test) is accepted: with few
     # tests, partial steps are often accidents (a synthesised expression that passes one
@@ -64,19 +79,56 @@ class SearchSettings:
     def __post_init__(self) -> None:
         if self.population < 2 or self.elite < 0 or self.elite >= self.population:
             raise ValueError("population must be >= 2 and elite < population")
+        problems = [
+            (self.max_edits < 1, "max_edits must be at least 1"),
+            (not 0.0 <= self.crossover_rate <= 1.0, "crossover_rate must be in [0, 1]"),
+            (self.tournament_size < 1, "tournament_size must be at least 1"),
+            (self.islands < 1, "islands must be at least 1"),
+            (not 0.0 < self.template_weight <= 1.0, "template_weight must be in (0, 1]"),
+            (not 0.0 < self.localisation_floor <= 1.0, "localisation_floor must be in (0, 1]"),
+            (not 0.0 < self.bandit_learning_rate <= 1.0, "bandit_learning_rate must be in (0, 1]"),
+            (not 0.0 <= self.bandit_p_min < 1.0, "bandit_p_min must be in [0, 1)"),
+        ]
+        for failed, message in problems:
+            if failed:
+                raise ValueError(message)
+        for name, prior in self.operator_priors.items():
+            if name not in OPERATORS:
+                raise ValueError(f"operator_priors: no operator named {name!r}")
+            if type(prior) not in (int, float) or not 0.0 <= prior <= 1.0:
+                raise ValueError(f"operator_priors: {name} must be a number in [0, 1]")
+        # Frozen, yet a dict could still be changed through the caller's reference: copy it,
+        # ordered by name so that equal settings record equal JSON.
+        priors = {name: float(self.operator_priors[name]) for name in sorted(self.operator_priors)}
+        object.__setattr__(self, "operator_priors", priors)
+
+    def priors(self) -> dict[str, float]:
+        """Every operator's prior for the bandit: its `operator_priors` entry, else the
+        template weight for a fix template, else its own `Operator.weight`."""
+        return {
+            name: self.operator_priors.get(
+                name, self.template_weight if operator.template else operator.weight
+            )
+            for name, operator in OPERATORS.items()
+        }
 
     def to_json(self) -> dict[str, Any]:
         """The settings as JSON values (an enum as its value): what a run records."""
-        return {
-            f.name: value.value if isinstance(value, enum.Enum) else value
-            for f in fields(self)
-            for value in [getattr(self, f.name)]
-        }
+        values: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, enum.Enum):
+                value = value.value
+            elif isinstance(value, Mapping):
+                value = dict(value)
+            values[f.name] = value
+        return values
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SearchSettings:
         """The inverse of `to_json`. ValueError names a setting that this engine does not
-        know or whose value is not of the setting's type (no conversion is attempted)."""
+        know or whose value is not of the setting's type (no conversion is attempted, but
+        for an int where a float belongs), or a value out of its range."""
         defaults = cls()
         known = {f.name for f in fields(cls)}
         values: dict[str, Any] = {}
@@ -86,6 +138,10 @@ class SearchSettings:
             kind = type(getattr(defaults, name))
             if issubclass(kind, enum.Enum):
                 value = kind(value)  # ValueError for a value the enum does not have
+            elif kind is dict:
+                if not isinstance(value, Mapping):
+                    raise ValueError(f"setting {name!r} is {value!r}, not a table")
+                value = dict(value)
             elif kind is float and type(value) is int:
                 value = float(value)  # JSON writes 1.0 as 1.0, but a caller may have set 1
             elif type(value) is not kind:
@@ -127,6 +183,7 @@ class Search:
         reporter: Reporter,
         switch: StopSwitch | None = None,
         events: EventLog | None = None,
+        seed_evaluation: Evaluation | None = None,
         asker: Asker | None = None,
     ) -> None:
         self.task = task
@@ -139,6 +196,9 @@ class Search:
         self.reporter = reporter
         self.switch = switch or StopSwitch()
         self.events = events
+        # The seed's search-suite evaluation when the caller has made it already (`evolve
+        # run` evaluates the seed before it makes the run directory).
+        self.seed_evaluation = seed_evaluation
         self.started = time.monotonic()
         self.scoring = Scoring(task)
         # State a checkpoint must keep, each with state() / restore(). Random search is the
@@ -163,9 +223,11 @@ class Search:
         self.operator_bandit = OperatorBandit(
             OPERATORS,
             enabled=adaptive,
-            priors={name: operator.weight for name, operator in OPERATORS.items()},
+            priors=settings.priors(),
+            learning_rate=settings.bandit_learning_rate,
+            p_min=settings.bandit_p_min,
         )
-        self.localisation = Localisation(enabled=adaptive)
+        self.localisation = Localisation(enabled=adaptive, floor=settings.localisation_floor)
         self.pytest_setup = evaluator.pytest  # checkpointed: known tests, quarantine, reach
         self.widening = Widening(enabled=adaptive)
         self.site_weights = SiteWeights(
@@ -175,9 +237,14 @@ class Search:
     def run(self, checkpoint: Checkpoint | None = None) -> SearchResult:
         """Search from the seed, or from a checkpoint on exactly as if never stopped."""
         loop = self._begin() if checkpoint is None else checkpointing.restore(self, checkpoint)
+        reason: StopReason | None = None
+        if checkpoint is None and self._stop_reason(loop.champion, 0, 0) is StopReason.SOLVED:
+            # A repair whose seed passes every test has nothing to do: no generation runs.
+            reason = StopReason.SOLVED
+            self._checkpoint(loop)
         # A KeyboardInterrupt (a second Ctrl-C) propagates: the store has committed every
         # finished generation and rolled back the one in flight; the caller records the rest.
-        while True:
+        while reason is None:
             # A checkpoint is taken before this check, so a resumed run starts here.
             if loop.generation > 0:
                 reason = self._stop_reason(loop.champion, loop.stale, loop.generation)
@@ -254,6 +321,8 @@ class Search:
         if quarantined and self.events is not None:
             self.events.emit("tests_quarantined", tests=list(quarantined))
         champion = self._evaluate_seed()
+        if self.task.goal is Goal.REPAIR and is_solved(champion):
+            return LoopState(0, 0, [], champion)  # nothing to repair (see `run`)
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
         self.localisation.compute(self.task, self.program, champion.evaluation, coverage)
@@ -261,33 +330,20 @@ class Search:
 
     def _evaluate_seed(self) -> Champion:
         seed = self.evaluator.variant(())
-        [evaluation] = self.evaluator.evaluate([seed], 0, max(1, self.budget))
+        if self.seed_evaluation is not None:
+            evaluation: Evaluation | None = self.evaluator.adopt(seed, self.seed_evaluation, 0)
+        else:
+            [evaluation] = self.evaluator.evaluate([seed], 0, max(1, self.budget))
         assert evaluation is not None  # the seed always fits the budget
-        self._check_seed(evaluation)
+        refuse_unusable(self.task, self.task.suite, evaluation)
+        refusal = seed_refusal(self.task, self.program.path, evaluation)
+        if refusal is not None:
+            raise UsageError(refusal)
         self.evaluator.learn(SEARCH, evaluation)
         holdout = self.evaluator.holdout(seed, 0)
         refuse_unusable(self.task, self.task.holdout, holdout)
         self.evaluator.learn(HOLDOUT, holdout)
         return Champion(seed, evaluation, holdout)
-
-    def _check_seed(self, evaluation: Evaluation) -> None:
-        """Refuse a starting program that cannot be evaluated at all, before spending budget.
-
-        A seed that fails or hangs is what a repair starts from: its failing and hanging
-        tests score 0 and the search goes on. One that cannot even be loaded (an import of a
-        module that does not exist, an error while the module runs) gives the search nothing
-        to climb, and no edit inside its functions would help."""
-        where = self.program.path
-        refuse_unusable(self.task, self.task.suite, evaluation)
-        if _did_not_load(evaluation):
-            raise UsageError(
-                f"{where}: the starting program cannot be loaded: {evaluation.message}"
-            )
-        if self.task.goal is Goal.SPEEDUP and evaluation.status is not Status.OK:
-            raise UsageError(
-                f"{where}: a speedup needs a starting program that passes every test"
-                f" ({evaluation.passed}/{evaluation.total} pass, {evaluation.status.value})"
-            )
 
     def _initial_population(self, seed: Champion) -> list[Individual]:
         if not self.program.sites:
@@ -408,6 +464,27 @@ class Search:
             statuses=self.store.status_counts(),
             holdout_rejections=self.acceptor.holdout_rejections,
         )
+
+
+def seed_refusal(
+    task: Task, where: str, evaluation: Evaluation, *, settled: bool = True
+) -> str | None:
+    """Why a search refuses to start from a seed with this evaluation, or None. `settled`
+    is False for a pytest suite's run before its flaky tests are quarantined: a failure
+    there may be a flaky test's, so only a seed that cannot be loaded is refused.
+
+    A seed that fails or hangs is what a repair starts from: its failing and hanging tests
+    score 0 and the search goes on. One that cannot even be loaded (an import of a module
+    that does not exist, an error while the module runs) gives the search nothing to climb,
+    and no edit inside its functions would help; a speed-up starts from a correct program."""
+    if _did_not_load(evaluation):
+        return f"{where}: the starting program cannot be loaded: {evaluation.message}"
+    if settled and task.goal is Goal.SPEEDUP and evaluation.status is not Status.OK:
+        return (
+            f"{where}: a speedup needs a starting program that passes every test"
+            f" ({evaluation.passed}/{evaluation.total} pass, {evaluation.status.value})"
+        )
+    return None
 
 
 def _did_not_load(evaluation: Evaluation) -> bool:

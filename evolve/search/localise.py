@@ -132,6 +132,9 @@ class Localisation:
     """
 
     enabled: bool = True
+    # The least a site weighs (`SearchSettings.localisation_floor`); fixed for a run, and used
+    # only when the weights are computed, so a checkpoint need not hold it.
+    floor: float = FLOOR
     weights: dict[str, float] | None = None
     top_lines: list[int] = field(default_factory=list)  # most suspicious or hottest first
 
@@ -149,7 +152,7 @@ class Localisation:
             return
         evaluation = coverage or coverage_run(task, program.runnable(program.source), seed)
         scores = {} if evaluation is None else line_scores(task.goal, evaluation)
-        self.weights = site_weights(program, scores)
+        self.weights = site_weights(program, scores, self.floor)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         self.top_lines = [line for line, _ in ranked[:10]]
 

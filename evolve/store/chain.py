@@ -11,12 +11,14 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evolve.program.patch import Edit
-from evolve.program.program import Program
 from evolve.store.database import AcceptedChange
-from sandbox import Evaluation
+
+if TYPE_CHECKING:  # the verbs that read records (`evolve log`) need neither libcst nor sandbox
+    from evolve.program.program import Program
+    from sandbox import Evaluation
 
 # The first record's "previous hash": there is no record before it. The seed is anchored
 # separately, by the first record's parent hash.

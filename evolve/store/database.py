@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evolve.errors import RunStateError
-from sandbox import Evaluation
+
+if TYPE_CHECKING:  # imported where evaluations are read: `evolve log` needs no sandbox
+    from sandbox import Evaluation
 
 DATABASE = "run.sqlite"
 
@@ -203,9 +205,12 @@ class Review:
 class RunStore:
     """Reads and writes one run's database."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path, *, readonly: bool = False
+    ) -> None:
         self._db = connection
         self.path = path
+        self.readonly = readonly
 
     @classmethod
     def create(cls, run_dir: Path) -> RunStore:
@@ -224,6 +229,51 @@ class RunStore:
             raise  # locked, out of space, ...: nothing wrong with the run itself
         except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
             raise RunStateError(f"{path}: cannot be read as a run database ({exc})") from None
+
+    @classmethod
+    def read(cls, run_dir: Path) -> RunStore:
+        """The store of an existing run, for reading only: no file in the run directory is
+        created, grown or changed, whatever the file holds.
+
+        SQLite opens a WAL database read-only by creating its `-wal` and `-shm` files when
+        they are missing, and leaves them behind. They are missing exactly when no connection
+        is open and the last one closed cleanly, having folded the log into the database; so
+        the database is then opened as immutable (no locking, no side files). When the log
+        is there (a run in progress, or one killed) it is read through as usual. A database
+        at an older schema version is copied into memory and migrated there, never on disk.
+        RunStateError if the file is not a run database."""
+        path = run_dir / DATABASE
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        wal = path.with_name(path.name + "-wal")
+        uri = path.resolve().as_uri() + "?mode=ro" + ("" if wal.exists() else "&immutable=1")
+        try:
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise RunStateError(f"{path}: cannot be opened ({exc})") from None
+        try:
+            version = schema_version(connection)
+            if version > SCHEMA_VERSION:
+                raise RunStateError(
+                    f"{path}: schema version {version} is newer than this engine's"
+                    f" ({SCHEMA_VERSION}); open the run with the engine that made it"
+                )
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+            if "config" not in tables:
+                raise RunStateError(f"{path}: not a run database (it holds no run tables)")
+            if version < SCHEMA_VERSION:
+                memory = sqlite3.connect(":memory:", isolation_level=None)
+                connection.backup(memory)
+                connection.close()
+                connection = memory
+                _migrate(connection, path)
+        except sqlite3.Error as exc:  # not a database, or a damaged one
+            connection.close()
+            raise RunStateError(f"{path}: cannot be read as a run database ({exc})") from None
+        except BaseException:
+            connection.close()
+            raise
+        return cls(connection, path, readonly=True)
 
     @classmethod
     def _connect(cls, path: Path) -> RunStore:
@@ -312,6 +362,8 @@ class RunStore:
         row = self._db.execute(
             "SELECT detail FROM evaluations WHERE variant = ? AND suite = ?", (digest, suite)
         ).fetchone()
+        from sandbox import Evaluation
+
         return None if row is None else Evaluation.from_dict(json.loads(row[0]))
 
     def status_counts(self, suite: str = "search") -> dict[str, int]:
@@ -403,6 +455,8 @@ class RunStore:
             "SELECT e.variant, v.source, e.suite, e.detail"
             " FROM evaluations e JOIN variants v ON v.hash = e.variant ORDER BY e.id"
         ).fetchall()
+        from sandbox import Evaluation
+
         return [
             (str(digest), str(source), str(suite), Evaluation.from_dict(json.loads(detail)))
             for digest, source, suite, detail in rows

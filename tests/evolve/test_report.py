@@ -147,3 +147,28 @@ def test_the_console_check_catches_errors(tmp_path: Path) -> None:
     page.write_text("<html><body><script>undefinedFunction();</script></body></html>")
     _, log = render_in_chromium(page, tmp_path / "profile")
     assert "Uncaught ReferenceError" in log
+
+
+def test_report_shows_review_decisions_and_evidence(
+    run_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["review", str(run_dir), "--approve", "1"]) == 0
+    capsys.readouterr()
+    assert main(["report", str(run_dir)]) == 0
+    text = (run_dir / REPORT_FILE).read_text()
+    assert "review: approved by " in text
+    assert "<th>search tests</th>" in text and "<th>holdout tests</th>" in text
+    assert "<th>generated inputs</th>" in text
+
+
+def test_report_notes_a_change_that_reverts_another() -> None:
+    edit = {"operator": "sum-loop", "site": "f:1", "payload": 1, "description": "line 2"}
+    edits = json.dumps([{**edit, "action": "remove", "reverts": 1}])
+    change = AcceptedChange(
+        2, 3, 50, "p" * 64, "c" * 64, "[]", ("hoist-expression",), "+x\n", "1/1", "1/1",
+        (), 0.0, edits=edits,
+    )  # fmt: skip
+    data = RunData({"task_name": "t", "goal": "speedup"}, [], [change], [(0, 0.0)])
+    text = render(data, "t")
+    assert "reverts change #1: drops line 2" in text
+    assert "undoes an earlier accepted change" in text

@@ -68,6 +68,28 @@ def test_rollback_to_another_path_and_bad_numbers(
         assert status == 2 and "--to must be between 0 (the seed) and 3" in err
 
 
+def test_rollback_reads_like_apply(
+    calc_run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rollback RUN N [--to PATH]`, as `apply RUN [--to PATH]`; the older form still works
+    and says what to write instead."""
+    elsewhere = tmp_path / "out" / "calc.py"
+    status, out, err = cli(capsys, "rollback", str(calc_run.run_dir), "1", "--to", str(elsewhere))
+    assert status == 0 and err == "" and elsewhere.read_text() == calc_run.source_after(1)
+    status, _, err = cli(capsys, "rollback", str(calc_run.run_dir), "2")
+    assert status == 0 and err == "" and calc_run.program.read_text() == calc_run.source_after(2)
+    status, _, err = cli(capsys, "rollback", str(calc_run.run_dir), "--to", "0")
+    assert status == 0 and "write `rollback RUN N [--to PATH]`" in err
+    for argv, said in (
+        (["9"], "N must be between 0 (the seed) and 3, not 9"),
+        ([], "say which change"),
+        (["--to", str(elsewhere)], "names a path, but no change N is given"),
+        (["1", "--to-path", str(elsewhere)], "give the target as --to PATH"),
+    ):
+        status, out, err = cli(capsys, "rollback", str(calc_run.run_dir), *argv)
+        assert status == 2 and out == "" and err.count("\n") == 1 and said in err, err
+
+
 def test_apply_refuses_a_target_changed_since_the_run_started(
     calc_run: Run, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -40,6 +40,29 @@ def test_a_seed_that_does_not_parse_is_one_line_naming_the_file() -> None:
     assert isinstance(caught.value, UsageError) and isinstance(caught.value, ValueError)
 
 
+@pytest.mark.parametrize(
+    ("source", "where", "said"),
+    [
+        ("def f(x):\n    for i in range(x)\n        pass\n    return 1\n", ":2:", "expected ':'"),
+        ("def f(x):\n    return (x\n\n\ny = 1\n", ":2:", "was never closed"),
+        ("return 1\n", ":1:", "'return' outside function"),
+    ],
+)  # fmt: skip
+def test_a_syntax_error_is_reported_where_and_as_python_reports_it(
+    source: str, where: str, said: str
+) -> None:
+    """Python's own position and message, not where libcst's grammar gave up ("line 4,
+    expected one of !=, %, &, ...")."""
+    try:
+        compile(source, "seed.py", "exec")
+    except SyntaxError as error:
+        assert f":{error.lineno}:" == where and said in error.msg
+    with pytest.raises(ProgramError) as caught:
+        Program.parse(source, path="seed.py")
+    message = str(caught.value)
+    assert message.startswith("seed.py" + where) and message.endswith(said), message
+
+
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_every_single_edit_compiles(name: str) -> None:
     program = PROGRAMS[name]

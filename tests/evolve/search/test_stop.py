@@ -15,7 +15,7 @@ import pytest
 
 from evolve.cli import main
 from evolve.errors import RunAborted
-from evolve.run import CHAMPION_FILE, STOP_FILE, RunRequest, RunSummary, start_run
+from evolve.run import CHAMPION_FILE, STOP_FILE, RunRequest, RunSummary, lock_run, start_run
 from evolve.search.stats import GenerationStats
 from evolve.search.stop import StopReason
 from evolve.store.database import RunStore
@@ -172,8 +172,18 @@ def test_evolve_stop_writes_the_stop_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run_dir = tmp_path / "runs" / "r1"
-    RunStore.create(run_dir).close()
-    assert main(["stop", "r1", "--runs-dir", str(tmp_path / "runs")]) == 0
+    store = RunStore.create(run_dir)
+    store.set_config(seed_hash="0" * 64, program="p.py", task_dir=".", goal="repair")
+    store.close()
+    # Nobody is running it: a STOP file would stop nothing (resume removes it).
+    assert main(["stop", "r1", "--runs-dir", str(tmp_path / "runs")]) == 2
+    assert "no process is running this run" in capsys.readouterr().err
+    assert not (run_dir / STOP_FILE).exists()
+    lock = lock_run(run_dir)  # as the process running it holds it
+    try:
+        assert main(["stop", "r1", "--runs-dir", str(tmp_path / "runs")]) == 0
+    finally:
+        os.close(lock)
     assert (run_dir / STOP_FILE).is_file()
     assert "stop requested" in capsys.readouterr().out
 

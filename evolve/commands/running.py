@@ -1,0 +1,159 @@
+"""The verbs that run the engine: `evolve run`, `evolve resume`, `evolve stop`.
+
+`run` and `resume` print the accepted diffs and what the run achieved in words (solved or
+not for a repair, improved by how much for a speed-up); with `--json` the last line of
+stdout is the summary with every accepted change, its diff included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from evolve.commands.parser import BUNDLED_TASKS, DEFAULT_TASK
+from evolve.commands.render import change_dict, print_json, verdict
+from evolve.errors import UsageError
+from evolve.evaluation.executor import check_executor
+from evolve.progress import ProgressReporter
+from evolve.store.database import AcceptedChange
+from evolve.store.runs import (
+    STOP_FILE,
+    check_runs_dir,
+    is_running,
+    read_run,
+    resolve_run,
+)
+
+EXIT_OK = 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from evolve.run import RunRequest, start_run  # the engine: libcst, DEAP, numpy
+    from evolve.tune.profile import profile_settings
+
+    settings = profile_settings(
+        args.profile,
+        algorithm=args.algorithm,
+        population=args.population,
+        partial_repairs=args.partial_repairs,
+    )
+    check_runs_dir(args.runs_dir)
+    task_dir: Path | None = args.task
+    if task_dir is None:
+        task_dir = DEFAULT_TASK
+        if not args.quiet:
+            print(
+                f"evolve: no task given: evolving the bundled demo"
+                f" {DEFAULT_TASK.relative_to(BUNDLED_TASKS)} (`evolve tasks` lists the others;"
+                " `evolve run DIR` evolves the task in DIR, `evolve init` makes one)",
+                file=sys.stderr,
+            )
+    request = RunRequest(
+        task_dir=task_dir,
+        seed=args.seed,
+        budget=args.budget,
+        program=args.program,
+        runs_dir=args.runs_dir,
+        sandbox=args.sandbox,
+        executor=check_executor(args.executor),
+        settings=settings,
+    )
+    with ProgressReporter(quiet=args.quiet) as reporter:
+        summary = start_run(request, reporter)
+    _finish(summary.to_dict(), args.json, resumed=None)
+    return EXIT_OK
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from evolve.resume import AlreadyFinished, resume_run
+
+    executor = None if args.executor is None else check_executor(args.executor)
+    run_dir = resolve_run(args.run, args.runs_dir)
+    from evolve.tune.store import is_tuning_run
+
+    if is_tuning_run(run_dir):
+        return _resume_tuning(run_dir, executor, args)
+    try:
+        with ProgressReporter(quiet=args.quiet) as reporter:
+            summary = resume_run(run_dir, reporter, executor)
+    except AlreadyFinished as done:
+        if args.json:
+            print_json({**done.summary, "resumed": False})
+        else:
+            print(f"evolve: {done}")
+        return EXIT_OK
+    _finish(summary.to_dict(), args.json, resumed=True)
+    return EXIT_OK
+
+
+def _resume_tuning(run_dir: Path, executor: str | None, args: argparse.Namespace) -> int:
+    """`evolve resume` of a tuning run: what `evolve tune --resume` does."""
+    from evolve.tune.command import resume_tune
+    from evolve.tune.show import show_text
+
+    summary = resume_tune(run_dir, executor, None if args.quiet else sys.stderr)
+    if summary is None:
+        print(f"evolve: {run_dir} finished; nothing to resume")
+        return EXIT_OK
+    if args.json:
+        print_json({**summary, "resumed": True})
+    else:
+        print(show_text(run_dir), end="")
+    return EXIT_OK
+
+
+def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> None:
+    """Print a finished run: its accepted changes and what it achieved."""
+    with read_run(Path(summary["run_dir"])) as store:
+        changes = store.accepted()
+    if as_json:
+        extra: dict[str, Any] = {"changes": [change_dict(change) for change in changes]}
+        if resumed is not None:
+            extra["resumed"] = resumed
+        print_json({**summary, **extra})
+        return
+    for change in changes:
+        print(_heading(change))
+        print(change.diff, end="")
+    print(
+        f"{summary['task']}: {verdict(summary)}; {summary['accepted']} accepted;"
+        f" {summary['evaluations']} evaluations in {summary['wall_s']:.1f} s"
+        f" ({summary['cache_hits']} cache hits)"
+    )
+    quarantined = list(summary.get("quarantined") or [])
+    if quarantined:
+        shown = ", ".join(quarantined[:5])
+        more = f" and {len(quarantined) - 5} more" if len(quarantined) > 5 else ""
+        print(f"quarantined as flaky (never used to judge): {shown}{more}")
+    print(f"run {summary['run_id']}: champion written to {summary['champion_path']}")
+
+
+def _heading(change: AcceptedChange) -> str:
+    operators = ", ".join(change.operators) or "edits dropped"
+    return (
+        f"--- change #{change.number}: {operators}"
+        f" ({change.fitness_before} -> {change.fitness_after})"
+    )
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    run_dir = resolve_run(args.run, args.runs_dir)
+    with read_run(run_dir) as store:
+        finished = "finished_at" in store.config()
+    if finished:
+        raise UsageError(f"{args.run}: the run has already finished")
+    if not is_running(run_dir):
+        # `evolve resume` removes a STOP file (it ended the last session): one written now
+        # would stop nothing.
+        raise UsageError(f"{args.run}: no process is running this run; nothing to stop")
+    # The file's content is for the record only: its presence is the request.
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    (run_dir / STOP_FILE).write_text(
+        f"stop requested by evolve stop, pid {os.getpid()}, at {stamp}\n", encoding="utf-8"
+    )
+    print(f"stop requested: {run_dir} ends at the end of its current generation")
+    return EXIT_OK

@@ -1,0 +1,162 @@
+"""`evolve run` and `resume` end to end on tiny tasks: what a run says it did, what a refused
+run leaves behind (nothing), the demo it picks when no task is named, and `run --json`'s
+accepted changes. (Bugs: a refused run left a half-made run directory that `verify` called
+OK; a stagnated speed-up printed "solved"; a seed passing every test ran a generation.)"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from evolve.commands.parser import DEFAULT_TASK
+from evolve.commands.render import verdict
+from evolve.run import lock_run
+from tests.conftest import ADD_CASES, write_task
+from tests.doubles import in_process_sandboxes
+
+from .conftest import Run, cli, fingerprint, last_json
+
+CORRECT_ADD = "def add(a, b):\n    return a + b\n"
+
+
+@pytest.fixture(autouse=True)
+def _in_process() -> Iterator[None]:
+    with in_process_sandboxes():
+        yield
+
+
+def test_a_refused_run_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = "import no_such_module_anywhere\n\ndef add(a, b):\n    return a - b\n"
+    task = write_task(tmp_path / "t", seed, "add", ADD_CASES)
+    runs = tmp_path / "runs"
+    status, out, err = cli(capsys, "run", str(task), "--runs-dir", str(runs), "--quiet")
+    assert status == 2 and out == "" and err.count("\n") == 1, err
+    assert "cannot be loaded" in err
+    assert not runs.exists() or list(runs.iterdir()) == []
+
+
+def test_a_run_that_does_not_parse_names_pythons_line_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = "def add(a, b):\n    for i in range(a)\n        b += 1\n    return b\n\n\n"
+    task = write_task(tmp_path / "t", seed, "add", ADD_CASES)
+    status, _, err = cli(capsys, "run", str(task), "--runs-dir", str(tmp_path / "runs"))
+    assert status == 2
+    assert "seed.py:2:" in err and "expected ':'" in err, err
+    assert not (tmp_path / "runs").exists()
+
+
+def test_resume_refuses_before_touching_the_run(
+    add_run: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = fingerprint(add_run.run_dir)
+    lock = lock_run(add_run.run_dir)  # as a process running it would hold it
+    try:
+        status, _, err = cli(capsys, "resume", str(add_run.run_dir))
+    finally:
+        os.close(lock)
+    assert status == 2 and "another process is running this run" in err
+    after = fingerprint(add_run.run_dir)
+    after.pop("run.lock", None)
+    before.pop("run.lock", None)
+    assert after == before
+    # A finished run: nothing to resume, nothing written.
+    status, out, _ = cli(capsys, "resume", str(add_run.run_dir))
+    assert status == 0 and "nothing to resume" in out
+    after = fingerprint(add_run.run_dir)
+    after.pop("run.lock", None)
+    assert after == before
+
+
+def test_a_seed_that_passes_every_test_stops_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task = write_task(tmp_path / "t", CORRECT_ADD, "add", ADD_CASES)
+    runs = tmp_path / "runs"
+    status, out, _ = cli(capsys, "run", str(task), "--runs-dir", str(runs), "--quiet", "--json")
+    assert status == 0
+    summary = last_json(out)
+    assert summary["generations"] == 0 and summary["accepted"] == 0
+    assert summary["evaluations"] == 1  # the seed's, and nothing else
+    assert summary["solved"] is True and summary["stop_reason"] == "solved"
+    status, out, _ = cli(capsys, "run", str(task), "--runs-dir", str(runs), "--quiet")
+    assert status == 0 and "nothing to repair: the seed passes every test" in out
+
+
+def test_run_json_has_the_accepted_changes_and_their_diffs(
+    add_run: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = add_run.runs_dir / "again"
+    status, out, _ = cli(
+        capsys, "run", str(add_run.task_dir), "--seed", "1", "--budget", "300",
+        "--runs-dir", str(runs), "--quiet", "--json",
+    )  # fmt: skip
+    assert status == 0
+    summary = last_json(out)
+    changes = summary["changes"]
+    assert isinstance(changes, list) and len(changes) == summary["accepted"] >= 1
+    assert all(change["diff"].startswith("--- ") for change in changes)
+    status, out, _ = cli(capsys, "log", str(summary["run_dir"]), "--json")
+    assert [c["hash"] for c in json.loads(out)] == [c["hash"] for c in changes]
+
+
+def test_a_speedup_that_did_not_improve_does_not_say_solved(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gcd = DEFAULT_TASK.parent.parent / "controls" / "gcd"
+    status, out, _ = cli(
+        capsys, "run", str(gcd), "--budget", "60", "--runs-dir", str(tmp_path), "--json",
+        "--quiet", "--seed", "1",
+    )  # fmt: skip
+    assert status == 0
+    summary = last_json(out)
+    assert summary["goal"] == "speedup" and summary["solved"] is False
+    if not summary["accepted"]:
+        assert summary["improved"] is False
+        assert verdict(summary).startswith("not improved")
+    assert "solved" not in verdict(summary)
+
+
+@pytest.mark.parametrize(
+    ("summary", "said"),
+    [
+        (
+            {"goal": "speedup", "stop_reason": "stagnated", "improved": False, "seed_cost": 184,
+             "champion_cost": 184, "cost_ratio": 1.0, "solved": False},
+            "not improved (stagnated); cost 184",
+        ),
+        (
+            {"goal": "speedup", "stop_reason": "stagnated", "improved": True, "seed_cost": 200,
+             "champion_cost": 100, "cost_ratio": 2.0, "solved": False},
+            "improved 2x: cost 200 -> 100 executed lines (stagnated)",
+        ),
+        (
+            {"goal": "repair", "stop_reason": "budget", "solved": False, "best": "3/4",
+             "seed_fitness": "2/4"},
+            "not solved (budget): best 3/4 from 2/4",
+        ),
+        (
+            {"goal": "repair", "stop_reason": "solved", "solved": True, "best": "4/4",
+             "seed_fitness": "2/4", "accepted": 2},
+            "solved: passes every test (2/4 -> 4/4)",
+        ),
+    ],
+)  # fmt: skip
+def test_verdicts_say_what_happened(summary: dict[str, object], said: str) -> None:
+    assert verdict(summary) == said
+
+
+def test_run_without_a_task_names_the_demo_and_how_to_choose(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = cli(
+        capsys, "run", "--budget", "30", "--runs-dir", str(tmp_path), "--seed", "1"
+    )
+    assert status == 0
+    first = err.splitlines()[0]
+    assert "no task given" in first and "repair/caesar" in first
+    assert "evolve tasks" in first and "evolve run DIR" in first
