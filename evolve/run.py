@@ -218,6 +218,9 @@ def start_run(
         program_files=list(program.files) if program.several else [],
         editable=program.editable,  # decides the seed's sites, so verify can replay patches
         review_mode=task.review.value,
+        # Fixed here like the mode: apply and rollback run this, whatever task.toml says later.
+        review_verify=task.verify,
+        review_verify_timeout_s=task.verify_timeout_s,
         seed=request.seed,
         budget=budget,
         sandbox=request.sandbox,

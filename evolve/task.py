@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evolve.audit.verify_command import DEFAULT_TIMEOUT_S as DEFAULT_VERIFY_TIMEOUT_S
+from evolve.audit.verify_command import check_command
 from evolve.errors import UsageError
 from evolve.pytest_layout import LayoutError, pytest_suite
 from sandbox import (
@@ -40,7 +42,7 @@ _KNOWN_KEYS: Mapping[str, frozenset[str]] = {
     "search": frozenset(
         {"budget", "editable", "forbid", "confirm_runs", "only_seed_names", "allow"}
     ),
-    "review": frozenset({"mode", "ask"}),
+    "review": frozenset({"mode", "ask", "verify", "verify_timeout_s"}),
 }
 
 DEFAULT_BUDGET = 5000
@@ -85,6 +87,10 @@ class Task:
     cases_file: Path | None = None
     # `[review] ask`: when plausible repairs disagree, ask a person at a terminal.
     ask: bool = False
+    # `[review] verify`: a command that must pass on a copy of the project holding the
+    # result before `evolve apply` or `rollback` writes it; with its timeout.
+    verify: str | None = None
+    verify_timeout_s: float = DEFAULT_VERIFY_TIMEOUT_S
 
     @property
     def module_name(self) -> str:
@@ -188,6 +194,8 @@ class _TaskReader:
             entry_module=entry_module,
             cases_file=self._cases_file(tests),
             ask=bool(self._get(self._section("review"), "review", "ask", bool, False)),
+            verify=self._verify(),
+            verify_timeout_s=self._verify_timeout(),
         )
         # A module name that would shadow one the sandbox's harness imports (a seed named
         # `calendar.py`), program files that would, a suite that clashes with the program:
@@ -398,6 +406,26 @@ class _TaskReader:
         except ValueError:
             choices = ", ".join(m.value for m in ReviewMode)
             raise self.fail("[review] mode", f"must be one of {choices}, not {text!r}") from None
+
+    def _verify(self) -> str | None:
+        command = self._get(self._section("review"), "review", "verify", str, None)
+        if command is None:
+            return None
+        problem = check_command(command)
+        if problem is not None:
+            raise self.fail("[review] verify", problem)
+        return str(command)
+
+    def _verify_timeout(self) -> float:
+        section = self._section("review")
+        timeout = self._get(
+            section, "review", "verify_timeout_s", (int, float), DEFAULT_VERIFY_TIMEOUT_S
+        )
+        if timeout <= 0:
+            raise self.fail("[review] verify_timeout_s", "must be positive")
+        if "verify" not in section and "verify_timeout_s" in section:
+            raise self.fail("[review] verify_timeout_s", "only with [review] verify")
+        return float(timeout)
 
     def _only_seed_names(self, suite: Suite) -> bool:
         default = isinstance(suite, PytestSuite)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +46,11 @@ def write_version(
     allowed: Collection[str],
     must_exist: bool,
     force: bool,
+    before_write: Callable[[], None] | None = None,
 ) -> Written:
-    """Write `source` to `target` after the checks above; UsageError says why not."""
+    """Write `source` to `target` after the checks above; UsageError says why not.
+    `before_write` runs once the checks pass and something is to be written; it refuses by
+    raising."""
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")
     if target.exists():
@@ -62,14 +65,14 @@ def write_version(
             )
         if current == source and target.read_bytes() == source.encode("utf-8"):
             return Written(target, None, unchanged=True)
-        backup = _backup(target, run_id)
-    else:
-        if must_exist and not force:
-            raise UsageError(
-                f"{target}: missing, but it held the seed when run {run_id} started;"
-                " use --force to write it anyway"
-            )
-        backup = None
+    elif must_exist and not force:
+        raise UsageError(
+            f"{target}: missing, but it held the seed when run {run_id} started;"
+            " use --force to write it anyway"
+        )
+    if before_write is not None:
+        before_write()
+    backup = _backup(target, run_id) if target.exists() else None
     _replace(target, source.encode("utf-8"))
     return Written(target, backup, unchanged=False)
 
@@ -115,12 +118,13 @@ def write_files_version(
     allowed: Collection[str],
     must_exist: bool,
     force: bool,
+    before_write: Callable[[], None] | None = None,
 ) -> Written:
     """Write a program of several files below `directory`, with the checks of
     `write_version` made on the program as a whole: the files there, read together, must
     hold the seed or a version this run recorded. Each changed file is backed up beside
     itself and replaced atomically; a crash between two files leaves each file whole, and
-    the backups say what each held."""
+    the backups say what each held. `before_write` as for `write_version`."""
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: is not a directory")
     targets = {name: directory.joinpath(*name.split("/")) for name in files}
@@ -150,6 +154,8 @@ def write_files_version(
     ]
     if not changed:
         return Written(directory, None, unchanged=True)
+    if before_write is not None:
+        before_write()
     backups = tuple(_backup(targets[n], run_id) for n in changed if current[n] is not None)
     for name in changed:
         _replace(targets[name], files[name].encode("utf-8"))

@@ -19,6 +19,7 @@ from pathlib import Path
 from evolve.audit.apply import Written, write_files_version, write_version
 from evolve.audit.review import apply_flags, ask_walk, current_plan, summary, walk
 from evolve.audit.verify import Chain, Tampered, check_chain, rerun_evidence
+from evolve.audit.verify_command import run_verify_command, verified
 from evolve.commands.render import change_dict, print_json
 from evolve.errors import UsageError
 from evolve.program.diff import unpack_files
@@ -144,7 +145,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
     with _verified(args, read_run) as (run_dir, store, chain):
         plan = current_plan(store)
         plan.require_approved(plan.champion)
-        written = _write_version(run_dir, store, chain, plan.champion, args.to, args.force)
+        written = _write_version(
+            run_dir, store, chain, plan.champion, args.to, args.force, verb="apply"
+        )
     _report("applied", plan.champion, written)
     return EXIT_OK
 
@@ -158,7 +161,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             label = "--to" if older else "N"
             raise UsageError(f"{label} must be between 0 (the seed) and {count}, not {number}")
         current_plan(store).require_approved(number)
-        written = _write_version(run_dir, store, chain, number, target, args.force)
+        written = _write_version(run_dir, store, chain, number, target, args.force, verb="rollback")
     _report("rolled back to", number, written)
     if older:
         print(
@@ -189,27 +192,51 @@ def _rollback_arguments(args: argparse.Namespace) -> tuple[int, Path | None, boo
 
 
 def _write_version(
-    run_dir: Path, store: RunStore, chain: Chain, number: int, to: Path | None, force: bool
+    run_dir: Path,
+    store: RunStore,
+    chain: Chain,
+    number: int,
+    to: Path | None,
+    force: bool,
+    *,
+    verb: str,
 ) -> Written:
     allowed = {chain.seed_hash, *(change.child for change in chain.changes)}
     config = store.config()
     target = to if to is not None else Path(config["program"])
-    if config.get("program_files"):
+    verify = run_verify_command(config)
+    several = bool(config.get("program_files"))
+    source = chain.source_after(number)
+    files = unpack_files(source) if several else {}
+    located = (
+        {target.joinpath(*name.split("/")): text for name, text in files.items()}
+        if several
+        else {target: source}
+    )
+
+    def before_write() -> None:
+        if verify is not None:  # refuses (UsageError) unless it passes on a copy
+            start = target if several else target.parent
+            verified(verify, start, located, run_dir=run_dir, verb=verb, number=number)
+
+    if several:
         return write_files_version(
             target,
-            unpack_files(chain.source_after(number)),
+            files,
             run_id=run_dir.name,
             allowed=allowed,
             must_exist=to is None,
             force=force,
+            before_write=before_write,
         )
     return write_version(
         target,
-        chain.source_after(number),
+        source,
         run_id=run_dir.name,
         allowed=allowed,
         must_exist=to is None,
         force=force,
+        before_write=before_write,
     )
 
 

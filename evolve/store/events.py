@@ -2,7 +2,8 @@
 
 Append-only and flushed per event, so `tail -f` shows a run as it happens and a run that
 dies still leaves every event up to the moment it died. Every line has `time` (Unix seconds)
-and `type`: run_started, generation_finished, change_accepted, holdout_rejected, run_stopped.
+and `type`: run_started, generation_finished, change_accepted, holdout_rejected, run_stopped;
+`evolve apply` and `rollback` add verify_command (`[review] verify`).
 """
 
 from __future__ import annotations

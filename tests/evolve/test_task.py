@@ -218,3 +218,29 @@ def test_a_seed_named_like_a_standard_module_is_refused_in_one_line(tmp_path: Pa
     with pytest.raises(UsageError) as caught:
         load_task(task)
     assert "shadow" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_review_verify_is_read_with_its_timeout(tmp_path: Path) -> None:
+    toml = TOML + '\n[review]\nmode = "manual"\nverify = "python -m pytest -q tests"\n'
+    task = load_task(make_task(tmp_path, toml + "verify_timeout_s = 30\n"))
+    assert task.verify == "python -m pytest -q tests"
+    assert task.verify_timeout_s == 30.0
+    assert load_task(make_task(tmp_path, TOML)).verify is None
+
+
+@pytest.mark.parametrize(
+    ("review", "message"),
+    [
+        ('verify = ""', "[review] verify: must not be empty"),
+        ('verify = "   "', "[review] verify: must not be empty"),
+        ('verify = "pytest \'tests"', "[review] verify: cannot be split into words"),
+        ('verify = ["pytest"]', "[review] verify: must be a string, not an array"),
+        ('verify = "pytest"\nverify_timeout_s = 0', "[review] verify_timeout_s: must be positive"),
+        ("verify_timeout_s = 10", "[review] verify_timeout_s: only with [review] verify"),
+    ],
+)
+def test_bad_review_verify(tmp_path: Path, review: str, message: str) -> None:
+    make_task(tmp_path, TOML + f"\n[review]\n{review}\n")
+    with pytest.raises(UsageError) as info:
+        load_task(tmp_path)
+    assert message in str(info.value) and "\n" not in str(info.value)

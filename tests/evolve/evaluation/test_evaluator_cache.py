@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evolve.evaluation.evaluator import Evaluator, Variant, normalised_hash, source_hash
+from evolve.evaluation.evaluator import (
+    Evaluator,
+    Variant,
+    _file_hash,
+    normalised_hash,
+    source_hash,
+)
 from evolve.run import read_program
 from evolve.store.database import RunStore
 from evolve.task import load_task
@@ -50,3 +56,15 @@ def test_sources_differing_only_in_comments_run_once(add_task: Path, tmp_path: P
     assert evaluator.evaluations == 1 and evaluator.cache_hits == 1
     assert evaluator.cache_hit_rate == 0.5
     assert variants[0].digest != variants[1].digest  # identity stays the exact source
+
+
+def test_a_package_variant_parses_only_the_files_that_changed() -> None:
+    files = {f"pkg/m{i}.py": f"def f{i}(x):\n    return x + {i}\n" for i in range(5)}
+    noisy = {**files, "pkg/m3.py": "# why\ndef f3( x ):\n    return (x + 3)\n"}
+    changed = {**files, "pkg/m3.py": "def f3(x):\n    return x - 3\n"}
+    assert normalised_hash(files) == normalised_hash(noisy) != normalised_hash(changed)
+    assert normalised_hash(files) != normalised_hash({**files, "pkg/m9.py": files["pkg/m0.py"]})
+    # The unchanged files' hashes are remembered: a sixth variant parses its one new file.
+    misses = _file_hash.cache_info().misses
+    normalised_hash({**files, "pkg/m1.py": "def f1(x):\n    return 1\n"})
+    assert _file_hash.cache_info().misses == misses + 1
