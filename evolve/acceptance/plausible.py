@@ -82,10 +82,34 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def change_size(before: str, after: str) -> int:
-    """How many tokens of `before` one must replace, delete or insert to get `after`."""
-    old, new = _TOKEN.findall(before), _TOKEN.findall(after)
+    """How many tokens of `before` one must replace, delete or insert to get `after`.
+
+    Only the stretch between the texts' common beginning and end is compared (cut at
+    whitespace, so no token is split): a program may be a whole package, and the diff
+    of megabytes would take minutes."""
+    start = _common_prefix(before, after)
+    while start > 0 and not before[start - 1].isspace():
+        start -= 1
+    end = _common_prefix(before[start:][::-1], after[start:][::-1])
+    while end > 0 and not before[len(before) - end].isspace():
+        end -= 1
+    old = _TOKEN.findall(before[start : len(before) - end])
+    new = _TOKEN.findall(after[start : len(after) - end])
     opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
     return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common beginning of `a` and `b` (a binary search over
+    slice comparisons, which run in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from evolve.acceptance.checks import Candidate
 from evolve.acceptance.plausible import (
+    _TOKEN,
     ENOUGH,
     Collection,
     Plausible,
@@ -134,3 +138,15 @@ def test_the_collection_closes_after_its_extra_evaluations_or_when_enough_are_fo
     late = Collection(budget=300)
     late.add(plausible("a", ()), evaluations=250)
     assert late.closes_at == 300
+
+
+@given(st.text(alphabet="ab (=\n", max_size=30), st.text(alphabet="ab (=\n", max_size=30))
+def test_change_size_is_zero_only_for_the_same_tokens(before: str, after: str) -> None:
+    same_tokens = _TOKEN.findall(before) == _TOKEN.findall(after)
+    assert (change_size(before, after) == 0) == same_tokens
+
+
+def test_change_size_of_a_large_program_compares_only_what_changed() -> None:
+    program = "def f(x):\n    return x + 1\n\n\n" * 20_000  # about half a megabyte
+    changed = program.replace("x + 1", "x - 1", 1)
+    assert change_size(program, changed) == 1
