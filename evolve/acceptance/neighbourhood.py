@@ -54,7 +54,10 @@ def neighbours(
     } - lines
 
     def distance(site: Site) -> int:
-        return min(abs(site.line - line) for file, line in lines if file == site.file)
+        # A name is shared across files too: a line of another file is far.
+        return min(
+            (abs(site.line - line) for file, line in lines if file == site.file), default=1 << 20
+        )
 
     near = sorted(
         (s for s in program.sites if (s.file, s.line) in related),

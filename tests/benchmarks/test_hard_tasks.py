@@ -276,12 +276,14 @@ FIXES: dict[str, list[tuple[str, str]]] = {
 }
 
 # Seeds that loop forever (or recurse until they time out) on some or all search cases.
+# Seeds whose defect recurses without end on some cases: a RecursionError, or the runner's
+# tenth of a second first, whichever the machine's speed makes come first.
+RUNAWAY = {"spiral_order"}
 HANGING = {
     "parse_query",
     "count_occurrences",
     "pairs_within",
     "add_business_days",
-    "spiral_order",
 }
 
 # Runs programs in a child process, one case at a time under an alarm, so a seed that loops
@@ -473,6 +475,8 @@ def test_seed_fails_a_search_case(task_dir: Path) -> None:
     assert any(o != "pass" for o in outcomes), "the seed passes every case: nothing to repair"
     if task_dir.name in HANGING:
         assert "timeout" in outcomes, outcomes
+    elif task_dir.name in RUNAWAY:
+        assert {"error", "timeout"} & set(outcomes), outcomes
     else:
         assert "timeout" not in outcomes, outcomes
         assert "pass" in outcomes, "the seed fails every case: no partial credit to climb"
