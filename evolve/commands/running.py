@@ -70,11 +70,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     from evolve.resume import AlreadyFinished, resume_run
+    from evolve.tune.store import is_tuning_run
 
     executor = None if args.executor is None else check_executor(args.executor)
     run_dir = resolve_run(args.run, args.runs_dir)
-    from evolve.tune.store import is_tuning_run
-
     if is_tuning_run(run_dir):
         return _resume_tuning(run_dir, executor, args)
     try:
