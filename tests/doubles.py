@@ -201,9 +201,12 @@ class _Deadline:
     garbage-collector callback (Hypothesis installs one) is printed and lost.
 
     The block sets `delivered` when it saw the exception arrive. One that fired as the block
-    ended may still be pending on leaving; it is drained there, in a short loop, rather
-    than taken back with PyThreadState_SetAsyncExc(id, NULL): on Python 3.11 that leaves a
-    thread that traces (the cost counter) deaf to the next one."""
+    ended may still be pending on leaving, and so may a repeat fired after the block saw the
+    first; either is drained there, in a short loop, rather than taken back with
+    PyThreadState_SetAsyncExc(id, NULL): on Python 3.11 that leaves a thread that traces (the
+    cost counter) deaf to the next one. Left pending, it lands wherever the thread is next,
+    for instance inside the thread pool's Future.set_result, which then never wakes the
+    thread waiting on it."""
 
     AGAIN_S = 0.25
 
@@ -212,6 +215,7 @@ class _Deadline:
         self.thread = threading.get_ident()
         self.due = time.monotonic() + seconds
         self.fired = False
+        self.fires = 0  # how many times the watchdog raised it
         self.delivered = False
 
     def __enter__(self) -> _Deadline:
@@ -220,7 +224,7 @@ class _Deadline:
 
     def __exit__(self, *exc_info: object) -> None:
         _WATCHDOG.forget(self)
-        if self.fired and not self.delivered:
+        if self.fired and (not self.delivered or self.fires > 1):
             try:
                 until = time.monotonic() + 0.05
                 while time.monotonic() < until:
@@ -266,6 +270,7 @@ class _Watchdog:
                 for deadline in list(self._watched.values()):
                     if deadline.due <= now:
                         deadline.fired = True
+                        deadline.fires += 1
                         deadline.due = now + _Deadline.AGAIN_S
                         ctypes.pythonapi.PyThreadState_SetAsyncExc(
                             ctypes.c_ulong(deadline.thread), ctypes.py_object(deadline.kind)

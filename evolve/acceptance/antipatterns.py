@@ -4,10 +4,12 @@ A patch that passes every test can still be wrong everywhere the tests do not lo
 of search-based repair (Tan et al., "Anti-patterns in search-based program repair", FSE
 2016; Qi et al. on Kali's deletion patches) found the same few shapes again and again: a
 computed result replaced by a constant, control flow deleted until the failing test passes,
-a condition made constant, a result of another type than the program returns. They are read
-here from the programs themselves (seed against candidate, function by function, on
-Python's `ast`), so any operator that produces one is caught, and from what the programs
-return on the generated inputs.
+a condition made constant, a result of another type than the program returns. One more
+is the operand neutralised rather than removed: `n - 1` made `n / 1` or `n * 1` passes the
+tests an off-by-one failed, and may quietly change the value's type (`n / 1` is a float).
+They are read here from the programs themselves (seed against candidate, function by
+function, on Python's `ast`), so any operator that produces one is caught, and from what the
+programs return on the generated inputs.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ CONSTANT_RETURN = "constant-return"  # more returns of a literal than the seed h
 REMOVED_CONTROL = "removed-control"  # fewer if/for/while/return/raise/try than the seed
 CONSTANT_CONDITION = "constant-condition"  # a condition the seed computes is now a literal
 RESULT_TYPE = "result-type"  # returns another kind of value than the seed does
+IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x / 1`... than the seed
 
 _CONTROL = (ast.If, ast.For, ast.While, ast.Return, ast.Raise, ast.Try, ast.With)
 
@@ -62,6 +65,8 @@ def _compare(seed: ast.AST, candidate: ast.AST) -> Iterator[str]:
         yield REMOVED_CONTROL
     if _constant_conditions(candidate) > _constant_conditions(seed):
         yield CONSTANT_CONDITION
+    if _identity_operations(candidate) > _identity_operations(seed):
+        yield IDENTITY_OPERATION
 
 
 def _functions(source: str) -> dict[str, ast.AST]:
@@ -117,6 +122,48 @@ def _constant_conditions(function: ast.AST) -> int:
     ]
     # `while True:` is an idiom, not a condition made constant; only its count can grow.
     return sum(1 for test in tests if _is_literal(test))
+
+
+# The literal operand that makes each operator leave the other one as it is.
+_IDENTITIES: dict[type[ast.operator], int] = {
+    ast.Add: 0,
+    ast.Sub: 0,
+    ast.Mult: 1,
+    ast.Div: 1,
+    ast.FloorDiv: 1,
+    ast.Pow: 1,
+    ast.BitOr: 0,
+    ast.BitXor: 0,
+    ast.LShift: 0,
+    ast.RShift: 0,
+}
+# Those that are the identity on either side (`0 + x`, `1 * x`).
+_COMMUTATIVE = (ast.Add, ast.Mult, ast.BitOr, ast.BitXor)
+
+
+def _identity_operations(function: ast.AST) -> int:
+    count = 0
+    for node in _own_nodes(function):
+        if not isinstance(node, ast.BinOp | ast.AugAssign):
+            continue
+        identity = _IDENTITIES.get(type(node.op))
+        if identity is None:
+            continue
+        if isinstance(node, ast.AugAssign):
+            operands = [node.value]
+        else:
+            operands = (
+                [node.right, node.left] if isinstance(node.op, _COMMUTATIVE) else [node.right]
+            )
+        if any(_is_number(operand, identity) for operand in operands):
+            count += 1
+    return count
+
+
+def _is_number(node: ast.AST, value: int) -> bool:
+    return (
+        isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value == value
+    )
 
 
 def _is_literal(node: ast.AST) -> bool:

@@ -60,8 +60,12 @@ def _signed(node: cst.BaseExpression) -> bool:
     )
 
 
-def plus(node: cst.BaseExpression, delta: int) -> cst.BinaryOperation:
-    """`node + 1` or `node - 1`."""
+def plus(node: cst.BaseExpression, delta: int) -> cst.BaseExpression:
+    """`node + 1` or `node - 1`; an offset already there is folded: `n - 1` plus one is `n`,
+    not `n - 1 + 1` (the edit a person would make, and a smaller change to review)."""
+    folded = _fold_offset(node, delta)
+    if folded is not None:
+        return folded
     whole = (
         has_parens(node)
         or isinstance(node, _ATOMS)
@@ -72,6 +76,25 @@ def plus(node: cst.BaseExpression, delta: int) -> cst.BinaryOperation:
         left=node if whole else parenthesize(node),
         operator=cst.Add() if delta > 0 else cst.Subtract(),
         right=cst.Integer(str(abs(delta))),
+    )
+
+
+def _fold_offset(node: cst.BaseExpression, delta: int) -> cst.BaseExpression | None:
+    """`x + k` or `x - k` (a decimal literal k, no parentheses) with delta added, or None."""
+    if has_parens(node) or not isinstance(node, cst.BinaryOperation):
+        return None
+    if not isinstance(node.operator, cst.Add | cst.Subtract):
+        return None
+    right = node.right
+    if not isinstance(right, cst.Integer) or has_parens(right) or not right.value.isdigit():
+        return None
+    sign = 1 if isinstance(node.operator, cst.Add) else -1
+    offset = sign * int(right.value) + delta
+    if offset == 0:
+        return node.left
+    operator = cst.Add() if offset > 0 else cst.Subtract()
+    return node.with_changes(
+        operator=retoken(node.operator, type(operator)), right=cst.Integer(str(abs(offset)))
     )
 
 

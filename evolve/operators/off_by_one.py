@@ -195,4 +195,14 @@ class OffByOne(Operator):
                 "def f(a, b):\n    return a[b or 0]\n",
                 "def f(a, b):\n    return a[(b or 0) + 1]\n",
             ),
+            # An offset already there is folded, not stacked: `n - 1 + 1` would be the same
+            # repair, written as no one writes it.
+            (
+                "def nth(xs, n):\n    return xs[n - 1]\n",
+                "def nth(xs, n):\n    return xs[n]\n",
+            ),
+            (
+                "def window(xs, k):\n    return range(len(xs) - k + 1)\n",
+                "def window(xs, k):\n    return range(len(xs) - k)\n",
+            ),
         ]

@@ -33,11 +33,12 @@ from evolve.task import load_task
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = ROOT / "benchmarks"
-# benchmarks/repair-hard has checks of its own (tests/benchmarks/test_hard_tasks.py).
+# benchmarks/repair-hard and repair-compound have checks of their own (test_hard_tasks.py and
+# test_compound_tasks.py beside this file).
 TASK_DIRS = sorted(
     p.parent
     for p in BENCHMARKS.rglob("task.toml")
-    if not {"perf", "repair-hard"} & set(p.relative_to(BENCHMARKS).parts)
+    if not {"perf", "repair-hard", "repair-compound"} & set(p.relative_to(BENCHMARKS).parts)
 )
 TASK_IDS = [f"{d.parent.name}/{d.name}" for d in TASK_DIRS]
 

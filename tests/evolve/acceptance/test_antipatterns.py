@@ -7,6 +7,7 @@ import pytest
 from evolve.acceptance.antipatterns import (
     CONSTANT_CONDITION,
     CONSTANT_RETURN,
+    IDENTITY_OPERATION,
     REMOVED_CONTROL,
     code_anti_patterns,
     result_type_changed,
@@ -37,6 +38,13 @@ def ok(flag):
         ("        if x == target:\n            return i\n", "        pass\n", [REMOVED_CONTROL]),
         ("    while flag:\n        flag = False\n", "    flag = False\n", [REMOVED_CONTROL]),
         ("            return i\n", "            return i + 1\n", []),
+        ("            return i\n", "            return i / 1\n", [IDENTITY_OPERATION]),
+        ("            return i\n", "            return 0 + i\n", [IDENTITY_OPERATION]),
+        ("            return i\n", "            return i - 0\n", [IDENTITY_OPERATION]),
+        ("        flag = False\n", "        flag *= 1\n", [IDENTITY_OPERATION]),
+        # `1 - i` and `i ** 2` are not the identity; `True * i` is not a number literal.
+        ("            return i\n", "            return 1 - i\n", []),
+        ("            return i\n", "            return True * i\n", []),
     ],
 )
 def test_code_anti_patterns(before: str, after: str, expected: list[str]) -> None:
@@ -60,3 +68,8 @@ def test_a_result_of_another_kind_than_the_seeds_is_flagged() -> None:
     assert not result_type_changed(["1", '"a"'], ["[1]", "[2]"])
     # Integers and floats are one kind: numbers.
     assert not result_type_changed(["1", "2"], ["1.5", "2"])
+
+
+def test_an_identity_operation_the_seed_already_has_is_not_flagged() -> None:
+    seed = "def f(n):\n    return n * 1\n"
+    assert code_anti_patterns({"": seed}, {"": seed.replace("return", "x = 2\n    return")}) == []
