@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -109,6 +109,9 @@ class Acceptor:
         self.partial_repairs = partial_repairs  # see `SearchSettings.partial_repairs`
         seed = program.runnable(program.source)
         self._seed_files = {"": seed} if isinstance(seed, str) else dict(seed)
+        # Fault localisation's site weights, once the search has them (None: every site
+        # alike); they order the neighbourhood's swaps away from where a patch edits.
+        self.site_weights: Callable[[], Mapping[str, float] | None] = lambda: None
 
     def state(self) -> dict[str, Any]:
         return {
@@ -290,13 +293,13 @@ class Acceptor:
             self._explore_neighbourhood(champion, smallest.variant, generation)
 
     def _explore_neighbourhood(self, champion: Champion, found: Variant, generation: int) -> None:
-        """Try every single edit on the lines the first plausible repair edits (see
+        """Try the patches one edit away from the first plausible repair (see
         `evolve.acceptance.neighbourhood`); collect those that pass too, smallest first."""
         base = champion.variant.patch
         # A tenth of the budget at most, as the collection's own extra search: where each
         # evaluation is dear (a whole package imported per variant), 400 would be hours.
         limit = min(MAX_NEIGHBOURS, max(MIN_NEIGHBOURS, self.budget // 10))
-        patches = neighbours(self.program, found.patch, base, limit)
+        patches = neighbours(self.program, found.patch, base, limit, self.site_weights())
         variants = [self.evaluator.variant(patch) for patch in patches]
         left = self.budget - self.evaluator.evaluations
         results = self.evaluator.evaluate(variants, generation, left)

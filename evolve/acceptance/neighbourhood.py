@@ -1,4 +1,4 @@
-"""The one-edit neighbourhood of a plausible repair: every other single edit on its lines.
+"""The neighbourhood of a plausible repair: the patches one edit away from it.
 
 A search finds the first patch that passes the tests, not the simplest: with few tests a
 two-edit patch that happens to pass (`while i + 1 < n` and `return j < m`) often turns up
@@ -8,15 +8,27 @@ once the first plausible repair is found, every single edit on those lines is tr
 patch's own sites first, then on the lines that use the names those lines mention (a wrong
 patch often bends a value into shape where it is made, `n = len(xs) - k`, and the fix is
 where it is used, `total / (n - k)`): a simpler repair there joins the choice, and the
-ranking prefers fewer edits. A few hundred evaluations at most, in a fixed order (the run
-stays deterministic).
+ranking prefers fewer edits.
+
+A program with two defects needs two edits, and the first plausible pair often fixes one
+defect properly and bends the other into passing (`zip(a, b, strict=False)` where a length
+check was missing). No single edit can repair both, so for a patch of several edits the
+neighbourhood also swaps one edit at a time: the others kept, the dropped one replaced by
+each other edit, breadth first over the sites near where it was, then over those fault
+localisation found most suspicious. Half the allowance goes to the single edits, half to
+the swaps, shared among the dropped edits in turn. A few hundred evaluations at most, in a
+fixed order (the run stays deterministic).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from itertools import combinations
+
 import libcst as cst
 
-from evolve.program.patch import Patch
+from evolve.program.patch import Edit, Patch
 from evolve.program.program import Program
 from evolve.program.sites import Site
 
@@ -27,18 +39,129 @@ MIN_NEIGHBOURS = 50
 
 
 def neighbours(
-    program: Program, found: Patch, base: Patch, limit: int = MAX_NEIGHBOURS
+    program: Program,
+    found: Patch,
+    base: Patch,
+    limit: int = MAX_NEIGHBOURS,
+    weights: Mapping[str, float] | None = None,
 ) -> list[Patch]:
-    """`base` plus one edit, for every edit at a site on a line `found` edits and not
-    already in `base`: the sites `found` edits first, then the others on those lines, then
-    those on the lines that read a name the edited lines mention (nearest first: where the
-    value a wrong patch bent into shape is used, the fix may be); each site's edits in
-    registry order; `found` itself is left out."""
+    """Patches one edit away from `found`, on top of `base` (the champion's edits), `found`
+    itself left out.
+
+    First `base` plus one edit, for every edit at a site on a line `found` edits: the sites
+    `found` edits first, then the others on those lines, then those on the lines that read a
+    name the edited lines mention (nearest first); each site's edits in registry order.
+    When `found` adds several edits, half of `limit` goes to those and half to swaps: some of
+    `found`'s edits kept and the others replaced by one edit, placed near the dropped ones as
+    above, then at every other site, most suspicious first by `weights` (fault localisation's
+    site weights; None: nearest first). Each way of dropping edits takes its turn, those that
+    drop most (the smallest patches) first in each round."""
+    new = _new_edits(found, base)
+    seen = {tuple(found)}
+    patches: list[Patch] = []
+
+    def offer(patch: Patch) -> bool:
+        if patch in seen:
+            return False
+        seen.add(patch)
+        patches.append(patch)
+        return True
+
+    singles = limit if len(new) < 2 else limit // 2
+    for address in _around(program, new, weights=None, everywhere=False):
+        if len(patches) >= singles:
+            break
+        for edit in program.edits_at(address):
+            if edit not in base and offer((*base, edit)) and len(patches) >= singles:
+                break
+    if len(new) < 2:
+        return patches
+    swaps = [
+        _swaps(
+            program,
+            base,
+            [new[i] for i in range(len(new)) if i not in dropped],
+            dropped_edits,
+            weights,
+        )
+        for dropped in _droppings(len(new))
+        for dropped_edits in [[new[i] for i in dropped]]
+    ]
+    while len(patches) < limit and swaps:
+        for stream in list(swaps):
+            patch = next(stream, None)
+            while patch is not None and not offer(patch):
+                patch = next(stream, None)
+            if patch is None:
+                swaps.remove(stream)
+            elif len(patches) >= limit:
+                break
+    return patches
+
+
+def _new_edits(found: Patch, base: Patch) -> list[Edit]:
+    """The edits of `found` that `base` does not have (counted: a repeated edit is new once
+    more than `base` has it)."""
+    unclaimed = Counter(base)
+    new: list[Edit] = []
+    for edit in found:
+        if unclaimed[edit] > 0:
+            unclaimed[edit] -= 1
+        else:
+            new.append(edit)
+    return new
+
+
+# Beyond this many edits in a patch, only single edits are dropped, or all but one kept.
+_EVERY_SUBSET_UP_TO = 4
+
+
+def _droppings(count: int) -> list[tuple[int, ...]]:
+    """Which of `count` edits to drop, as index tuples: the most first (all but one), down
+    to one; a patch with two defects fixed and a third edit that only bent a value into
+    shape needs two dropped and one added."""
+    sizes = range(count - 1, 0, -1) if count <= _EVERY_SUBSET_UP_TO else [count - 1, 1]
+    return [combo for size in sizes for combo in combinations(range(count), size)]
+
+
+def _swaps(
+    program: Program,
+    base: Patch,
+    kept: list[Edit],
+    dropped: list[Edit],
+    weights: Mapping[str, float] | None,
+) -> Iterator[Patch]:
+    """`base` plus `kept` plus each edit that is not in them: breadth first, the first edit
+    of every site (near `dropped` first), then the second of each, and so on. A statement
+    site offers an insertion of every statement at every position, a hundred edits or more;
+    taken whole, it would spend the allowance before the next line."""
+    per_site = [
+        [
+            e
+            for e in program.edits_at(address)
+            if e not in dropped and e not in base and e not in kept
+        ]
+        for address in _around(program, dropped, weights, everywhere=True)
+    ]
+    for rank in range(max(map(len, per_site), default=0)):
+        for edits in per_site:
+            if rank < len(edits):
+                yield (*base, *kept, edits[rank])
+
+
+def _around(
+    program: Program,
+    edits: list[Edit],
+    weights: Mapping[str, float] | None,
+    *,
+    everywhere: bool,
+) -> list[str]:
+    """Site addresses near `edits`: their own sites, the other sites on their lines, the
+    sites on lines that read a name those lines mention (nearest first); with `everywhere`,
+    then every other site, by `weights` (highest first) and distance."""
     own: list[str] = []
     lines: set[tuple[str, int]] = set()
-    for edit in found:
-        if edit in base:
-            continue
+    for edit in edits:
         try:
             site = program.site(edit.site)
         except KeyError:
@@ -63,20 +186,14 @@ def neighbours(
         (s for s in program.sites if (s.file, s.line) in related),
         key=lambda s: (distance(s), s.line),
     )
-    patches: list[Patch] = []
-    seen = {tuple(found)}
-    for address in dict.fromkeys([*own, *same, *(s.address for s in near)]):
-        for edit in program.edits_at(address):
-            if edit in base:
-                continue
-            patch: Patch = (*base, edit)
-            if patch in seen:
-                continue
-            seen.add(patch)
-            patches.append(patch)
-            if len(patches) >= limit:
-                return patches
-    return patches
+    ordered = [*own, *same, *(s.address for s in near)]
+    if everywhere:
+        rest = sorted(
+            program.sites,
+            key=lambda s: (-(weights or {}).get(s.address, 0.0), distance(s), s.file, s.line),
+        )
+        ordered += [s.address for s in rest]
+    return list(dict.fromkeys(ordered))
 
 
 def _names(node: cst.CSTNode) -> set[str]:

@@ -11,12 +11,16 @@ suspect their shape is and how much behaviour they change):
    control flow deleted, a condition made constant, a result of another kind;
 2. fewer edits: a special case bolted on beside the fix (`if a: return a + b` before the
    old `return a - b`) needs more of them than the fix alone;
-3. a smaller change of the text, in tokens: of two one-edit patches, `or carry` is likelier
+3. fewer new failures: generated inputs the seed answers on which the candidate raises or
+   hangs (Yang et al.'s Opad judges patches the same way: one that crashes where the
+   original program did not is overfitting; `min(hi, n + 1)` for `min(hi, n)` passes the
+   tests and then indexes past the end);
+4. a smaller change of the text, in tokens: of two one-edit patches, `or carry` is likelier
    meant than `carry + (j - carry) // 2` (the syntactic distance CapGen and ssFix rank by);
-4. less change of behaviour against the seed on the generated inputs the seed answers: a
+5. less change of behaviour against the seed on the generated inputs the seed answers: a
    defect is wrong on some inputs, and a repair should leave the rest as they were (a
    tie-breaker only: a special case changes less than the fix it imitates);
-5. found earlier.
+6. found earlier.
 
 The choice, the candidates and the inputs on which they disagree go into the accepted
 change's evidence: a person reviewing it sees what the tests could not decide.
@@ -64,6 +68,15 @@ class Plausible:
     @property
     def key(self) -> str:
         return self.candidate.variant.key
+
+
+def new_failures(seed: Sequence[str | None], outputs: Sequence[str | None]) -> int:
+    """On how many generated inputs the seed answers the candidate raises or hangs."""
+    return sum(
+        1
+        for before, after in zip(seed, outputs, strict=False)
+        if before is not None and after is None
+    )
 
 
 def behaviour_change(
@@ -120,6 +133,7 @@ class Ranking:
     changes: tuple[int, ...]  # behaviour change of each, in ranked order
     reason: str
     sizes: tuple[int, ...] = ()  # tokens changed from the seed of each, in ranked order
+    failures: tuple[int, ...] = ()  # new failures on the generated inputs, in ranked order
     disagreements: tuple[dict[str, Any], ...] = field(default=())
 
     @property
@@ -138,10 +152,15 @@ class Ranking:
                     "anti_patterns": list(plausible.anti_patterns),
                     "behaviour_change": change,
                     "tokens_changed": size,
+                    "new_failures": failures,
                     "found_at": plausible.found_at,
                 }
-                for plausible, change, size in zip(
-                    self.ranked, self.changes, self.sizes or (0,) * len(self.ranked), strict=True
+                for plausible, change, size, failures in zip(
+                    self.ranked,
+                    self.changes,
+                    self.sizes or (0,) * len(self.ranked),
+                    self.failures or (0,) * len(self.ranked),
+                    strict=True,
                 )
             ],
             "disagreements": list(self.disagreements),
@@ -163,22 +182,36 @@ def rank(
         for p in pool
     }
 
-    def sort_key(p: Plausible) -> tuple[int, int, int, int, int]:
-        return (len(p.anti_patterns), p.edits_after, sizes[p.key], changes[p.key], p.found_at)
+    failures = {p.key: new_failures(seed_outputs, p.outputs) for p in pool}
+
+    def sort_key(p: Plausible) -> tuple[int, int, int, int, int, int]:
+        return (
+            len(p.anti_patterns),
+            p.edits_after,
+            failures[p.key],
+            sizes[p.key],
+            changes[p.key],
+            p.found_at,
+        )
 
     ranked = tuple(sorted(pool, key=sort_key))
     answered = sum(1 for output in seed_outputs if output is not None)
     return Ranking(
         ranked=ranked,
         changes=tuple(changes[p.key] for p in ranked),
-        reason=_reason(ranked, changes, sizes, answered),
+        reason=_reason(ranked, changes, sizes, failures, answered),
         disagreements=tuple(_disagreements(ranked, inputs, tolerance)),
         sizes=tuple(sizes[p.key] for p in ranked),
+        failures=tuple(failures[p.key] for p in ranked),
     )
 
 
 def _reason(
-    ranked: Sequence[Plausible], changes: dict[str, int], sizes: dict[str, int], answered: int
+    ranked: Sequence[Plausible],
+    changes: dict[str, int],
+    sizes: dict[str, int],
+    failures: dict[str, int],
+    answered: int,
 ) -> str:
     chosen = ranked[0]
     if len(ranked) == 1:
@@ -191,6 +224,12 @@ def _reason(
     if chosen.edits_after < runner_up.edits_after:
         return (
             f"{prefix}: fewest edits ({chosen.edits_after}, the next best {runner_up.edits_after})"
+        )
+    if failures[chosen.key] < failures[runner_up.key]:
+        return (
+            f"{prefix}: fewest new failures (raises or hangs on {failures[chosen.key]} of the"
+            f" {answered} generated inputs the seed answers, the next best on"
+            f" {failures[runner_up.key]})"
         )
     if sizes[chosen.key] < sizes[runner_up.key]:
         return (

@@ -228,6 +228,7 @@ class Search:
             p_min=settings.bandit_p_min,
         )
         self.localisation = Localisation(enabled=adaptive, floor=settings.localisation_floor)
+        self.acceptor.site_weights = self.localisation.mutation_weights
         self.pytest_setup = evaluator.pytest  # checkpointed: known tests, quarantine, reach
         self.widening = Widening(enabled=adaptive)
         self.site_weights = SiteWeights(

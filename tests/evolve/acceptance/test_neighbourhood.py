@@ -37,12 +37,12 @@ def test_neighbours_are_the_single_edits_on_the_lines_a_patch_edits() -> None:
     times = edit(program, "binary-operator at line 2: - -> *")
     plus_one = edit(program, "extend-expression at line 3: total -> total + 1")
     found = neighbours(program, (times, plus_one), ())
-    assert all(len(patch) == 1 for patch in found)
-    lines = {program.site(patch[0].site).line for patch in found}
+    singles = [patch for patch in found if len(patch) == 1]
+    lines = {program.site(patch[0].site).line for patch in singles}
     assert lines == {2, 3}  # never line 7, which the patch does not touch
-    assert (times,) in found and (plus_one,) in found
+    assert (times,) in singles and (plus_one,) in singles
     assert found[0][0].site == times.site  # the patch's own sites first
-    assert (edit(program, "binary-operator at line 2: - -> +"),) in found
+    assert (edit(program, "binary-operator at line 2: - -> +"),) in singles
     assert len(neighbours(program, (times, plus_one), (), limit=5)) == 5
     # A patch on line 2 alone reaches line 3 too, which reads the `total` line 2 makes,
     # after line 2's own sites.
@@ -51,6 +51,34 @@ def test_neighbours_are_the_single_edits_on_the_lines_a_patch_edits() -> None:
     assert set(order) == {2, 3} and order == sorted(order)
     # On top of a champion's edits: each neighbour keeps them.
     assert all(p[0] == times for p in neighbours(program, (times, plus_one), (times,)))
+
+
+def test_a_patch_of_several_edits_has_each_swapped_for_another_edit() -> None:
+    program = Program.parse(SEED)
+    times = edit(program, "binary-operator at line 2: - -> *")
+    plus_one = edit(program, "extend-expression at line 3: total -> total + 1")
+    found = neighbours(program, (times, plus_one), (), limit=40)
+    assert len(found) == 40 and len(set(found)) == 40 and (times, plus_one) not in found
+    singles, swaps = found[:20], found[20:]
+    assert all(len(patch) == 1 for patch in singles)
+    assert all(len(patch) == 2 for patch in swaps)
+    # The dropped edits take turns: one swap keeps `plus_one`, the next keeps `times`...
+    assert swaps[0][0] == plus_one and swaps[1][0] == times
+    # ...and the replacement is first at the dropped edit's own site.
+    assert program.site(swaps[0][1].site).address == times.site
+    # Past the lines near the dropped edit, the swaps go where the weights say first.
+    everywhere = neighbours(program, (times, plus_one), (), limit=4000)
+    twice_site = next(s.address for s in program.sites if s.line == 7)
+    weighted = neighbours(program, (times, plus_one), (), limit=4000, weights={twice_site: 1.0})
+    assert set(weighted) == set(everywhere)
+    assert any(program.site(p[-1].site).line == 7 for p in everywhere if len(p) == 2)
+
+    def first_at_line_7(patches: list[tuple[Edit, ...]]) -> int:
+        return next(
+            i for i, p in enumerate(patches) if len(p) == 2 and program.site(p[-1].site).line == 7
+        )
+
+    assert first_at_line_7(weighted) < first_at_line_7(everywhere)
 
 
 @dataclass
@@ -104,3 +132,18 @@ def test_a_two_edit_repair_gives_way_to_the_one_edit_fix_on_its_line(
         "extend-expression at line 3: total -> total + 1",
     ] in described
     assert "fewest edits" in choice["reason"] or "smallest change" in choice["reason"]
+
+
+def test_a_patch_of_three_edits_also_keeps_one_and_adds_one() -> None:
+    # A wrong three-edit patch often holds one edit of the right fix: keeping it and adding
+    # one edit elsewhere gives a smaller patch, which each round tries first.
+    program = Program.parse(SEED)
+    times = edit(program, "binary-operator at line 2: - -> *")
+    plus_one = edit(program, "extend-expression at line 3: total -> total + 1")
+    doubled = edit(program, "binary-operator at line 7: * -> +")
+    found = neighbours(program, (times, plus_one, doubled), (), limit=400)
+    swaps = [patch for patch in found if len(patch) > 1]
+    assert {len(patch) for patch in swaps} == {2, 3}
+    # Round one: keep one edit (three ways), then keep two (three ways).
+    assert [len(patch) for patch in swaps[:6]] == [2, 2, 2, 3, 3, 3]
+    assert [patch[0] for patch in swaps[:3]] == [doubled, plus_one, times]

@@ -18,6 +18,7 @@ from evolve.acceptance.plausible import (
     behaviour_change,
     change_size,
     extra_evaluations,
+    new_failures,
     rank,
 )
 from evolve.evaluation.evaluator import Variant, source_hash
@@ -71,6 +72,32 @@ def test_a_tie_on_edits_goes_to_the_least_change_then_to_the_first_found() -> No
     assert rank([far, near], SEED_OUTPUTS).reason.startswith(
         "chosen among 2 plausible patches: least change of behaviour from the seed (1 of the 3"
     )
+
+
+def test_a_repair_that_raises_where_the_seed_answered_ranks_after_one_that_does_not() -> None:
+    seed = "def f(xs, hi):\n    return xs[min(hi, len(xs) - 1)]\n"
+    # One token replaced, but it indexes past the end on two of the generated inputs.
+    past_the_end = plausible(
+        "past",
+        ("1", None, None, None),
+        found_at=5,
+        source="def f(xs, hi):\n    return xs[min(hi, len(xs) + 1)]\n",
+    )
+    meant = plausible(
+        "meant",
+        ("1", "3", None, "5"),
+        found_at=50,
+        source="def f(xs, hi):\n    return xs[min(hi, len(xs))]\n",
+    )
+    assert new_failures(SEED_OUTPUTS, past_the_end.outputs) == 2
+    assert new_failures(SEED_OUTPUTS, meant.outputs) == 0  # the seed raised on the third
+    ranking = rank([past_the_end, meant], SEED_OUTPUTS, seed_source=seed)
+    assert ranking.chosen is meant
+    assert ranking.failures == (0, 2)
+    assert "fewest new failures (raises or hangs on 0 of the 3" in ranking.reason
+    # Fewer edits still come first.
+    two_edits = plausible("two", ("1", "3", None, "5"), edits=2)
+    assert rank([two_edits, past_the_end], SEED_OUTPUTS).chosen is past_the_end
 
 
 def test_change_size_counts_tokens_replaced_deleted_or_inserted() -> None:
