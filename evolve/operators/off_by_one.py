@@ -173,10 +173,10 @@ class OffByOne(Operator):
             elif isinstance(node, cst.Comparison) and (i := _int(where)) is not None:
                 operands = _operands(node)
                 target = operands[i] if 0 <= i < len(operands) else None
-        if target is None or delta is None:
+        if target is None or delta is None or not isinstance(target, cst.BaseExpression):
             return super().describe(node, payload, context)
-        sign = "+" if delta > 0 else "-"
-        return f"{code(target)} -> {code(target)} {sign} 1"
+        # What the edit writes: an offset already there is folded (`k - 1` -> `k`).
+        return f"{code(target)} -> {code(plus(target, delta))}"
 
     @classmethod
     def examples(cls) -> list[tuple[str, str]]:

@@ -28,7 +28,7 @@ class StopReason(enum.StrEnum):
 
     def describe(self) -> str:
         return {
-            StopReason.SOLVED: "the champion passes every search and holdout test",
+            StopReason.SOLVED: "the champion passes every search test, and the holdout if any",
             StopReason.BUDGET: "the evaluation budget is spent",
             StopReason.EXHAUSTED: "generations in a row produced no new variant",
             StopReason.STAGNATED: "a speed-up saw no accepted change for many generations",
