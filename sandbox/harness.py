@@ -336,7 +336,13 @@ class _Run:
     def _run_pytest(self, suite: dict[str, Any]) -> None:
         runner = pytest_runner()
         recorder = self.counter if isinstance(self.counter, _LineRecorder) else None
-        collector = runner.Collector(suite.get("plan"), recorder, self.finder)
+        collector = runner.Collector(
+            suite.get("plan"),
+            recorder,
+            self.finder,
+            test_timeout_s=float(self.request.get("test_timeout_s") or 0.0),
+            after_time_limit=self._put_back_counter,
+        )
         if self.prepared is not None:
             try:
                 code = self.prepared.run(collector)
@@ -349,6 +355,12 @@ class _Run:
             collector.add("<cost>", "error", "the trace function was removed")
         self.result.update(collector.report())
         self.result["pytest_exit"] = int(code)
+
+    def _put_back_counter(self) -> None:
+        """A test stopped at its time limit: the exception may have been raised inside the
+        line counter's trace function, which Python then drops; the tests after it count."""
+        if self.counter is not None and not self.counter.installed():
+            self.counter.install()
 
     def _describe_line(self, exc: BaseException) -> str:
         return _error_line(self._describe(exc))

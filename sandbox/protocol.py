@@ -59,6 +59,10 @@ def make_request(
         "measure_coverage": measure_coverage,
         "max_output_bytes": limits.output_bytes,
         "case_timeout_s": limits.case_timeout_s,
+        # A pytest suite's tests run under a time limit each only when the task sets one:
+        # by default one hanging test ends the run at the wall limit, which the search
+        # reads as a whole program that hangs (see `pytest_run.time_limit_plugin`).
+        "test_timeout_s": limits.case_s or 0.0,
         "limits": {
             "cpu_s": cpu_limit_s(limits),
             "memory_bytes": limits.memory_mb * _MB,

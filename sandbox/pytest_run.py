@@ -16,6 +16,7 @@ import ast
 import fnmatch
 import importlib.machinery
 import os
+import signal
 import sys
 
 TYPE_CHECKING = False
@@ -119,6 +120,53 @@ class CompiledFinder:
         sys.meta_path.insert(0, self)
 
 
+class TimeLimitReached(BaseException):
+    """Raised in a test that runs past its time limit. A BaseException, so the variant's own
+    `except Exception` does not swallow it; pytest reports the test as failed and goes on."""
+
+
+def time_limit_plugin(seconds: float = 0.0, after: Callable[[], None] | None = None) -> Any:
+    """A pytest plugin that stops each test's call at `seconds` of wall time (its `seconds`
+    may be set later; 0: no limit). A test that hangs then fails on its own, and the tests
+    after it still run and count, as each case of a cases suite does under `case_s`; without
+    it one hanging test ends the whole run at the wall limit, with nothing to score.
+    `after` runs once a test was stopped: the harness puts back its line counter, which
+    Python drops when the exception is raised inside the trace function."""
+    import pytest
+
+    class TimeLimit:
+        def __init__(self) -> None:
+            self.seconds = seconds
+            self.after = after
+
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_call(self, item: Any) -> Any:
+            if self.seconds <= 0:
+                yield
+                return
+            limit = self.seconds
+            fired = False
+
+            def on_alarm(signum: int, frame: Any) -> None:
+                nonlocal fired
+                fired = True
+                raise TimeLimitReached(f"test time limit of {limit:g} s reached")
+
+            previous = signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            try:
+                # An alarm that fires after the test returned lands here, still inside
+                # pytest's call phase, and fails this test like one inside it.
+                yield
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                if fired and self.after is not None:
+                    self.after()
+
+    return TimeLimit()
+
+
 class Collector:
     """A pytest plugin: applies the plan (order, tests not to run, the stop), keeps one record
     per test id (the worst outcome winning) and, with a line recorder, each test's lines."""
@@ -130,9 +178,13 @@ class Collector:
         plan: dict[str, Any] | None,
         recorder: Any = None,
         finder: CompiledFinder | None = None,
+        test_timeout_s: float = 0.0,
+        after_time_limit: Callable[[], None] | None = None,
     ) -> None:
         plan = plan or {}
         self.finder = finder
+        self.test_timeout_s = test_timeout_s  # each test's wall-time limit; 0: none
+        self.after_time_limit = after_time_limit  # see `time_limit_plugin`
         self.first: list[str] = list(plan.get("first") or ())
         self.skip = frozenset(plan.get("skip") or ())
         self.critical = frozenset(plan.get("critical") or ())
@@ -308,7 +360,9 @@ def run_main(
     import pytest
 
     try:
-        return int(pytest.main(pytest_args(suite, workdir), plugins=[collector]))
+        time_limit = time_limit_plugin(collector.test_timeout_s, collector.after_time_limit)
+        plugins = [collector, time_limit]
+        return int(pytest.main(pytest_args(suite, workdir), plugins=plugins))
     except BaseException as exc:  # the variant may raise anything through pytest
         collector.add("<pytest>", "error", describe(exc))
         return -1
@@ -335,8 +389,9 @@ class Prepared:
         self.uncompiled = sorted(set(texts) - {_relative(workdir, p) for p in self.codes})
         self.finder = CompiledFinder(self.codes)
         self.plugin = _Relay()
+        self.time_limit = time_limit_plugin()
         args = [*pytest_args(suite, workdir, absolute=True), "--noconftest"]
-        self.config = _prepareconfig(args, plugins=[self.plugin])
+        self.config = _prepareconfig(args, plugins=[self.plugin, self.time_limit])
         self.config._do_configure()
         self.session = Session.from_config(self.config)
         self.config.hook.pytest_sessionstart(session=self.session)
@@ -345,6 +400,8 @@ class Prepared:
         """Collect and run in this (forked) process; the exit status."""
         config, session = self.config, self.session
         self.plugin.target = collector
+        self.time_limit.seconds = collector.test_timeout_s
+        self.time_limit.after = collector.after_time_limit
         collector.session = session
         collector.finder = self.finder
         self.finder.install()

@@ -6,7 +6,8 @@ module or class of this program, so `math.pi` never turns into `math.append`. Me
 only with methods and plain attributes only with plain attributes. A called method also
 trades with its siblings in the standard library, the pairs that do the same from the other
 end or the other way round (`rfind`/`find`, `lstrip`/`rstrip`/`strip`, `startswith`/
-`endswith`), which a program that uses only one of them never mentions.
+`endswith`), which a program that uses only one of them never mentions: string methods
+only, which a pytest task's variant may call (`evolve.evaluation.constraints.SAFE_ATTRIBUTES`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ _SIBLING_GROUPS = (
     ("removeprefix", "removesuffix"),
     ("ljust", "rjust"),
     ("lower", "upper"),
-    ("append", "appendleft"),
-    ("pop", "popleft"),
-    ("extend", "extendleft"),
 )
 _SIBLINGS = {name: group for group in _SIBLING_GROUPS for name in group}
 

@@ -59,3 +59,24 @@ def test_an_import_error_is_a_crash(suite: PytestSuite) -> None:
     assert result.status is Status.CRASH
     assert result.message.startswith("ModuleNotFoundError")
     assert result.tests == ()
+
+
+def test_a_test_that_hangs_fails_alone_under_case_s(suite: PytestSuite) -> None:
+    # `add(2, 2)` loops forever; the other tests return at once.
+    source = "def add(a, b):\n    while a == b:\n        pass\n    return a + b\n"
+    limits = Limits(wall_s=5.0, cpu_s=2.0, memory_mb=256, case_s=0.2)
+    result = evaluate(source, suite, limits, module_name="calc", measure_cost=True)
+    assert result.status is Status.FAILED
+    outcomes = {t.name: t.outcome for t in result.tests}
+    assert outcomes == {
+        "test_calc.py::test_adds": "passed",
+        "test_calc.py::test_adds_again": "failed",
+        "test_calc.py::test_plugins_are_not_autoloaded": "passed",
+    }
+    assert "test time limit of 0.2 s reached" in result.tests[1].detail
+    assert result.cost is not None  # the line counter was put back after the stopped test
+    # Without case_s the hanging test holds the whole run until the wall limit.
+    whole = evaluate(
+        source, suite, Limits(wall_s=1.0, cpu_s=2.0, memory_mb=256), module_name="calc"
+    )
+    assert whole.status is Status.TIMEOUT
