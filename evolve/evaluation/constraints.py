@@ -115,9 +115,6 @@ SAFE_ATTRIBUTES = frozenset(
         *("insert", "items", "keys", "pop", "remove", "reverse", "setdefault", "sort"),
         *("update", "values", "join", "split", "strip", "lower", "upper", "startswith"),
         *("endswith", "replace", "find", "cache", "lru_cache"),
-        # The siblings `replace-attribute` offers: pure string methods.
-        *("rfind", "index", "rindex", "rsplit", "lstrip", "rstrip", "partition"),
-        *("rpartition", "removeprefix", "removesuffix", "ljust", "rjust"),
     }
 )
 

@@ -1,6 +1,4 @@
-"""Swap an augmented assignment for another of its family, or for a plain `=`; and, in a
-loop, a plain `=` to a name for `+=`, `-=` or `*=` (the accumulator overwritten each time
-round, `total = item * weight` where `total += item * weight` was meant)."""
+"""Swap an augmented assignment for another of its family, or for a plain `=`."""
 
 from __future__ import annotations
 
@@ -30,8 +28,6 @@ _TABLE = symbol_table(
 )
 # `total = x` where `total += x` was meant, and the reverse of it, are one bug.
 _PLAIN = "="
-# What an overwritten accumulator becomes: sums, differences and products.
-_ACCUMULATE = ("+=", "-=", "*=")
 
 
 def _simple(whitespace: object) -> cst.SimpleWhitespace:
@@ -41,28 +37,14 @@ def _simple(whitespace: object) -> cst.SimpleWhitespace:
 
 class AugmentedAssignment(Operator):
     name = "augmented-assignment"
-    node_types = (cst.AugAssign, cst.Assign)
+    node_types = (cst.AugAssign,)
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
-        if isinstance(node, cst.Assign):
-            return list(_ACCUMULATE) if _accumulator(node, context) else []
         if not isinstance(node, cst.AugAssign) or type(node.operator) not in _TABLE:
             return []
         return [*_TABLE[type(node.operator)][1], _PLAIN]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
-        if isinstance(node, cst.Assign):
-            if not _accumulator(node, context) or payload not in _ACCUMULATE:
-                return None
-            [target] = node.targets
-            operator = _SYMBOLS[str(payload)]()
-            assert isinstance(operator, cst.BaseAugOp)
-            return cst.AugAssign(
-                target=target.target,
-                operator=operator,
-                value=node.value,
-                semicolon=node.semicolon,
-            )
         if not isinstance(node, cst.AugAssign) or type(node.operator) not in _TABLE:
             return None
         if payload == _PLAIN:
@@ -82,8 +64,6 @@ class AugmentedAssignment(Operator):
         return node.with_changes(operator=retoken(node.operator, _SYMBOLS[payload]))
 
     def describe(self, node: cst.CSTNode, payload: Payload, context: Context) -> str:
-        if isinstance(node, cst.Assign):
-            return f"= -> {payload}"
         assert isinstance(node, cst.AugAssign)
         return f"{_TABLE[type(node.operator)][0]} -> {payload}"
 
@@ -99,15 +79,4 @@ class AugmentedAssignment(Operator):
                 "def last(xs):\n    t = 0\n    for x in xs:\n        t = x\n    return t\n",
             ),
             ("def f(m):\n    m |= 4\n    return m\n", "def f(m):\n    m ^= 4\n    return m\n"),
-            (
-                "def total(xs):\n    t = 0\n    for x in xs:\n        t = x * 2\n    return t\n",
-                "def total(xs):\n    t = 0\n    for x in xs:\n        t += x * 2\n    return t\n",
-            ),
         ]
-
-
-def _accumulator(node: cst.Assign, context: Context) -> bool:
-    """`name = value` inside a loop: one plain name, nothing chained (`a = b = 0`)."""
-    if not context.in_loop or len(node.targets) != 1:
-        return False
-    return isinstance(node.targets[0].target, cst.Name)

@@ -1,8 +1,8 @@
 """Add or take one from an expression: `xs[i]` -> `xs[i + 1]`, `range(n)` -> `range(n - 1)`.
 
 integer-constant nudges literals; this covers the off-by-one bugs written with variables and
-calls, where they live: subscript indices, slice bounds, the arguments of range() and of the
-min() and max() that clamp a value, and comparison operands.
+calls, where they live: subscript indices, slice bounds, range() arguments and comparison
+operands.
 """
 
 from __future__ import annotations
@@ -47,12 +47,8 @@ def _operand_fits(node: cst.Comparison, index: int) -> bool:
     return not any(isinstance(link.operator, cst.Is | cst.IsNot) for link in links)
 
 
-# Calls whose arguments are bounds: a range's ends, a clamp's limits (`min(i, n - 1)`).
-_BOUNDED_CALLS = frozenset({"range", "min", "max"})
-
-
 def _range_args(node: cst.Call) -> list[int]:
-    if not (isinstance(node.func, cst.Name) and node.func.value in _BOUNDED_CALLS):
+    if not (isinstance(node.func, cst.Name) and node.func.value == "range"):
         return []
     return [
         i
@@ -75,8 +71,8 @@ def _pair(payload: Payload) -> tuple[Payload, int] | None:
 
 
 class OffByOne(Operator):
-    """Payloads: an index takes a delta (1 or -1); a slice takes [bound, delta]; a range(), min()
-    or max() call and a comparison take [argument or operand index, delta].
+    """Payloads: an index takes a delta (1 or -1); a slice takes [bound, delta]; a range() call
+    and a comparison take [argument or operand index, delta].
 
     A missing slice bound can be off by one too: `xs[:]` offers `xs[1:]` and `xs[:-1]`.
     """
@@ -204,10 +200,6 @@ class OffByOne(Operator):
             (
                 "def nth(xs, n):\n    return xs[n - 1]\n",
                 "def nth(xs, n):\n    return xs[n]\n",
-            ),
-            (
-                "def clamp(i, n):\n    return min(i, n - 1)\n",
-                "def clamp(i, n):\n    return min(i, n)\n",
             ),
             (
                 "def window(xs, k):\n    return range(len(xs) - k + 1)\n",

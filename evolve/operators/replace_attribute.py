@@ -3,11 +3,7 @@
 The wrong-attribute bug. Candidates are attribute names the program itself uses: first those
 used on the same base (same code, e.g. `self`), then those used on any base that is not a
 module or class of this program, so `math.pi` never turns into `math.append`. Methods trade
-only with methods and plain attributes only with plain attributes. A called method also
-trades with its siblings in the standard library, the pairs that do the same from the other
-end or the other way round (`rfind`/`find`, `lstrip`/`rstrip`/`strip`, `startswith`/
-`endswith`), which a program that uses only one of them never mentions: string methods
-only, which a pytest task's variant may call (`evolve.evaluation.constraints.SAFE_ATTRIBUTES`).
+only with methods and plain attributes only with plain attributes.
 """
 
 from __future__ import annotations
@@ -17,19 +13,6 @@ import libcst as cst
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
 from evolve.program.patch import Payload
-
-_SIBLING_GROUPS = (
-    ("find", "rfind"),
-    ("index", "rindex"),
-    ("split", "rsplit"),
-    ("partition", "rpartition"),
-    ("strip", "lstrip", "rstrip"),
-    ("startswith", "endswith"),
-    ("removeprefix", "removesuffix"),
-    ("ljust", "rjust"),
-    ("lower", "upper"),
-)
-_SIBLINGS = {name: group for group in _SIBLING_GROUPS for name in group}
 
 
 class ReplaceAttribute(Operator):
@@ -47,10 +30,7 @@ class ReplaceAttribute(Operator):
             isinstance(node.value, cst.Name) and node.value.value in context.seed.callables
         )
         wider = () if module_base else facts.any_attributes.get(called, ())
-        siblings = _SIBLINGS.get(node.attr.value, ()) if called and not module_base else ()
-        return [
-            name for name in dict.fromkeys((*same, *wider, *siblings)) if name != node.attr.value
-        ]
+        return [name for name in dict.fromkeys((*same, *wider)) if name != node.attr.value]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
         if not isinstance(node, cst.Attribute) or not isinstance(payload, str):
@@ -77,9 +57,5 @@ class ReplaceAttribute(Operator):
                 "    return out\n\n\ndef first(queue):\n    return queue.popleft()\n",
                 "def drain(queue, out):\n    while queue:\n        out.append(queue.popleft())\n"
                 "    return out\n\n\ndef first(queue):\n    return queue.popleft()\n",
-            ),
-            (
-                "def key(line):\n    return line[: line.rfind('=')]\n",
-                "def key(line):\n    return line[: line.find('=')]\n",
             ),
         ]

@@ -80,7 +80,10 @@ class SynthesiseExpression(Operator):
         sequences = [s for s in sized if ingredients.kinds.get(s) == SEQ]
         found += [f"{s}[{i}]" for s in sequences for i in numbers[:_SIZED]]
         own = context.seed.code(node)
-        chosen: list[Payload] = [code for code in dict.fromkeys(found) if code != own]
+        # `(hours % 12)` is the ingredient `hours % 12` in its parentheses: the same code.
+        parenthesised = isinstance(node, cst.BaseExpression) and bool(node.lpar)
+        bare = context.seed.code(node.with_changes(lpar=[], rpar=[])) if parenthesised else own
+        chosen: list[Payload] = [code for code in dict.fromkeys(found) if code not in (own, bare)]
         return chosen[:MAX_PAYLOADS]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
