@@ -76,17 +76,10 @@ def neighbours(
                 break
     if len(new) < 2:
         return patches
-    swaps = [
-        _swaps(
-            program,
-            base,
-            [new[i] for i in range(len(new)) if i not in dropped],
-            dropped_edits,
-            weights,
-        )
-        for dropped in _droppings(len(new))
-        for dropped_edits in [[new[i] for i in dropped]]
-    ]
+    swaps = []
+    for dropped in _droppings(len(new)):
+        kept = [edit for i, edit in enumerate(new) if i not in dropped]
+        swaps.append(_swaps(program, base, kept, [new[i] for i in dropped], weights))
     while len(patches) < limit and swaps:
         for stream in list(swaps):
             patch = next(stream, None)
