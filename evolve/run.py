@@ -328,65 +328,68 @@ def execute(
             seed_evaluation=seed_evaluation,
             asker=_asker(task),
         )
-        try:
-            with switch.catching_sigint():
+        with switch.catching_sigint():
+            try:
                 result = search.run(checkpoint)
-        except KeyboardInterrupt:
-            # Closing rolls back the generation in flight; reopen to record what is kept.
-            store.close()
-            store = RunStore.open(run_dir)
-            summary = _abort_summary(store, run_id, run_dir, task, started, search)
-            events.emit("run_stopped", reason=summary.stop_reason, summary=summary.to_dict())
-            raise RunAborted(
-                f"stopped at once: {summary.generations} generations and"
-                f" {summary.accepted} accepted changes kept in {run_dir};"
-                f" champion written to {summary.champion_path}"
-            ) from None
-        champion_path = run_dir / record_file(CHAMPION_FILE, search.program.several)
-        champion_path.write_text(result.champion.variant.source, encoding="utf-8")
-        seed_hash = source_hash(program.source)
-        summary = RunSummary(
-            run_id=run_id,
-            run_dir=str(run_dir),
-            task=task.name,
-            evaluations=evaluator.evaluations,
-            holdout_evaluations=evaluator.holdout_evaluations,
-            cache_hits=evaluator.cache_hits,
-            wall_s=round(time.monotonic() - started, 3),
-            generations=result.generations,
-            accepted=len(result.accepted),
-            solved=task.goal is Goal.REPAIR and is_solved(result.champion),
-            stop_reason=result.stop_reason.value,
-            best=fitness_text(task.goal, result.champion.evaluation),
-            holdout_rejections=result.holdout_rejections,
-            cache_hit_rate=evaluator.cache_hit_rate,
-            plausible_overfitting=result.plausible_overfitting,
-            unconfirmed_speedups=result.unconfirmed_speedups,
-            check_evaluations=evaluator.check_evaluations,
-            quarantined=list(evaluator.pytest.quarantined),
-            champion_path=str(champion_path),
-            statuses=store.status_counts(SEARCH),
-            denied=store.status_counts(SEARCH).get(Status.DENIED.value, 0),
-            **outcome(
-                task.goal,
-                store.evaluation(seed_hash, SEARCH),
-                result.champion.evaluation,
-                is_solved(result.champion),
-                len(result.accepted),
-            ),
-        )
-        store.set_config(
-            finished_at=time.time(),
-            summary=summary.to_dict(),
-            champion_hash=result.champion.variant.digest,
-        )
-        events.emit(
-            "run_stopped",
-            reason=summary.stop_reason,
-            description=result.stop_reason.describe(),
-            summary=summary.to_dict(),
-        )
-        return summary
+            except KeyboardInterrupt:
+                switch.hold()
+                # Closing rolls back the generation in flight; reopen to record what is kept.
+                store.close()
+                store = RunStore.open(run_dir)
+                summary = _abort_summary(store, run_id, run_dir, task, started, search)
+                events.emit("run_stopped", reason=summary.stop_reason, summary=summary.to_dict())
+                raise RunAborted(
+                    f"stopped at once: {summary.generations} generations and"
+                    f" {summary.accepted} accepted changes kept in {run_dir};"
+                    f" champion written to {summary.champion_path}"
+                ) from None
+            # The search is over; a Ctrl-C now would only leave the record half written.
+            switch.hold()
+            champion_path = run_dir / record_file(CHAMPION_FILE, search.program.several)
+            champion_path.write_text(result.champion.variant.source, encoding="utf-8")
+            seed_hash = source_hash(program.source)
+            summary = RunSummary(
+                run_id=run_id,
+                run_dir=str(run_dir),
+                task=task.name,
+                evaluations=evaluator.evaluations,
+                holdout_evaluations=evaluator.holdout_evaluations,
+                cache_hits=evaluator.cache_hits,
+                wall_s=round(time.monotonic() - started, 3),
+                generations=result.generations,
+                accepted=len(result.accepted),
+                solved=task.goal is Goal.REPAIR and is_solved(result.champion),
+                stop_reason=result.stop_reason.value,
+                best=fitness_text(task.goal, result.champion.evaluation),
+                holdout_rejections=result.holdout_rejections,
+                cache_hit_rate=evaluator.cache_hit_rate,
+                plausible_overfitting=result.plausible_overfitting,
+                unconfirmed_speedups=result.unconfirmed_speedups,
+                check_evaluations=evaluator.check_evaluations,
+                quarantined=list(evaluator.pytest.quarantined),
+                champion_path=str(champion_path),
+                statuses=store.status_counts(SEARCH),
+                denied=store.status_counts(SEARCH).get(Status.DENIED.value, 0),
+                **outcome(
+                    task.goal,
+                    store.evaluation(seed_hash, SEARCH),
+                    result.champion.evaluation,
+                    is_solved(result.champion),
+                    len(result.accepted),
+                ),
+            )
+            store.set_config(
+                finished_at=time.time(),
+                summary=summary.to_dict(),
+                champion_hash=result.champion.variant.digest,
+            )
+            events.emit(
+                "run_stopped",
+                reason=summary.stop_reason,
+                description=result.stop_reason.describe(),
+                summary=summary.to_dict(),
+            )
+            return summary
     finally:
         events.close()
         if own_executor:

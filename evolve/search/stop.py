@@ -48,6 +48,7 @@ class StopSwitch:
     def __init__(self, stop_file: Path | None = None) -> None:
         self.stop_file = stop_file
         self.interrupts = 0
+        self.holding = False
 
     def requested(self) -> StopReason | None:
         if self.interrupts:
@@ -70,8 +71,16 @@ class StopSwitch:
         finally:
             signal.signal(signal.SIGINT, previous)
 
+    def hold(self) -> None:
+        """From now on a Ctrl-C is noted and ignored: the search is over and what is left is
+        writing its record, which takes a moment and must not be cut short."""
+        self.holding = True
+
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
         self.interrupts += 1
+        if self.holding:
+            print("evolve: the search has stopped; writing its record", file=sys.stderr, flush=True)
+            return
         if self.interrupts > 1:
             raise KeyboardInterrupt
         print(

@@ -31,6 +31,9 @@ def add(a, b):
     return a - b
 """
 HOPELESS = [([1, 2], 100), ([3, 4], 200), ([5, 0], 5)]
+# Generations of several seconds, so that a second Ctrl-C sent just after the first is seen
+# lands in the same generation and not at its boundary.
+SLOWER_SEED = SLOW_SEED.replace("0.02", "0.25")
 
 
 @pytest.fixture
@@ -63,7 +66,7 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-def reads_cleanly(run_dir: Path) -> dict[str, Any]:
+def reads_cleanly(run_dir: Path, seed: str = SLOW_SEED) -> dict[str, Any]:
     for verb in ("log", "diff", "report"):
         result = subprocess.run(
             [*EVOLVE, verb, str(run_dir)], capture_output=True, text=True, timeout=120
@@ -72,7 +75,7 @@ def reads_cleanly(run_dir: Path) -> dict[str, Any]:
     with sqlite3.connect(run_dir / "run.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         config = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM config")}
-    assert (run_dir / "champion.py").read_text() == SLOW_SEED
+    assert (run_dir / "champion.py").read_text() == seed
     return config
 
 
@@ -113,14 +116,17 @@ def test_a_stop_file_from_anyone(slow_task: Path, tmp_path: Path) -> None:
     stopped_cleanly(process, run_dir, "stopped")
 
 
-def test_a_second_ctrl_c_stops_at_once(slow_task: Path, tmp_path: Path) -> None:
-    process, run_dir = start(slow_task, tmp_path / "runs")
+def test_a_second_ctrl_c_stops_at_once(tmp_path: Path, make_task: Callable[..., Path]) -> None:
+    task = make_task(tmp_path / "slower", SLOWER_SEED, "add", HOPELESS, budget=100_000)
+    process, run_dir = start(task, tmp_path / "runs")
     process.send_signal(signal.SIGINT)
-    time.sleep(0.05)
+    assert process.stderr is not None
+    while "press Ctrl-C again" not in (line := process.stderr.readline()):
+        assert line, "the run ended without seeing the first Ctrl-C"
     process.send_signal(signal.SIGINT)
     status, _, err = finish(process)
     assert status == 1, err
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("evolve: stopped at once")
-    config = reads_cleanly(run_dir)
+    config = reads_cleanly(run_dir, seed=SLOWER_SEED)
     assert config["summary"]["stop_reason"] == "aborted"

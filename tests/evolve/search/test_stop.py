@@ -168,6 +168,32 @@ def test_a_second_ctrl_c_is_one_line_and_exit_1(
     assert "Traceback" not in err
 
 
+def test_a_ctrl_c_while_the_record_is_written_is_ignored(
+    hopeless: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second Ctrl-C just after the search stopped at a boundary lands while the record is
+    written: it must not cut the record short."""
+    import evolve.run
+
+    record_file = evolve.run.record_file
+
+    def interrupted(name: str, several: bool) -> str:
+        if name == CHAMPION_FILE:
+            interrupt()
+        return record_file(name, several)
+
+    monkeypatch.setattr(evolve.run, "record_file", interrupted)
+    summary = run(hopeless, tmp_path / "runs", ActAt(1, interrupt))
+    assert summary.stop_reason == StopReason.INTERRUPTED.value
+    assert "writing its record" in capsys.readouterr().err
+    config = RunStore.open(Path(summary.run_dir)).config()
+    assert config["summary"]["stop_reason"] == StopReason.INTERRUPTED.value
+    reads_cleanly(Path(summary.run_dir), capsys)
+
+
 def test_evolve_stop_writes_the_stop_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
