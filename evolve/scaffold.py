@@ -39,8 +39,13 @@ CASES_FILE = "cases.jsonl"
 TRACE_MODULE = "evolve_trace"  # the module that runs the tests in the sandbox
 MAX_CASES = 200  # a task with more cases is slower to evolve, not better specified
 MAX_CALL_JSON = 10_000  # characters of one traced call's arguments and result
-# Recording outputs or tracing tests is one evaluation, with room for a slow test suite.
-RECORD_LIMITS = Limits(wall_s=20.0, cpu_s=10.0, memory_mb=512, case_s=10.0)
+# Recording outputs or tracing tests is one evaluation, with room for a slow test suite. The
+# program may be the one to repair, and it may hang: each call stops at CALL_S and each test
+# at TEST_S, far inside the evaluation's own limits, so the calls and tests that do finish
+# are still recorded.
+CALL_S = 2.0
+TEST_S = 5.0
+RECORD_LIMITS = Limits(wall_s=60.0, cpu_s=30.0, memory_mb=512, case_s=CALL_S)
 TRACE_LIMITS = Limits(wall_s=120.0, cpu_s=60.0, memory_mb=1024, case_s=60.0)
 TEST_DIRS = ("tests", "test")
 
@@ -278,7 +283,7 @@ def trace_tests(
     target = tests.relative_to(root).as_posix() if tests.is_file() else tests.name
     files[f"{TRACE_MODULE}.py"] = _TRACER.format(
         module=module.stem, function=function, target=target, limit=MAX_CASES,
-        size=MAX_CALL_JSON,
+        size=MAX_CALL_JSON, test_s=TEST_S,
     )  # fmt: skip
     suite = CaseSuite(entry="trace", cases=(Case(name="trace"),), keep_outputs=True)
     evaluation = _evaluate(sandbox, module, files, suite, TRACE_LIMITS, TRACE_MODULE)
@@ -293,12 +298,31 @@ def trace_tests(
 
 # Runs in the sandbox, as the module the case suite calls. pytest collects the tests after
 # `function` is replaced in its module, so `from module import function` in a test finds
-# the wrapper; calls the function makes of itself go through it too and are not kept.
+# the wrapper; calls the function makes of itself go through it too and are not kept. A
+# test that runs past {test_s} s is stopped and fails, so one hanging test costs that, not
+# the whole trace.
 _TRACER = """\
 import functools
 import json
 import os
+import signal
 import sys
+
+
+class TestTimeLimit(Exception):
+    pass
+
+
+class TimeLimit:
+    def pytest_runtest_call(self, item):
+        def stop(signum, frame):
+            raise TestTimeLimit("stopped after {test_s} s")
+
+        signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, {test_s})
+
+    def pytest_runtest_teardown(self, item):
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def trace():
@@ -331,7 +355,8 @@ def trace():
     with open("pytest.ini", "w", encoding="utf-8") as handle:
         handle.write("[pytest]\\n")
     code = pytest.main(
-        [{target!r}, "-q", "-p", "no:cacheprovider", "--rootdir", os.getcwd(), "-c", "pytest.ini"]
+        [{target!r}, "-q", "-p", "no:cacheprovider", "--rootdir", os.getcwd(), "-c", "pytest.ini"],
+        plugins=[TimeLimit()],
     )
     return {{"exit": int(code), "calls": calls}}
 """
@@ -364,26 +389,45 @@ def record_outputs(
     module: Path, source: str, function: str, calls: Sequence[Call], sandbox: LazySandbox
 ) -> tuple[list[tuple[Call, Any]], list[tuple[Call, str]], Evaluation]:
     """Run every call in the sandbox as a case runs; (call, output) for those that returned,
-    (call, why not) for those that raised or hung, and the evaluation itself."""
-    cases = tuple(
-        Case(name=f"call[{i}]", args=call.args, kwargs=call.kwargs) for i, call in enumerate(calls)
-    )
-    suite = CaseSuite(entry=function, cases=cases, keep_outputs=True)
-    evaluation = _evaluate(sandbox, module, source, suite, RECORD_LIMITS, module.stem)
+    (call, why not) for those that raised or hung, and the evaluation itself.
+
+    A call that hangs stops at `CALL_S` and the others still run. Should the evaluation as a
+    whole be stopped (calls that hang on CPU add up past its limit), its results are lost,
+    and the calls it did not report are recorded again one at a time."""
+    evaluation = _record(module, source, function, calls, sandbox)
     if evaluation.total and all(t.detail.startswith("not run:") for t in evaluation.tests):
         raise UsageError(
             f"{module}: cannot be loaded in the sandbox: {_why(evaluation)} (evolve runs the"
             " module alone, or a package: see `Programs of several files` in the README)"
         )
-    outputs = evaluation.outputs + (None,) * (len(calls) - len(evaluation.outputs))
     returned, failed = [], []
-    for index, (call, output) in enumerate(zip(calls, outputs, strict=True)):
+    for index, call in enumerate(calls):
+        output, why = _outcome(evaluation, index)
+        if output is None and why.startswith("not reported") and len(calls) > 1:
+            output, why = _outcome(_record(module, source, function, [call], sandbox), 0)
         if output is not None:
             returned.append((call, json.loads(output)))
-            continue
-        test = evaluation.tests[index] if index < len(evaluation.tests) else None
-        failed.append((call, (test.detail if test is not None else "") or "no output"))
+        else:
+            failed.append((call, why))
     return returned, failed, evaluation
+
+
+def _record(
+    module: Path, source: str, function: str, calls: Sequence[Call], sandbox: LazySandbox
+) -> Evaluation:
+    cases = tuple(
+        Case(name=f"call[{i}]", args=call.args, kwargs=call.kwargs) for i, call in enumerate(calls)
+    )
+    suite = CaseSuite(entry=function, cases=cases, keep_outputs=True)
+    return _evaluate(sandbox, module, source, suite, RECORD_LIMITS, module.stem)
+
+
+def _outcome(evaluation: Evaluation, index: int) -> tuple[str | None, str]:
+    """The `index`-th call's output (JSON text), or None and why there is none."""
+    if index < len(evaluation.outputs) and evaluation.outputs[index] is not None:
+        return evaluation.outputs[index], ""
+    test = evaluation.tests[index] if index < len(evaluation.tests) else None
+    return None, (test.detail if test is not None else "") or "no output"
 
 
 # writing the folder --------------------------------------------------------------------------

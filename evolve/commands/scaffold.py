@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     with closing(LazySandbox("fork", workers=1)) as sandbox:
         if tests is not None:
             asserted = asserted_calls(test_files(tests), function)
+            _say(f"running the tests in {tests} to collect the calls of {function}")
             traced, note = trace_tests(module, program.source, function, tests, sandbox)
             if note:
                 notes.append(note)
@@ -69,6 +71,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                 + (f" ({notes[0]})" if notes else "")
                 + "; give --call 'f(...)' instead"
             )
+        _say(f"recording what {function} returns for {len(calls)} calls")
         returned, failed, _ = record_outputs(module, program.source, function, calls, sandbox)
     outputs = {call.key: output for call, output in returned}
     cases: list[dict[str, Any]] = []
@@ -110,6 +113,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     scaffold.next_steps = _next_steps(scaffold, notes)
     _report(scaffold, args.json)
     return EXIT_OK
+
+
+def _say(message: str) -> None:
+    """Progress on stderr: tracing the tests and recording outputs run the program, which
+    takes a while when it hangs (each call and test is stopped at its own limit)."""
+    print(f"evolve: {message}", file=sys.stderr, flush=True)
 
 
 def _with_pytest(

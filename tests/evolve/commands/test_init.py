@@ -92,6 +92,62 @@ def test_init_takes_answers_and_calls_from_the_tests(
     assert status == 0 and json.loads(out)["failed"] >= 1  # something to repair
 
 
+HANGING = """\
+def squash(s):
+    out = []
+    i = 0
+    while i < len(s):
+        if out and out[-1] == s[i]:
+            continue  # the bug: i never advances on a repeat
+        out.append(s[i])
+        i += 1
+    return "".join(out)
+"""
+
+HANGING_TESTS = """\
+from squash import squash
+
+
+def test_distinct():
+    assert squash("abc") == "abc"
+
+
+def test_repeats():
+    assert squash("aab") == "ab"
+
+
+def test_calls():
+    squash("xy")
+"""
+
+
+@pytest.mark.slow
+def test_init_on_a_program_that_hangs_keeps_what_finishes(tmp_path: Path) -> None:
+    """A program to repair may hang: the hanging test and call are stopped alone (at
+    `TEST_S` and `CALL_S`: this takes some seconds), the rest are traced and recorded, and
+    only the calls that do not pass count as failing."""
+    (tmp_path / "squash.py").write_text(HANGING)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_squash.py").write_text(HANGING_TESTS)
+    done = subprocess.run(
+        [sys.executable, "-m", "evolve.cli", "init", "squash.py:squash", "--json", "--out", "t"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "evolve: running the tests in tests" in done.stderr
+    assert "evolve: recording" in done.stderr
+    summary = last_json(done.stdout)
+    assert summary["asserted"] == 2 and summary["failing"] == 1, summary
+    recorded = cases(tmp_path / "t")
+    assert {"args": ["abc"], "expected": "abc"} in recorded
+    assert {"args": ["aab"], "expected": "ab"} in recorded
+    assert {"args": ["xy"], "expected": "xy"} in recorded  # traced: its test did not hang
+
+
 @pytest.mark.parametrize("tests", ["tests/test_shop.py", "tests"])
 def test_init_around_the_projects_pytest_tests(
     project: Path, capsys: pytest.CaptureFixture[str], tests: str
