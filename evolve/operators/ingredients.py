@@ -259,6 +259,33 @@ def _vote(node: cst.CSTNode, votes: _Votes) -> None:
         votes.add(node.targets[0].target, kind)
 
 
+def _copies(node: cst.CSTNode) -> list[tuple[str, str]]:
+    """The plain copies `a = b` of one name into another, anywhere below `node`."""
+    found = []
+    if isinstance(node, cst.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0].target, node.value
+        if isinstance(target, cst.Name) and isinstance(value, cst.Name):
+            found.append((target.value, value.value))
+    if type(node) not in _SKIPPED:
+        for _, _, child in children(node):
+            found += _copies(child)
+    return found
+
+
+def _share_copied_kinds(body: cst.CSTNode, kinds: dict[str, str]) -> dict[str, str]:
+    """`text = line` makes `text` and `line` one value: a name whose own uses tell nothing
+    takes the kind the other's uses tell (`line` is a string when `text.lower()` is called)."""
+    copies = _copies(body)
+    for _ in range(2):  # chains of two copies; longer ones are rare in one function
+        for target, source in copies:
+            one, other = kinds.get(target, ANY), kinds.get(source, ANY)
+            if one == ANY and other != ANY:
+                kinds[target] = other
+            elif other == ANY and one != ANY:
+                kinds[source] = one
+    return kinds
+
+
 def _literal_kind(node: cst.CSTNode) -> str:
     """The kind of a literal, or ANY: what a name compared or added to it must be."""
     if isinstance(node, cst.Integer | cst.Float):
@@ -314,7 +341,7 @@ def ingredients(
         if parameter.default is not None:
             votes.add(parameter.name, _literal_kind(parameter.default))
     visit(function.body)
-    kinds = votes.kinds()
+    kinds = _share_copied_kinds(function.body, votes.kinds())
     # Only names the scope can read, in the scope's order (the function's own first).
     numbers = tuple(name for name in names if kinds.get(name) == NUM)
     sized = tuple(name for name in names if kinds.get(name) in (SEQ, STR))

@@ -1,11 +1,14 @@
-"""Call a builtin on a value: `d` -> `abs(d)`, `xs` -> `sorted(xs)`, `n` -> `max(n, 0)`.
+"""Call a builtin on a value: `d` -> `abs(d)`, `xs` -> `sorted(xs)`, `n` -> `max(n, 0)`,
+or a string's normalising method: `line` -> `line.strip()`.
 
-The missing-call bug: a value that needed converting, clamping, measuring or sorting first.
-What is offered follows the value's kind (see `ingredients`): numbers get `abs`, `int`,
-`max(e, 0)` and `min`/`max` with another number of the function; sequences get `len`,
-`sorted`, `list`, `sum`, `max` and `min`; strings `len`, `int` and `sorted`. A value whose
-kind is unknown gets the commonest of both. The value stays whole inside the call, so an edit
-made to it first carries on.
+The missing-call bug: a value that needed converting, clamping, measuring, sorting or
+normalising first (TBar's "insert method invocation" pattern covers the last). What is
+offered follows the value's kind (see `ingredients`): numbers get `abs`, `int`, `max(e, 0)`
+and `min`/`max` with another number of the function; sequences get `len`, `sorted`, `list`,
+`sum`, `max` and `min`; strings `len`, `int`, `sorted`, and `.strip()` and `.lower()` (the
+two normalisations text handling most often forgets). A value whose kind is unknown gets the
+commonest of numbers and sequences, never a method it may not have. The value stays whole
+inside the call, so an edit made to it first carries on.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ _BY_KIND: dict[str, tuple[str, ...]] = {
     ANY: ("len", "abs", "int", "sorted", "list", "str"),
 }
 _FUNCTIONS = frozenset(f for functions in _BY_KIND.values() for f in functions) | {"max", "min"}
+# Methods are payloads with a leading dot, so they never clash with a function's name. Only
+# primaries take one without parentheses, and those are the values worth normalising.
+_STRING_METHODS = (".strip", ".lower")
+_RECEIVERS = (cst.Name, cst.Attribute, cst.Subscript, cst.Call)
 # Only these take the object of a subscript: `sorted(xs)[0]`, `list(d)[0]`.
 _BASE_WRAPPERS = frozenset({"sorted", "list"})
 _BOUNDS = 3  # other numbers of the function offered as a clamp
@@ -37,7 +44,9 @@ def _parse(payload: Payload) -> tuple[str, str | None] | None:
         return None
     function = payload[0]
     second = payload[1] if len(payload) == 2 else None
-    if not isinstance(function, str) or function not in _FUNCTIONS:
+    if not isinstance(function, str) or function not in _FUNCTIONS | set(_STRING_METHODS):
+        return None
+    if function in _STRING_METHODS and len(payload) != 1:
         return None
     if len(payload) == 2 and not isinstance(second, str):
         return None
@@ -45,8 +54,11 @@ def _parse(payload: Payload) -> tuple[str, str | None] | None:
 
 
 def _callee(node: cst.CSTNode) -> str | None:
+    """`f` for `f(...)`, `.m` for `x.m(...)`: the payload that would have written `node`."""
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
         return node.func.value
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        return "." + node.func.attr.value
     return None
 
 
@@ -72,6 +84,8 @@ class WrapCall(Operator):
             own = names_in(node)
             for other in [n for n in ingredients.numbers if n not in own][:_BOUNDS]:
                 found += [("min", other), ("max", other)]
+        if kind == STR and isinstance(node, _RECEIVERS):
+            found += [(method,) for method in _STRING_METHODS]
         if (context.parent, context.slot) == (cst.Subscript, "value"):
             found = [p for p in found if p[0] in _BASE_WRAPPERS and len(p) == 1]
         already = _callee(node)
@@ -85,6 +99,11 @@ class WrapCall(Operator):
         function, text = parsed
         if _callee(node) == function:
             return None  # `abs(abs(x))` is no new edit
+        if function in _STRING_METHODS:
+            if not isinstance(node, _RECEIVERS):
+                return None
+            method = cst.Attribute(value=node, attr=cst.Name(function[1:]))
+            return cst.Call(func=method)
         arguments: list[cst.BaseExpression] = []
         if text is not None:
             other = context.seed.expression(text)
@@ -100,6 +119,8 @@ class WrapCall(Operator):
             return super().describe(node, payload, context)
         code = context.seed.code(node)
         function, text = parsed
+        if function in _STRING_METHODS:
+            return f"{code} -> {code}{function}()"
         after = f"{function}({code})" if text is None else f"{function}({code}, {text})"
         return f"{code} -> {after}"
 
@@ -119,5 +140,12 @@ class WrapCall(Operator):
                 "    return stock\n",
                 "def left(stock, sold):\n    if sold > 0:\n        stock = max(stock - sold, 0)\n"
                 "    return stock\n",
+            ),
+            (
+                "def keys(lines):\n    seen = set()\n    for line in lines:\n        key = line\n"
+                "        if not key.startswith('#'):\n            seen.add(key)\n    return seen\n",
+                "def keys(lines):\n    seen = set()\n    for line in lines:\n"
+                "        key = line.strip()\n"
+                "        if not key.startswith('#'):\n            seen.add(key)\n    return seen\n",
             ),
         ]

@@ -29,6 +29,7 @@ from evolve.search.algorithms import Algorithm, make_strategy
 from evolve.search.bandit import LEARNING_RATE, P_MIN, OperatorBandit, escalation
 from evolve.search.breeding import Breeder, credit
 from evolve.search.checkpointing import LoopState
+from evolve.search.combining import PartialFixes
 from evolve.search.individual import Individual
 from evolve.search.localise import FLOOR, Localisation
 from evolve.search.scoring import Scoring
@@ -231,6 +232,7 @@ class Search:
         self.acceptor.site_weights = self.localisation.mutation_weights
         self.pytest_setup = evaluator.pytest  # checkpointed: known tests, quarantine, reach
         self.widening = Widening(enabled=adaptive)
+        self.partial_fixes = PartialFixes(enabled=adaptive and task.goal is Goal.REPAIR)
         self.site_weights = SiteWeights(
             program, self.localisation, self.operator_bandit, self.widening
         )
@@ -265,6 +267,7 @@ class Search:
             variants = self._evaluate(population, generation)
             new = self.evaluator.evaluations - before
             credit(self.operator_bandit, population)
+            self.partial_fixes.observe(population)
             accepted = len(self.accepted)
             self._advance(
                 loop, self.acceptor.consider(loop.champion, population, variants, generation)
@@ -326,6 +329,7 @@ class Search:
             return LoopState(0, 0, [], champion)  # nothing to repair (see `run`)
         self.evaluator.plan_against(champion.evaluation, champion.holdout)
         self.scoring.set_tests(champion.evaluation)
+        self.partial_fixes.set_baseline(champion.evaluation.passed_names)
         self.localisation.compute(self.task, self.program, champion.evaluation, coverage)
         return LoopState(0, 0, self._initial_population(champion), champion)
 
@@ -423,6 +427,14 @@ class Search:
             ]
             if points:
                 children[len(children) - restarts :] = breeder.restarted(points, restarts)
+        # Unions of partial fixes take the places just before the restarts, after the elites.
+        unions = self.partial_fixes.unions(
+            lambda patch: self._identify(patch)[1], max_edits=self.settings.max_edits
+        )
+        end = len(children) - restarts
+        start = max(end - len(unions), self.settings.elite)
+        for index, union in zip(range(start, end), unions, strict=False):
+            children[index] = Individual(union, self.scoring.fitness_class)
         return children
 
     def _earlier_programs(self) -> list[Patch]:

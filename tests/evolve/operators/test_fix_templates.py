@@ -194,6 +194,25 @@ def test_a_name_used_only_as_a_list_gets_no_arithmetic() -> None:
     assert not any("abs(xs)" in render for renders in wrapped.values() for render in renders)
 
 
+def test_only_strings_are_offered_string_methods() -> None:
+    source = (
+        "def f(lines, n):\n"
+        "    out = []\n"
+        "    for line in lines:\n"
+        "        text = line\n"
+        "        if text.startswith('#'):\n"
+        "            out.append(text)\n"
+        "    return out[:n]\n"
+    )
+    wrapped = offered(source, "wrap-call")
+    # `line` says nothing of itself; its copy `text` is a string, so `line` is one too.
+    assert "        text = line.strip()\n" in "".join(wrapped["line"])
+    assert any("out.append(text.lower())" in render for render in wrapped["text"])
+    everything = "".join(render for renders in wrapped.values() for render in renders)
+    assert "n.strip()" not in everything and "out.strip()" not in everything
+    assert "lines.lower()" not in everything
+
+
 def test_synthesis_draws_on_the_functions_own_expressions_nearest_first() -> None:
     source = (
         "def f(xs, lo, hi):\n"

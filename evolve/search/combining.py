@@ -1,0 +1,105 @@
+"""Combining partial fixes: two patches that each repair a different part of the program.
+
+A program with two defects is often repaired one defect at a time: one patch makes some
+failing tests pass, another patch, found elsewhere in the run, makes others pass. Lexicase
+keeps such specialists alive for a while, but only crossover can join them, and it joins what
+happens to meet in one population: on a two-defect task a run found each fix alone in its
+first 25 generations and spent the rest of its 5,000 evaluations without ever putting them
+together, while a variant that gamed two tests took over the population.
+
+So the search keeps an archive of *partial fixes*: variants that pass every test the seed
+passes and some it fails, the smallest patch for each set of newly passed tests. Two partial
+fixes whose gains differ (neither set holds the other) are joined, edits of the first then
+the edits of the second that it lacks, and a few such unions join each new population, those
+that would pass the most tests together first. A union the run has evaluated already is not
+bred again. This is the fix-combination step of multi-hunk repair, kept to variants that
+break nothing the seed got right, so what is joined are fixes rather than trades of one test
+for another.
+
+Repairs only, and not for random search, the baseline. The archive is checkpointed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from evolve.program.patch import Patch, patch_from_json, patch_to_json
+from evolve.search.individual import Individual
+
+# Partial fixes kept: the ones that gain the most tests, then the smallest.
+MAX_FIXES = 12
+# Unions that join each new population.
+PER_GENERATION = 2
+
+# Whether the run has evaluated the source a patch renders to (the search's cache).
+Seen = Callable[[Patch], bool]
+
+
+@dataclass
+class PartialFixes:
+    enabled: bool = True
+    baseline: tuple[str, ...] = ()  # the tests the seed passes
+    # The smallest patch found for each set of newly passed tests (sorted names), in the
+    # order they were found: the order is part of what makes a run repeatable.
+    fixes: dict[tuple[str, ...], Patch] = field(default_factory=dict)
+
+    def set_baseline(self, passed: Iterable[str]) -> None:
+        self.baseline = tuple(sorted(passed))
+
+    def observe(self, population: Sequence[Individual]) -> None:
+        """Keep the partial fixes among an evaluated population."""
+        if not self.enabled:
+            return
+        baseline = frozenset(self.baseline)
+        for individual in population:
+            if individual.evaluation is None or not individual.patch:
+                continue
+            passed = individual.evaluation.passed_names
+            if not baseline <= passed or passed == baseline:
+                continue
+            gained = tuple(sorted(passed - baseline))
+            known = self.fixes.get(gained)
+            if known is None or len(individual.patch) < len(known):
+                self.fixes[gained] = individual.patch
+        if len(self.fixes) > MAX_FIXES:
+            ranked = sorted(self.fixes.items(), key=lambda item: (-len(item[0]), len(item[1])))
+            kept = {gained for gained, _ in ranked[:MAX_FIXES]}
+            self.fixes = {gained: patch for gained, patch in self.fixes.items() if gained in kept}
+
+    def unions(self, seen: Seen, limit: int = PER_GENERATION, max_edits: int = 0) -> list[Patch]:
+        """Up to `limit` unions of two partial fixes the run has not evaluated, those that
+        gain the most tests together first, then the smallest."""
+        if not self.enabled:
+            return []
+        items = list(self.fixes.items())
+        candidates: list[tuple[int, int, int, Patch]] = []
+        for i, (gained_a, a) in enumerate(items):
+            for gained_b, b in items[i + 1 :]:
+                one, other = set(gained_a), set(gained_b)
+                if one <= other or other <= one:
+                    continue  # one already does what the other does
+                union = a + tuple(edit for edit in b if edit not in a)
+                if max_edits and len(union) > max_edits:
+                    continue
+                candidates.append((-len(one | other), len(union), len(candidates), union))
+        chosen: list[Patch] = []
+        for _, _, _, union in sorted(candidates, key=lambda c: c[:3]):
+            if len(chosen) == limit:
+                break
+            if union not in chosen and not seen(union):
+                chosen.append(union)
+        return chosen
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "enabled": self.enabled,
+            "baseline": list(self.baseline),
+            "fixes": [[list(gained), patch_to_json(patch)] for gained, patch in self.fixes.items()],
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.enabled = bool(state["enabled"])
+        self.baseline = tuple(state["baseline"])
+        self.fixes = {tuple(gained): patch_from_json(text) for gained, text in state["fixes"]}

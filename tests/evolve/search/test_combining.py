@@ -1,0 +1,139 @@
+"""Combining partial fixes: the archive keeps fixes that break nothing the seed got right, and
+their unions reach a repair that needs both; a run on a two-defect program joins them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from evolve.program.patch import Edit, Patch
+from evolve.run import RunRequest, start_run
+from evolve.search.combining import MAX_FIXES, PartialFixes
+from evolve.search.individual import Individual, case_fitness_class
+from evolve.store.checkpoint import Stateful
+from evolve.store.database import RunStore
+from sandbox import Evaluation, Status, TestOutcome
+
+TESTS = ("t1", "t2", "t3", "t4", "t5")
+
+
+def edit(n: int) -> Edit:
+    return Edit("integer-constant", f"site{n}", n)
+
+
+def individual(edits: list[Edit], passed: set[str]) -> Individual:
+    one = Individual(edits, case_fitness_class(len(TESTS)))
+    tests = tuple(TestOutcome(t, "passed" if t in passed else "failed") for t in TESTS)
+    one.evaluation = Evaluation(status=Status.FAILED, tests=tests)
+    return one
+
+
+def archive() -> PartialFixes:
+    fixes = PartialFixes()
+    fixes.set_baseline({"t1"})
+    return fixes
+
+
+def never_seen(patch: Patch) -> bool:
+    return False
+
+
+def test_only_fixes_that_keep_what_the_seed_passes_are_kept_the_smallest_for_each_gain() -> None:
+    fixes = archive()
+    fixes.observe(
+        [
+            individual([edit(1), edit(2)], {"t1", "t2"}),
+            individual([edit(3)], {"t1", "t2"}),  # the same gain, smaller: it wins
+            individual([edit(4)], {"t2", "t3"}),  # gains two, loses t1: a trade, not a fix
+            individual([edit(5)], {"t1"}),  # gains nothing
+            individual([], {"t1", "t4"}),  # the seed itself is no fix
+        ]
+    )
+    assert fixes.fixes == {("t2",): (edit(3),)}
+
+
+def test_unions_join_fixes_of_different_tests_the_widest_first() -> None:
+    fixes = archive()
+    fixes.observe(
+        [
+            individual([edit(1)], {"t1", "t2"}),
+            individual([edit(2)], {"t1", "t3"}),
+            individual([edit(3)], {"t1", "t2", "t4"}),  # holds t2: no union with edit(1)
+        ]
+    )
+    unions = fixes.unions(never_seen, limit=5)
+    # {t2, t4} + {t3} gains three tests, {t2} + {t3} two.
+    assert unions == [(edit(2), edit(3)), (edit(1), edit(2))]
+    assert fixes.unions(lambda patch: patch == (edit(2), edit(3)), limit=1) == [(edit(1), edit(2))]
+    assert fixes.unions(never_seen, limit=5, max_edits=1) == []
+
+
+def test_the_archive_is_bounded_disabled_for_the_baseline_and_checkpointed() -> None:
+    fixes = PartialFixes()
+    fixes.set_baseline(())
+    names = [f"case{i}" for i in range(MAX_FIXES + 5)]
+    population = []
+    for i, name in enumerate(names):
+        one = Individual([edit(i)], case_fitness_class(len(names)))
+        one.evaluation = Evaluation(status=Status.FAILED, tests=(TestOutcome(name, "passed"),))
+        population.append(one)
+    fixes.observe(population)
+    assert len(fixes.fixes) == MAX_FIXES
+    restored = PartialFixes()
+    restored.restore(json.loads(json.dumps(fixes.state())))
+    assert isinstance(restored, Stateful) and restored == fixes
+    off = PartialFixes(enabled=False)
+    off.observe(population)
+    assert off.fixes == {} and off.unions(never_seen) == []
+
+
+# Two independent defects, each fixed by one edit far from the other: the first loop skips
+# the first item, the second misses items equal to the limit. Each fix alone passes cases the
+# seed fails and keeps every case it passes.
+TWO_DEFECTS = """\
+def summary(xs, limit):
+    total = 0
+    for x in xs[1:]:
+        total += x
+    top = 0
+    for x in xs:
+        if x > limit:
+            top += 1
+    return [total, top]
+"""
+CASES = [
+    ([[], 0], [0, 0]),
+    ([[0, 2], 5], [2, 0]),
+    ([[3, 4], 9], [7, 0]),  # the first defect only
+    ([[0, 5], 5], [5, 1]),  # the second only
+    ([[2, 2], 2], [4, 2]),  # both
+    ([[0, 1, 7], 3], [8, 1]),
+]
+
+
+class Quiet:
+    def generation(self, stats: object) -> None:
+        pass
+
+    def accepted(self, change: object) -> None:
+        pass
+
+
+def test_a_run_joins_two_fixes_found_apart(tmp_path: Path, make_task: Callable[..., Path]) -> None:
+    task = make_task(tmp_path / "two", TWO_DEFECTS, "summary", CASES, budget=3000)
+    request = RunRequest(task, seed=1, budget=3000, runs_dir=tmp_path / "runs")
+    summary = start_run(request, Quiet())
+    assert summary.solved, summary
+    store = RunStore.open(Path(summary.run_dir))
+    try:
+        [change] = store.accepted()
+        checkpoint = store.last_checkpoint()
+    finally:
+        store.close()
+    assert "for x in xs:" in change.diff and ">=" in change.diff
+    assert checkpoint is not None
+    state = checkpoint[1]["components"]["partial_fixes"]
+    # The archive held a fix of each defect on its own.
+    gains = {tuple(gained) for gained, _ in state["fixes"]}
+    assert ("cases[3]",) in gains and ("cases[4]",) in gains, gains
