@@ -233,7 +233,16 @@ def describe(change: AcceptedChange, total: int) -> str:
 
 def _describe_checks(checks: Mapping[str, Any]) -> str:
     """The acceptance checks beyond the suites, in one line."""
-    parts = [f"{checks.get('generated_inputs', 0)} generated inputs hold"]
+    plausible = checks.get("plausible")
+    generated = checks.get("generated_inputs", 0)
+    if isinstance(plausible, dict):
+        # A repair changes answers on purpose: its generated inputs held nothing, they told
+        # the plausible repairs apart.
+        parts = [str(plausible.get("reason") or "the only plausible repair")]
+        if generated:
+            parts.append(f"{generated} generated inputs compared them with the seed")
+    else:
+        parts = [f"{generated} generated inputs hold"]
     minimised = checks.get("minimised")
     if minimised:
         parts.append(f"edits {minimised['edits_before']} -> {minimised['edits_after']} minimised")

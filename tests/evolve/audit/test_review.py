@@ -202,3 +202,19 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
     store.close()
     assert (decisions.get(number) == "rejected") is rejected
     assert main(["verify", str(calc_run.run_dir)]) == 0
+
+
+def test_a_repairs_checks_say_how_it_was_chosen_not_that_inputs_hold() -> None:
+    from evolve.audit.review import _describe_checks
+
+    repair = {
+        "generated_inputs": 40,
+        "minimised": {"edits_before": 2, "edits_after": 2},
+        "plausible": {"candidates": [], "reason": "chosen among 3 plausible patches: fewest edits"},
+    }
+    line = _describe_checks(repair)
+    assert "hold" not in line
+    assert line.startswith("checks: chosen among 3 plausible patches: fewest edits;")
+    assert "40 generated inputs compared them with the seed" in line
+    speedup = {"generated_inputs": 40, "minimised": {"edits_before": 1, "edits_after": 1}}
+    assert _describe_checks(speedup).startswith("checks: 40 generated inputs hold")
