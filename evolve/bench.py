@@ -33,6 +33,7 @@ from evolve.program.patch import patch_from_json
 from evolve.run import RunRequest, read_program, start_run
 from evolve.search import Algorithm, SearchSettings
 from evolve.search.stats import GenerationStats
+from evolve.search.stop import StopReason
 from evolve.store.database import AcceptedChange, RunStore
 from evolve.task import Goal, discover_tasks, load_task
 from sandbox import evaluate
@@ -101,6 +102,10 @@ class _Quiet:
         return None
 
 
+# Why a run ends when a person stopped it; a bench stops with it.
+_CUT_SHORT = frozenset({StopReason.INTERRUPTED.value, StopReason.STOPPED.value})
+
+
 def run_bench(
     suite: Path,
     algorithms: Sequence[Algorithm],
@@ -129,12 +134,23 @@ def run_bench(
         base = replace(base, population=population)
     if partial_repairs:
         base = replace(base, partial_repairs=True)
-    outcomes = []
+    outcomes: list[Outcome] = []
     for algorithm in algorithms:
         mine = replace(base, algorithm=algorithm)
         for task_dir in tasks:
             for seed in range(1, runs + 1):
                 outcome = bench_run(task_dir, mine, seed, budget, runs_dir, hide_holdout)
+                if outcome.stop_reason in _CUT_SHORT:
+                    # A person stopped this run (Ctrl-C, `evolve stop`): they meant the bench.
+                    # The run did not finish, so it is left out of the table.
+                    if log is not None:
+                        print(
+                            f"bench: stopped by the user after {len(outcomes)} runs; the table"
+                            " holds those",
+                            file=log,
+                            flush=True,
+                        )
+                    return outcomes
                 outcomes.append(outcome)
                 if log is not None:
                     print(_line(outcome), file=log, flush=True)

@@ -116,3 +116,33 @@ def test_the_table_shows_plausible_and_wrong_when_judged() -> None:
     assert (row.plausible, row.plausible_wrong, row.solved) == (2, 1, 1)
     assert "plausible" in table(rows) and "wrong" in table(rows)
     assert summarise([outcome()])[0].plausible is None
+
+
+def test_a_run_stopped_by_the_user_stops_the_bench(
+    tmp_path: Path, make_task: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C stops the run in progress at a generation boundary; the bench goes no further,
+    and the table holds only the runs that finished."""
+    import io
+
+    import evolve.bench
+    from evolve.search import Algorithm
+
+    suite = tmp_path / "suite"
+    for name in ("a", "b", "c"):
+        make_task(suite / name, "def f(x):\n    return x\n", "f", [([1], 2)])
+    ends = iter(["budget", "interrupted", "budget"])
+    ran: list[str] = []
+
+    def fake_run(task_dir: Path, *args: object) -> Outcome:
+        ran.append(task_dir.name)
+        return outcome(task=task_dir.name, stop_reason=next(ends))
+
+    monkeypatch.setattr(evolve.bench, "bench_run", fake_run)
+    log = io.StringIO()
+    outcomes = evolve.bench.run_bench(
+        suite, [Algorithm.LEXICASE], runs=1, budget=10, runs_dir=tmp_path, log=log
+    )
+    assert ran == ["a", "b"]
+    assert [o.task for o in outcomes] == ["a"]
+    assert "stopped by the user after 1 runs" in log.getvalue()
