@@ -7,11 +7,18 @@ on them, since each two-defect task is a hard task with a second defect.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
+import subprocess
+import sys
 import textwrap
 import tomllib
 from pathlib import Path
+from types import ModuleType
 from typing import Any
+
+from sandbox.compare import outputs_equal
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = ROOT / "benchmarks" / "repair-hard"
@@ -327,3 +334,42 @@ def suites(task_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 def seed_text(task_dir: Path) -> str:
     program: str = task_config(task_dir)["task"]["program"]
     return (task_dir / program).resolve().read_text(encoding="utf-8")
+
+
+def reference(task_dir: Path) -> ModuleType:
+    """The task's reference.py, imported under a name of its own."""
+    name = f"_ref_{task_dir.parent.name}_{task_dir.name}".replace("-", "_")
+    spec = importlib.util.spec_from_file_location(name, task_dir / "reference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_reference_answers(task_dir: Path, module: ModuleType) -> None:
+    """The reference gives every case's and holdout case's expected answer."""
+    function = getattr(module, task_config(task_dir)["task"]["entry"])
+    cases, holdout = suites(task_dir)
+    for record in cases + holdout:
+        value = function(*record["args"], **record.get("kwargs", {}))
+        assert outputs_equal(json.loads(json.dumps(value)), record["expected"]), record
+
+
+def check_generate_reproduces(task_dirs: list[Path], tmp_path: Path) -> None:
+    """benchmarks/generate.py, run on copies of the task folders, writes the same case files."""
+    copies = []
+    for task_dir in task_dirs:
+        copy = tmp_path / task_dir.name
+        copy.mkdir()
+        for name in ("task.toml", "reference.py"):
+            shutil.copy(task_dir / name, copy / name)
+        copies.append(copy)
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), *map(str, copies)],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    for task_dir, copy in zip(task_dirs, copies, strict=True):
+        for name in ("cases.jsonl", "holdout.jsonl"):
+            assert (copy / name).read_bytes() == (task_dir / name).read_bytes()

@@ -12,9 +12,7 @@ an unguided one must draw both fixes at once.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import shutil
 import subprocess
 import sys
 from functools import cache
@@ -22,13 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.compare import outputs_equal
 from tests.benchmarks.hard_suite import FIXES as FIRST_FIXES
 from tests.benchmarks.hard_suite import (
     HOLDOUT_CASES,
     MAX_SEARCH_CASES,
     ROOT,
     RUNNER,
+    check_generate_reproduces,
+    check_reference_answers,
+    reference,
     suites,
     task_config,
 )
@@ -271,35 +271,11 @@ def test_case_files(task_dir: Path) -> None:
     cases, holdout = suites(task_dir)
     assert 1 <= len(cases) <= MAX_SEARCH_CASES
     assert len(holdout) == HOLDOUT_CASES
-    spec = importlib.util.spec_from_file_location(
-        f"_compound_ref_{task_dir.name}", task_dir / "reference.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    function = getattr(module, task_config(task_dir)["task"]["entry"])
-    for record in cases + holdout:
-        value = function(*record["args"], **record.get("kwargs", {}))
-        assert outputs_equal(json.loads(json.dumps(value)), record["expected"]), record
+    check_reference_answers(task_dir, reference(task_dir))
 
 
 def test_generate_is_deterministic(tmp_path: Path) -> None:
-    copies = []
-    for task_dir in TASK_DIRS:
-        copy = tmp_path / task_dir.name
-        copy.mkdir()
-        for name in ("task.toml", "reference.py"):
-            shutil.copy(task_dir / name, copy / name)
-        copies.append(copy)
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), *map(str, copies)],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    for task_dir, copy in zip(TASK_DIRS, copies, strict=True):
-        for name in ("cases.jsonl", "holdout.jsonl"):
-            assert (copy / name).read_bytes() == (task_dir / name).read_bytes()
+    check_generate_reproduces(TASK_DIRS, tmp_path)
 
 
 @pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)

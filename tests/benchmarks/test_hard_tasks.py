@@ -11,10 +11,8 @@ test. Outputs are compared as the sandbox compares them (`True` is not `1`).
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import shutil
 import subprocess
 import sys
 import tokenize
@@ -25,7 +23,6 @@ from typing import Any
 
 import pytest
 
-from sandbox.compare import outputs_equal
 from tests.benchmarks.hard_suite import (
     FIXES,
     HANG_LIMITS,
@@ -37,6 +34,9 @@ from tests.benchmarks.hard_suite import (
     RUNNER,
     TASK_DIRS,
     TASK_IDS,
+    check_generate_reproduces,
+    check_reference_answers,
+    reference,
     seed_text,
     suites,
     task_config,
@@ -134,37 +134,13 @@ def test_case_files(task_dir: Path) -> None:
 
 @pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
 def test_reference_passes_every_case(task_dir: Path) -> None:
-    spec = importlib.util.spec_from_file_location(
-        f"_hard_ref_{task_dir.name}", task_dir / "reference.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = reference(task_dir)
     assert module.SEARCH_CASES == MAX_SEARCH_CASES
-    function = getattr(module, task_config(task_dir)["task"]["entry"])
-    cases, holdout = suites(task_dir)
-    for record in cases + holdout:
-        value = function(*record["args"], **record.get("kwargs", {}))
-        assert outputs_equal(json.loads(json.dumps(value)), record["expected"]), record
+    check_reference_answers(task_dir, module)
 
 
 def test_generate_is_deterministic(tmp_path: Path) -> None:
-    copies = []
-    for task_dir in TASK_DIRS:
-        copy = tmp_path / task_dir.name
-        copy.mkdir()
-        for name in ("task.toml", "reference.py"):
-            shutil.copy(task_dir / name, copy / name)
-        copies.append(copy)
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), *map(str, copies)],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    for task_dir, copy in zip(TASK_DIRS, copies, strict=True):
-        for name in ("cases.jsonl", "holdout.jsonl"):
-            assert (copy / name).read_bytes() == (task_dir / name).read_bytes()
+    check_generate_reproduces(TASK_DIRS, tmp_path)
 
 
 @pytest.mark.parametrize("task_dir", TASK_DIRS, ids=TASK_IDS)
