@@ -268,6 +268,10 @@ class Search:
             new = self.evaluator.evaluations - before
             credit(self.operator_bandit, population)
             self.partial_fixes.observe(population)
+            # A union that repairs the program is with the acceptor by now; as a parent, one
+            # that does not would crowd the population with patches that pass many tests by
+            # joining two that game them.
+            loop.population = [individual for individual in population if not individual.joined]
             accepted = len(self.accepted)
             self._advance(
                 loop, self.acceptor.consider(loop.champion, population, variants, generation)
@@ -427,14 +431,14 @@ class Search:
             ]
             if points:
                 children[len(children) - restarts :] = breeder.restarted(points, restarts)
-        # Unions of partial fixes take the places just before the restarts, after the elites.
+        # Unions of partial fixes ride along with the generation, beyond its size.
         unions = self.partial_fixes.unions(
             lambda patch: self._identify(patch)[1], max_edits=self.settings.max_edits
         )
-        end = len(children) - restarts
-        start = max(end - len(unions), self.settings.elite)
-        for index, union in zip(range(start, end), unions, strict=False):
-            children[index] = Individual(union, self.scoring.fitness_class)
+        for union in unions:
+            joined = Individual(union, self.scoring.fitness_class)
+            joined.joined = True
+            children.append(joined)
         return children
 
     def _earlier_programs(self) -> list[Patch]:

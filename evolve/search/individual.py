@@ -38,6 +38,9 @@ class Individual(list[Edit]):
         # How mutation made it: the operators of its fresh edits and its parent's score, so
         # the operator bandit can credit them once it is evaluated. None: nothing to credit.
         self.origin: tuple[tuple[str, ...], tuple[float, ...]] | None = None
+        # A union of two partial fixes (`combining`): evaluated with its generation, then
+        # left out of the population the next one is bred from.
+        self.joined = False
 
     @property
     def patch(self) -> Patch:
