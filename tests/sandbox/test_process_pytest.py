@@ -27,6 +27,14 @@ def test_plugins_are_not_autoloaded():
 """
 
 
+# What a program that gets `add(2, 2)` wrong (or hangs on it) scores, test by test.
+SECOND_TEST_FAILS = {
+    "test_calc.py::test_adds": "passed",
+    "test_calc.py::test_adds_again": "failed",
+    "test_calc.py::test_plugins_are_not_autoloaded": "passed",
+}
+
+
 @pytest.fixture
 def suite(tmp_path: Path) -> PytestSuite:
     test_file = tmp_path / "test_calc.py"
@@ -38,12 +46,7 @@ def test_per_test_outcomes(suite: PytestSuite) -> None:
     source = "def add(a, b):\n    return 3\n"
     result = evaluate(source, suite, LIMITS, module_name="calc", measure_cost=True)
     assert result.status is Status.FAILED
-    outcomes = {t.name: t.outcome for t in result.tests}
-    assert outcomes == {
-        "test_calc.py::test_adds": "passed",
-        "test_calc.py::test_adds_again": "failed",
-        "test_calc.py::test_plugins_are_not_autoloaded": "passed",
-    }
+    assert {t.name: t.outcome for t in result.tests} == SECOND_TEST_FAILS
     assert "assert 3 == 4" in result.tests[1].detail
     assert result.cost == 1 + 2  # the def, then one line for each of the two calls
 
@@ -67,12 +70,7 @@ def test_a_test_that_hangs_fails_alone_under_case_s(suite: PytestSuite) -> None:
     limits = Limits(wall_s=5.0, cpu_s=2.0, memory_mb=256, case_s=0.2)
     result = evaluate(source, suite, limits, module_name="calc", measure_cost=True)
     assert result.status is Status.FAILED
-    outcomes = {t.name: t.outcome for t in result.tests}
-    assert outcomes == {
-        "test_calc.py::test_adds": "passed",
-        "test_calc.py::test_adds_again": "failed",
-        "test_calc.py::test_plugins_are_not_autoloaded": "passed",
-    }
+    assert {t.name: t.outcome for t in result.tests} == SECOND_TEST_FAILS
     assert "test time limit of 0.2 s reached" in result.tests[1].detail
     assert result.cost is not None  # the line counter was put back after the stopped test
     # Without case_s the hanging test holds the whole run until the wall limit.
