@@ -26,7 +26,7 @@ REMOVED_CONTROL = "removed-control"  # fewer if/for/while/return/raise/try than 
 CONSTANT_CONDITION = "constant-condition"  # a condition the seed computes is now a literal
 RESULT_TYPE = "result-type"  # returns another kind of value than the seed does
 IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x / 1`... than the seed
-SILENCED_CHECK = "silenced-check"  # fewer `strict=True`, `check=True` calls than the seed
+SILENCED_CHECK = "silenced-check"  # fewer `strict=True`, `check=True`... arguments than the seed
 
 _CONTROL = (ast.If, ast.For, ast.While, ast.Return, ast.Raise, ast.Try, ast.With)
 

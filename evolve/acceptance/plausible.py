@@ -47,8 +47,8 @@ COLLECT_SHARE = 0.1
 ENOUGH = 4
 # While every plausible patch found shows an anti-pattern, the collection stays open for up
 # to this share of the budget more: a repair of a two-defect program often first comes as
-# the right fix of one defect and a test-gaming edit for the other, and the clean repair
-# is then usually a few hundred evaluations further on.
+# the right fix of one defect and a test-gaming edit for the other, and a clean repair, if
+# the operators reach one, can only be found by searching on.
 SUSPECT_SHARE = 0.25
 # Inputs on which the candidates disagree, kept in the evidence.
 SHOWN_DISAGREEMENTS = 5
