@@ -7,9 +7,11 @@ computed result replaced by a constant, control flow deleted until the failing t
 a condition made constant, a result of another type than the program returns. One more
 is the operand neutralised rather than removed: `n - 1` made `n / 1` or `n * 1` passes the
 tests an off-by-one failed, and may quietly change the value's type (`n / 1` is a float).
-They are read here from the programs themselves (seed against candidate, function by
-function, on Python's `ast`), so any operator that produces one is caught, and from what the
-programs return on the generated inputs.
+A last one silences a check the seed asked for: `zip(a, b, strict=True)` made
+`strict=False` passes a test that the check made fail (words of unequal length), where the
+fix was to handle that case. They are read here from the programs themselves (seed against
+candidate, function by function, on Python's `ast`), so any operator that produces one is
+caught, and from what the programs return on the generated inputs.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ REMOVED_CONTROL = "removed-control"  # fewer if/for/while/return/raise/try than 
 CONSTANT_CONDITION = "constant-condition"  # a condition the seed computes is now a literal
 RESULT_TYPE = "result-type"  # returns another kind of value than the seed does
 IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x / 1`... than the seed
+SILENCED_CHECK = "silenced-check"  # fewer `strict=True`, `check=True` calls than the seed
 
 _CONTROL = (ast.If, ast.For, ast.While, ast.Return, ast.Raise, ast.Try, ast.With)
 
@@ -67,6 +70,8 @@ def _compare(seed: ast.AST, candidate: ast.AST) -> Iterator[str]:
         yield CONSTANT_CONDITION
     if _identity_operations(candidate) > _identity_operations(seed):
         yield IDENTITY_OPERATION
+    if _checks(candidate) < _checks(seed):
+        yield SILENCED_CHECK
 
 
 def _functions(source: str) -> dict[str, ast.AST]:
@@ -101,11 +106,32 @@ def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
 
 
 def _constant_returns(function: ast.AST) -> int:
+    """Returns of a literal, but for the checks that open a function (`if not xs: return
+    0`): answering a degenerate input at once is a precondition, not a result made
+    constant."""
+    checks = {id(node) for node in _preconditions(function)}
     return sum(
         1
         for node in _own_nodes(function)
-        if isinstance(node, ast.Return) and node.value is not None and _is_literal(node.value)
+        if isinstance(node, ast.Return)
+        and node.value is not None
+        and _is_literal(node.value)
+        and id(node) not in checks
     )
+
+
+def _preconditions(function: ast.AST) -> Iterator[ast.Return]:
+    """The returns of the `if test: return value` statements at the top of a function's body
+    (after its docstring), before any other statement."""
+    body = getattr(function, "body", [])
+    for statement in body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # the docstring
+        if not (isinstance(statement, ast.If) and not statement.orelse):
+            return
+        if len(statement.body) != 1 or not isinstance(statement.body[0], ast.Return):
+            return
+        yield statement.body[0]
 
 
 def _control(function: ast.AST) -> Counter[str]:
@@ -122,6 +148,22 @@ def _constant_conditions(function: ast.AST) -> int:
     ]
     # `while True:` is an idiom, not a condition made constant; only its count can grow.
     return sum(1 for test in tests if _is_literal(test))
+
+
+# Keyword arguments that, set True, make a call check and raise: `zip(a, b, strict=True)`,
+# `subprocess.run(args, check=True)`.
+_CHECK_KEYWORDS = frozenset({"strict", "check", "validate"})
+
+
+def _checks(function: ast.AST) -> int:
+    return sum(
+        1
+        for node in _own_nodes(function)
+        if isinstance(node, ast.keyword)
+        and node.arg in _CHECK_KEYWORDS
+        and isinstance(node.value, ast.Constant)
+        and node.value.value is True
+    )
 
 
 # The literal operand that makes each operator leave the other one as it is.

@@ -45,6 +45,11 @@ COLLECT_MIN = 100
 COLLECT_SHARE = 0.1
 # Distinct plausible patches that end the collection at once.
 ENOUGH = 4
+# While every plausible patch found shows an anti-pattern, the collection stays open for up
+# to this share of the budget more: a repair of a two-defect program often first comes as
+# the right fix of one defect and a test-gaming edit for the other, and the clean repair
+# is then usually a few hundred evaluations further on.
+SUSPECT_SHARE = 0.25
 # Inputs on which the candidates disagree, kept in the evidence.
 SHOWN_DISAGREEMENTS = 5
 
@@ -294,9 +299,14 @@ class Collection:
         self.pool.append(plausible)
 
     def ready(self, evaluations: int) -> bool:
-        """Whether to choose now: enough found, or the extra evaluations are spent."""
+        """Whether to choose now: enough found, or the extra evaluations are spent. While
+        every candidate shows an anti-pattern, the search looks on for a clean one for up
+        to `SUSPECT_SHARE` of the budget more."""
         if not self.pool or self.closes_at is None:
             return False
+        if all(p.anti_patterns for p in self.pool):
+            closes = min(self.budget, self.closes_at + int(self.budget * SUSPECT_SHARE))
+            return evaluations >= closes
         return len(self.pool) >= ENOUGH or evaluations >= self.closes_at
 
     def clear(self) -> None:

@@ -9,6 +9,7 @@ from evolve.acceptance.antipatterns import (
     CONSTANT_RETURN,
     IDENTITY_OPERATION,
     REMOVED_CONTROL,
+    SILENCED_CHECK,
     code_anti_patterns,
     result_type_changed,
 )
@@ -73,3 +74,25 @@ def test_a_result_of_another_kind_than_the_seeds_is_flagged() -> None:
 def test_an_identity_operation_the_seed_already_has_is_not_flagged() -> None:
     seed = "def f(n):\n    return n * 1\n"
     assert code_anti_patterns({"": seed}, {"": seed.replace("return", "x = 2\n    return")}) == []
+
+
+def test_a_check_the_seed_asked_for_and_the_candidate_turns_off_is_flagged() -> None:
+    seed = "def apart(a, b):\n    return sum(x != y for x, y in zip(a, b, strict=True)) == 1\n"
+    silenced = seed.replace("strict=True", "strict=False")
+    assert code_anti_patterns({"": seed}, {"": silenced}) == [SILENCED_CHECK]
+    assert code_anti_patterns({"": seed}, {"": seed.replace(", strict=True", "")}) == [
+        SILENCED_CHECK
+    ]
+    # Turning a check on, or a check the seed never had, is no anti-pattern.
+    assert code_anti_patterns({"": silenced}, {"": seed}) == []
+
+
+def test_a_check_that_opens_a_function_is_no_constant_return() -> None:
+    seed = 'def count(text, word):\n    """Doc."""\n    return text.count(word)\n'
+    checked = seed.replace('"""Doc."""\n', '"""Doc."""\n    if not word:\n        return 0\n')
+    assert code_anti_patterns({"": seed}, {"": checked}) == []
+    # The same return further down is a result made constant.
+    late = seed.replace(
+        "    return text", "    n = 1\n    if not word:\n        return 0\n    return text"
+    )
+    assert code_anti_patterns({"": seed}, {"": late}) == [CONSTANT_RETURN]

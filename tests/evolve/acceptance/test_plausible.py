@@ -13,6 +13,7 @@ from evolve.acceptance.checks import Candidate
 from evolve.acceptance.plausible import (
     _TOKEN,
     ENOUGH,
+    SUSPECT_SHARE,
     Collection,
     Plausible,
     behaviour_change,
@@ -165,6 +166,18 @@ def test_the_collection_closes_after_its_extra_evaluations_or_when_enough_are_fo
     late = Collection(budget=300)
     late.add(plausible("a", ()), evaluations=250)
     assert late.closes_at == 300
+
+
+def test_while_every_candidate_is_suspect_the_collection_looks_on_for_a_clean_one() -> None:
+    collection = Collection(budget=4000)
+    for index in range(ENOUGH):
+        collection.add(plausible(f"s{index}", (), anti=("constant-return",)), evaluations=100)
+    assert collection.closes_at == 200
+    longer = 200 + int(4000 * SUSPECT_SHARE)
+    assert not collection.ready(200) and not collection.ready(longer - 1)
+    assert collection.ready(longer)
+    collection.add(plausible("clean", ()), evaluations=300)
+    assert collection.ready(300)  # a clean one: the usual rules again
 
 
 @given(st.text(alphabet="ab (=\n", max_size=30), st.text(alphabet="ab (=\n", max_size=30))
