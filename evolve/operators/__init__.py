@@ -18,6 +18,8 @@ from evolve.operators.comparison import Comparison
 from evolve.operators.context import Context, Scope, Seed, Source
 from evolve.operators.copy_statement import CopyStatement
 from evolve.operators.delete_statement import DeleteStatement
+from evolve.operators.drop_offset import DropOffset
+from evolve.operators.early_return import EarlyReturn
 from evolve.operators.edit_collection import EditCollection
 from evolve.operators.edit_string import EditString
 from evolve.operators.edited_copy import EditedCopy
@@ -106,6 +108,8 @@ OPERATORS: Mapping[str, Operator] = MappingProxyType(
             ExtendSequence(),
             RoundUp(),
             FlushAfterLoop(),
+            EarlyReturn(),
+            DropOffset(),
         )
     }
 )

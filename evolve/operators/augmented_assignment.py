@@ -1,11 +1,20 @@
-"""Swap an augmented assignment for another of its family, or for a plain `=`."""
+"""Swap an augmented assignment for another of its family, or for a plain `=`; and turn a
+plain `total = x` into `total += x` where the function accumulates into `total` elsewhere.
+
+The last is the lost accumulation: one branch adds to the total and another overwrites it
+(`total += inner(item)` beside `total = item * depth`). Only names the function already
+augments get it, so an ordinary assignment is never offered an operator it does not need.
+"""
 
 from __future__ import annotations
+
+from typing import cast
 
 import libcst as cst
 
 from evolve.operators.base import Operator, Result, retoken, symbol_table
 from evolve.operators.context import Context
+from evolve.operators.operands import names_in
 from evolve.program.patch import Payload
 
 _SYMBOLS: dict[str, type[cst.CSTNode]] = {
@@ -35,16 +44,49 @@ def _simple(whitespace: object) -> cst.SimpleWhitespace:
     return whitespace if isinstance(whitespace, cst.SimpleWhitespace) else cst.SimpleWhitespace(" ")
 
 
+def _accumulation(node: cst.CSTNode, context: Context) -> str | None:
+    """The augmented operator `node`, a plain assignment, may have lost, if any."""
+    if not isinstance(node, cst.Assign) or len(node.targets) != 1:
+        return None
+    target = node.targets[0].target
+    if not isinstance(target, cst.Name):
+        return None
+    operator = context.scope.ingredients.accumulated.get(target.value)
+    if operator is None or operator not in _TABLE:
+        return None
+    # The start (`total = 0`) and a recomputation from itself are not lost accumulations.
+    if isinstance(node.value, cst.Integer | cst.Float | cst.SimpleString | cst.List):
+        return None
+    if target.value in names_in(node.value):
+        return None
+    return _TABLE[operator][0]
+
+
 class AugmentedAssignment(Operator):
     name = "augmented-assignment"
-    node_types = (cst.AugAssign,)
+    node_types = (cst.AugAssign, cst.Assign)
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
+        if isinstance(node, cst.Assign):
+            symbol = _accumulation(node, context)
+            return [] if symbol is None else [symbol]
         if not isinstance(node, cst.AugAssign) or type(node.operator) not in _TABLE:
             return []
         return [*_TABLE[type(node.operator)][1], _PLAIN]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
+        if isinstance(node, cst.Assign):
+            symbol = _accumulation(node, context)
+            if symbol is None or payload != symbol:
+                return None
+            target = node.targets[0]
+            operator = cast(cst.BaseAugOp, _SYMBOLS[symbol]()).with_changes(
+                whitespace_before=_simple(target.whitespace_before_equal),
+                whitespace_after=_simple(target.whitespace_after_equal),
+            )
+            return cst.AugAssign(
+                target=target.target, operator=operator, value=node.value, semicolon=node.semicolon
+            )
         if not isinstance(node, cst.AugAssign) or type(node.operator) not in _TABLE:
             return None
         if payload == _PLAIN:
@@ -64,6 +106,8 @@ class AugmentedAssignment(Operator):
         return node.with_changes(operator=retoken(node.operator, _SYMBOLS[payload]))
 
     def describe(self, node: cst.CSTNode, payload: Payload, context: Context) -> str:
+        if isinstance(node, cst.Assign):
+            return f"= -> {payload}"
         assert isinstance(node, cst.AugAssign)
         return f"{_TABLE[type(node.operator)][0]} -> {payload}"
 
@@ -79,4 +123,14 @@ class AugmentedAssignment(Operator):
                 "def last(xs):\n    t = 0\n    for x in xs:\n        t = x\n    return t\n",
             ),
             ("def f(m):\n    m |= 4\n    return m\n", "def f(m):\n    m ^= 4\n    return m\n"),
+            (
+                "def weigh(items, depth):\n    total = 0\n    for item in items:\n"
+                "        if isinstance(item, list):\n"
+                "            total += weigh(item, depth + 1)\n        else:\n"
+                "            total = item * depth\n    return total\n",
+                "def weigh(items, depth):\n    total = 0\n    for item in items:\n"
+                "        if isinstance(item, list):\n"
+                "            total += weigh(item, depth + 1)\n        else:\n"
+                "            total += item * depth\n    return total\n",
+            ),
         ]

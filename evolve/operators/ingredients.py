@@ -80,6 +80,9 @@ class Ingredients:
     numbers: tuple[str, ...] = ()  # numeric names, the function's own first
     sized: tuple[str, ...] = ()  # sequences and strings: `len()` applies
     expressions: tuple[Ingredient, ...] = ()  # reusable sub-expressions, in source order
+    # Names the function accumulates into (`total += x`), with the first such operator's
+    # class: a plain `total = y` beside it may be the accumulation gone wrong.
+    accumulated: Mapping[str, type[cst.BaseAugOp]] = field(default_factory=dict)
 
     def kind(self, node: cst.CSTNode) -> str:
         return kind_of(node, self.kinds)
@@ -203,7 +206,10 @@ def _vote(node: cst.CSTNode, votes: _Votes) -> None:
     elif isinstance(node, cst.Call):
         name = _callee(node)
         values = [arg.value for arg in node.args if not arg.star]
-        if name in _TAKES_SEQUENCE and values:
+        if name == "zip":
+            for value in values:
+                votes.add(value, SEQ)
+        elif name in _TAKES_SEQUENCE and values:
             votes.add(values[0], SEQ)
         elif name in ("range", "abs", "chr"):
             for value in values:
@@ -324,10 +330,14 @@ def ingredients(
             return False
         return all(reusable(child) for _, _, child in children(node))
 
+    accumulated: dict[str, type[cst.BaseAugOp]] = {}
+
     def visit(node: cst.CSTNode) -> None:
         if type(node) in _SKIPPED:
             return
         _vote(node, votes)
+        if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
+            accumulated.setdefault(node.target.value, type(node.operator))
         if type(node) in _REUSABLE:
             bare = node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
             code = module.code_for_node(bare)
@@ -349,4 +359,10 @@ def ingredients(
         Ingredient(code, kind_of(node, kinds), positions[node].start.line)
         for code, node in found.items()
     )
-    return Ingredients(kinds=kinds, numbers=numbers, sized=sized, expressions=expressions)
+    return Ingredients(
+        kinds=kinds,
+        numbers=numbers,
+        sized=sized,
+        expressions=expressions,
+        accumulated=accumulated,
+    )

@@ -3,7 +3,10 @@
 The wrong-attribute bug. Candidates are attribute names the program itself uses: first those
 used on the same base (same code, e.g. `self`), then those used on any base that is not a
 module or class of this program, so `math.pi` never turns into `math.append`. Methods trade
-only with methods and plain attributes only with plain attributes.
+only with methods and plain attributes only with plain attributes. A method of the standard
+types also trades with its mirror image or near twin, used or not: `find` with `rfind`,
+`strip` with `lstrip` and `rstrip`, `append` with `extend` (the wrong-direction and
+wrong-variant bugs of text and list handling).
 """
 
 from __future__ import annotations
@@ -13,6 +16,20 @@ import libcst as cst
 from evolve.operators.base import Operator, Result
 from evolve.operators.context import Context
 from evolve.program.patch import Payload
+
+_SIBLINGS = (
+    ("find", "rfind"),
+    ("index", "rindex"),
+    ("split", "rsplit"),
+    ("partition", "rpartition"),
+    ("strip", "lstrip", "rstrip"),
+    ("ljust", "rjust"),
+    ("startswith", "endswith"),
+    ("lower", "upper"),
+    ("append", "extend"),
+    ("pop", "popleft"),
+)
+_SIBLINGS_OF = {name: tuple(n for n in group if n != name) for group in _SIBLINGS for name in group}
 
 
 class ReplaceAttribute(Operator):
@@ -30,7 +47,8 @@ class ReplaceAttribute(Operator):
             isinstance(node.value, cst.Name) and node.value.value in context.seed.callables
         )
         wider = () if module_base else facts.any_attributes.get(called, ())
-        return [name for name in dict.fromkeys((*same, *wider)) if name != node.attr.value]
+        twins = _SIBLINGS_OF.get(node.attr.value, ()) if called and not module_base else ()
+        return [name for name in dict.fromkeys((*same, *twins, *wider)) if name != node.attr.value]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:
         if not isinstance(node, cst.Attribute) or not isinstance(payload, str):
@@ -57,5 +75,9 @@ class ReplaceAttribute(Operator):
                 "    return out\n\n\ndef first(queue):\n    return queue.popleft()\n",
                 "def drain(queue, out):\n    while queue:\n        out.append(queue.popleft())\n"
                 "    return out\n\n\ndef first(queue):\n    return queue.popleft()\n",
+            ),
+            (
+                "def key(line, sep):\n    return line[: line.rfind(sep)]\n",
+                "def key(line, sep):\n    return line[: line.find(sep)]\n",
             ),
         ]

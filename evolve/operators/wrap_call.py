@@ -4,9 +4,10 @@ or a string's normalising method: `line` -> `line.strip()`.
 The missing-call bug: a value that needed converting, clamping, measuring, sorting or
 normalising first (TBar's "insert method invocation" pattern covers the last). What is
 offered follows the value's kind (see `ingredients`): numbers get `abs`, `int`, `max(e, 0)`
-and `min`/`max` with another number of the function; sequences get `len`, `sorted`, `list`,
-`sum`, `max` and `min`; strings `len`, `int`, `sorted`, and `.strip()` and `.lower()` (the
-two normalisations text handling most often forgets). A value whose kind is unknown gets the
+(and `max(n, 1)` for a numeric name) and `min`/`max` with another number of the function;
+sequences get `len`, `sorted`, `list`, `sum`, `max` and `min`; strings `len`, `int`,
+`sorted`, and `.strip()` and `.lower()` (the two normalisations text handling most often
+forgets). A value whose kind is unknown gets the
 commonest of numbers and sequences, never a method it may not have. The value stays whole
 inside the call, so an edit made to it first carries on.
 """
@@ -81,6 +82,9 @@ class WrapCall(Operator):
         found: list[tuple[str, ...]] = [(f,) for f in _BY_KIND[kind]]
         if kind in (NUM, ANY):
             found.append(("max", "0"))
+        if kind == NUM and isinstance(node, cst.Name):
+            # Counts from one (pages, lines, positions) clamp at 1: `max(page, 1)`.
+            found.append(("max", "1"))
             own = names_in(node)
             for other in [n for n in ingredients.numbers if n not in own][:_BOUNDS]:
                 found += [("min", other), ("max", other)]

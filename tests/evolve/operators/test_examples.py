@@ -79,6 +79,8 @@ def test_registry_names_match() -> None:
         "extend-sequence",
         "round-up",
         "flush-after-loop",
+        "early-return",
+        "drop-offset",
     ]
     # One or more per defect class of the repair benchmarks (benchmarks/README.md), and the
     # speed-ups.

@@ -47,6 +47,8 @@ NEW = (
     "extend-sequence",
     "round-up",
     "flush-after-loop",
+    "early-return",
+    "drop-offset",
 )
 CAPS = {
     "extend-expression": EXTEND_CAP,
@@ -279,3 +281,50 @@ def test_fix_templates_weigh_less_than_one_token_mutations() -> None:
 
     assert {name for name, op in OPERATORS.items() if op.weight != 1.0} == set(NEW)
     assert all(OPERATORS[name].weight == TEMPLATE_WEIGHT < 1.0 for name in NEW)
+
+
+def test_early_returns_check_degenerate_inputs_and_answer_what_the_function_answers() -> None:
+    counting = (
+        "def count(text, word, limit=3):\n"
+        '    """Times `word` occurs in `text`."""\n'
+        "    n = 0\n"
+        "    start = text.find(word)\n"
+        "    while start != -1 and n < limit:\n"
+        "        n += 1\n"
+        "        start = text.find(word, start + len(word))\n"
+        "    return n\n"
+    )
+    [renders] = offered(counting, "early-return").values()
+    # The answer is the returned counter's starting value; the check goes after the docstring.
+    assert '"""\n    if not word:\n        return 0\n    n = 0\n' in "".join(renders)
+    everything = "".join(renders)
+    assert "not limit" not in everything  # a number is not tested for emptiness
+    assert "return True" not in everything  # not a predicate
+    predicate = (
+        "def apart(a, b):\n"
+        "    for x, y in zip(a, b):\n"
+        "        if x != y:\n"
+        "            return x < y\n"
+        "    return False\n"
+    )
+    [renders] = offered(predicate, "early-return").values()
+    assert any("    if len(a) != len(b):\n        return True\n" in r for r in renders)
+    assert any("    if not b:\n        return False\n" in r for r in renders)
+
+
+def test_an_offset_is_dropped_where_off_by_one_does_not_fold_it() -> None:
+    source = "def f(xs, hi, n):\n    hi = min(hi, n - 1)\n    return xs[hi - 1] + (n + hi)\n"
+    dropped = offered(source, "drop-offset")
+    assert dropped == {"n - 1": [source.replace("n - 1", "n")]}  # not `hi - 1`, not `n + hi`
+
+
+def test_a_plain_assignment_beside_an_accumulation_may_accumulate() -> None:
+    source = (
+        "def f(items):\n    total = 0\n    for item in items:\n"
+        "        if item:\n            total += item\n        else:\n            total = -1\n"
+        "    last = total\n    return last\n"
+    )
+    offers = offered(source, "augmented-assignment")
+    assert any("            total += -1\n" in r for r in offers["total = -1"])
+    # The start, and names never accumulated into, are left alone.
+    assert "total = 0" not in offers and "last = total" not in offers
