@@ -1,7 +1,8 @@
 """Insert or remove `not`: `if x in seen:` -> `if not x in seen:`, `return not ok` -> `return ok`.
 
-The inverted-condition bug, on if and while tests, comprehension filters (`[c for c in s if
-not c.isalnum()]`) and returns of boolean expressions.
+The inverted-condition bug, on if and while tests, conditional expressions (`max(xs) if not
+w < 0 else min(xs)`), comprehension filters (`[c for c in s if not c.isalnum()]`) and returns
+of boolean expressions.
 """
 
 from __future__ import annotations
@@ -32,14 +33,14 @@ def is_boolean(value: cst.BaseExpression | None) -> bool:
 
 
 def _fits(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.If | cst.While | cst.CompIf) or (
+    return isinstance(node, cst.If | cst.While | cst.IfExp | cst.CompIf) or (
         isinstance(node, cst.Return) and is_boolean(node.value)
     )
 
 
 class NegateCondition(Operator):
     name = "negate-condition"
-    node_types = (cst.If, cst.While, cst.CompIf, cst.Return)
+    node_types = (cst.If, cst.While, cst.IfExp, cst.CompIf, cst.Return)
 
     def payloads(self, node: cst.CSTNode, context: Context) -> list[Payload]:
         return [None] if _fits(node) else []
@@ -54,6 +55,10 @@ class NegateCondition(Operator):
             if isinstance(before, cst.SimpleWhitespace):
                 before = spaced(before)
             return node.with_changes(test=negated(node.test), whitespace_before_test=before)
+        if isinstance(node, cst.IfExp):
+            gap = node.whitespace_after_if
+            spacing = spaced(gap) if isinstance(gap, cst.SimpleWhitespace) else gap
+            return node.with_changes(test=negated(node.test), whitespace_after_if=spacing)
         assert isinstance(node, cst.Return) and node.value is not None
         after = node.whitespace_after_return
         return node.with_changes(
@@ -89,6 +94,10 @@ class NegateCondition(Operator):
             (
                 "def kept(s):\n    return [c for c in s if not c.isalnum()]\n",
                 "def kept(s):\n    return [c for c in s if c.isalnum()]\n",
+            ),
+            (
+                "def pick(xs, w):\n    return max(xs) if w < 0 else min(xs)\n",
+                "def pick(xs, w):\n    return max(xs) if not w < 0 else min(xs)\n",
             ),
             (
                 "def go(x):\n    while(x):\n        x -= 1\n",

@@ -22,9 +22,9 @@ from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.evaluation.suite_check import refuse_unusable
 from evolve.operators import OPERATORS
 from evolve.operators.base import TEMPLATE_WEIGHT
-from evolve.program.patch import Patch, patch_from_json
+from evolve.program.patch import Edit, Patch, patch_from_json
 from evolve.program.program import Program
-from evolve.search import checkpointing
+from evolve.search import checkpointing, switching
 from evolve.search.algorithms import Algorithm, make_strategy
 from evolve.search.bandit import LEARNING_RATE, P_MIN, OperatorBandit, escalation
 from evolve.search.breeding import Breeder, credit
@@ -335,7 +335,8 @@ class Search:
         self.scoring.set_tests(champion.evaluation)
         self.partial_fixes.set_baseline(champion.evaluation.passed_names)
         self.localisation.compute(self.task, self.program, champion.evaluation, coverage)
-        return LoopState(0, 0, self._initial_population(champion), champion)
+        probes = self._switch_predicates(champion)
+        return LoopState(0, 0, self._initial_population(champion, probes), champion)
 
     def _evaluate_seed(self) -> Champion:
         seed = self.evaluator.variant(())
@@ -354,10 +355,30 @@ class Search:
         self.evaluator.learn(HOLDOUT, holdout)
         return Champion(seed, evaluation, holdout)
 
-    def _initial_population(self, seed: Champion) -> list[Individual]:
+    def _switch_predicates(self, seed: Champion) -> list[Individual]:
+        """Negate each condition once and favour the sites of those that decide a failing
+        test (`evolve.search.switching`); the probes that fix more than they break."""
+        if not self.localisation.enabled or self.task.goal is not Goal.REPAIR:
+            return []
+
+        def run(edits: list[Edit]) -> list[Evaluation | None]:
+            variants = [self.evaluator.variant((edit,)) for edit in edits]
+            return self.evaluator.evaluate(variants, 0, self.budget - self.evaluator.evaluations)
+
+        left = self.budget - self.evaluator.evaluations
+        probes = switching.switch(self.program, self.localisation, seed.evaluation, run, left)
+        if probes and self.events is not None:
+            self.events.emit("predicates_switched", probes=[p.to_json() for p in probes])
+        fitness = self.scoring.fitness_class
+        return [Individual([p.edit], fitness) for p in probes if p.improving]
+
+    def _initial_population(self, seed: Champion, probes: list[Individual]) -> list[Individual]:
+        """The strategy's first population, its first members the improving probes."""
         if not self.program.sites:
             raise UsageError(f"{self.program.path}: no editable code to change")
-        return self.strategy.initial(self._breeder(), self._champion_individual(seed, []))
+        population = self.strategy.initial(self._breeder(), self._champion_individual(seed, []))
+        population[: len(probes)] = probes[: len(population)]
+        return population
 
     def _breeder(self, *, watch_repeats: bool = True) -> Breeder:
         settings = self.settings

@@ -11,7 +11,7 @@ is a guess, and a bug on a line every case runs must stay reachable.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,6 +25,11 @@ FLOOR = 0.05
 # Tracing every line is several times slower than running: the one localisation run gets
 # this much more time than an evaluation, so a slow seed still reports its coverage.
 SLACK = 10.0
+
+# A site on the line of a deciding condition (`evolve.search.switching`) outweighs every other
+# site by this factor: a failing test that passes once the condition is negated is stronger
+# evidence than a spectrum, which cannot separate lines that every test runs.
+BOOST = 4.0
 
 Coverage = Sequence[Mapping[int, int]]  # per case: line -> times it ran
 
@@ -137,6 +142,7 @@ class Localisation:
     floor: float = FLOOR
     weights: dict[str, float] | None = None
     top_lines: list[int] = field(default_factory=list)  # most suspicious or hottest first
+    deciding: list[int] = field(default_factory=list)  # lines of conditions that decide failures
 
     def compute(
         self,
@@ -156,14 +162,34 @@ class Localisation:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         self.top_lines = [line for line, _ in ranked[:10]]
 
+    def favour(self, program: Program, lines: Collection[int]) -> None:
+        """Sites on `lines`, the deciding conditions' lines, weigh 1.0; every other site
+        `BOOST` times less than it did, never below the floor."""
+        if not lines or self.weights is None:
+            return
+        weights = self.weights
+        self.weights = {
+            site.address: 1.0
+            if site.lines.start in lines
+            else max(self.floor, weights.get(site.address, 1.0) / BOOST)
+            for site in program.sites
+        }
+        self.deciding = sorted(lines)
+
     def mutation_weights(self) -> dict[str, float] | None:
         return self.weights if self.enabled else None
 
     def state(self) -> dict[str, Any]:
-        return {"enabled": self.enabled, "weights": self.weights, "top_lines": self.top_lines}
+        return {
+            "enabled": self.enabled,
+            "weights": self.weights,
+            "top_lines": self.top_lines,
+            "deciding": self.deciding,
+        }
 
     def restore(self, state: dict[str, Any]) -> None:
         self.enabled = bool(state["enabled"])
         weights = state.get("weights")
         self.weights = None if weights is None else {str(k): float(v) for k, v in weights.items()}
         self.top_lines = [int(line) for line in state.get("top_lines", [])]
+        self.deciding = [int(line) for line in state.get("deciding", [])]

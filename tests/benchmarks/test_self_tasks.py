@@ -102,4 +102,6 @@ def test_evolve_review_apply_to_a_copy_of_the_project(tmp_path: Path) -> None:
 
     after = module_tests(project)
     assert after.returncode == 0, after.stdout
-    assert "weights[case] < 0" not in (project / "evolve/search/selection.py").read_text()
+    # Repaired by the negated condition or the turned comparison: the planted line is gone.
+    planted = "max(column) if weights[case] < 0 else"
+    assert planted not in (project / "evolve/search/selection.py").read_text()
