@@ -1,0 +1,142 @@
+"""Predicate switching: a condition whose negation passes a failing test decides it, its sites
+are favoured over a flat spectrum, and a probe that fixes the program joins the first
+population."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from evolve.program.program import Program
+from evolve.run import RunRequest, start_run
+from evolve.search.algorithms import Algorithm
+from evolve.search.engine import SearchSettings
+from evolve.search.localise import BOOST, FLOOR, Localisation
+from evolve.search.stats import GenerationStats
+from evolve.search.switching import MAX_PROBES, Probe, deciding_lines, probe, probe_edits
+from evolve.store.database import AcceptedChange
+from sandbox import Evaluation, Status, TestOutcome
+
+# Every case runs every line, so Ochiai weighs all lines alike; the sign is read backwards.
+PICK = """\
+def pick(rows, weights):
+    chosen = []
+    for row, weight in zip(rows, weights):
+        low = min(row)
+        high = max(row)
+        best = high if weight < 0 else low
+        chosen.append(best + 0 * (high - low))
+    return chosen
+"""
+
+
+def _cases() -> list[tuple[list[object], object]]:
+    rows = [[3, 1, 2], [5, 9], [4], [7, 7, 0], [2, 8, 6], [1, 2]]
+    cases: list[tuple[list[object], object]] = []
+    for n, weight in enumerate([1, 1, -1, 1, 1, -1, 1, 1]):
+        picked = rows[n % len(rows) :] + rows[: n % len(rows)]
+        weights = [weight] * len(picked)
+        expected = [max(r) if w > 0 else min(r) for r, w in zip(picked, weights, strict=True)]
+        cases.append(([picked, weights], expected))
+    return cases
+
+
+def _evaluation(passed: list[bool]) -> Evaluation:
+    tests = tuple(
+        TestOutcome(name=f"case {i}", outcome="passed" if ok else "failed")
+        for i, ok in enumerate(passed)
+    )
+    return Evaluation(status=Status.OK if all(passed) else Status.FAILED, tests=tests)
+
+
+class Quiet:
+    def generation(self, stats: GenerationStats) -> None:
+        pass
+
+    def accepted(self, change: AcceptedChange) -> None:
+        pass
+
+
+def test_one_probe_per_condition_most_suspicious_first_within_the_budget() -> None:
+    program = Program.parse(PICK)
+    edits = probe_edits(program, None, budget_left=1000)
+    assert [e.operator for e in edits] == ["negate-condition"]
+    [site] = [program.site(e.site) for e in edits]
+    assert site.line == 6
+    assert probe_edits(program, None, budget_left=10) == []  # 5% of 10 is no probe
+    many = "def f(x):\n" + "".join(f"    if x > {i}:\n        x -= 1\n" for i in range(40))
+    assert len(probe_edits(Program.parse(many + "    return x\n"), None, 10_000)) == MAX_PROBES
+
+
+def test_a_probe_counts_the_tests_it_fixes_and_breaks() -> None:
+    program = Program.parse(PICK)
+    [edit] = probe_edits(program, None, 1000)
+    seed = _evaluation([False, False, True, False])
+    found = probe(program, edit, seed, _evaluation([True, False, False, True]))
+    assert (found.fixed, found.broken) == (2, 1)
+    assert found.deciding and found.improving
+    useless = probe(program, edit, seed, _evaluation([False, False, True, False]))
+    assert not useless.deciding and not useless.improving
+    assert deciding_lines([found, useless]) == {6}
+
+
+def test_the_deciding_line_outweighs_a_flat_spectrum() -> None:
+    program = Program.parse(PICK)
+    localisation = Localisation()
+    localisation.weights = {site.address: 0.98 for site in program.sites}
+    localisation.favour(program, {6})
+    weights = localisation.weights
+    assert weights is not None
+    on_line = {weights[s.address] for s in program.sites if s.line == 6}
+    elsewhere = {weights[s.address] for s in program.sites if s.line != 6}
+    assert on_line == {1.0}
+    assert elsewhere == {max(FLOOR, 0.98 / BOOST)}
+    assert localisation.state()["deciding"] == [6]
+    restored = Localisation()
+    restored.restore(localisation.state())
+    assert restored.deciding == [6] and restored.weights == weights
+
+
+def test_nothing_deciding_leaves_the_weights_alone() -> None:
+    program = Program.parse(PICK)
+    localisation = Localisation()
+    localisation.weights = {site.address: 0.5 for site in program.sites}
+    before = localisation.weights
+    localisation.favour(program, set())
+    assert localisation.weights is before and localisation.deciding == []
+
+
+def test_a_flat_spectrum_condition_bug_is_repaired_by_its_probe(
+    tmp_path: Path, make_task: Callable[..., Path]
+) -> None:
+    task = make_task(tmp_path / "pick", PICK, "pick", _cases())
+    request = RunRequest(task, seed=3, budget=400, runs_dir=tmp_path / "r")
+    summary = start_run(request, Quiet())
+    assert summary.solved
+    events = [json.loads(line) for line in (Path(summary.run_dir) / "events.jsonl").open()]
+    [switched] = [e for e in events if e["type"] == "predicates_switched"]
+    [found] = switched["probes"]
+    assert found["line"] == 6 and found["fixed"] > 0
+    # The probe is itself a repair: in the first population, collected in its generation.
+    [change] = [e for e in events if e["type"] == "change_accepted"]
+    candidates = json.loads(change["evidence"])["checks"]["plausible"]["candidates"]
+    [negated] = [c for c in candidates if "not weight < 0" in " ".join(c["edits"])]
+    first = next(e for e in events if e["type"] == "generation_finished")
+    assert first["generation"] == 1 and negated["found_at"] <= first["evaluations"]
+
+
+def test_random_search_switches_nothing(tmp_path: Path, make_task: Callable[..., Path]) -> None:
+    task = make_task(tmp_path / "pick", PICK, "pick", _cases())
+    settings = SearchSettings(algorithm=Algorithm.RANDOM)
+    request = RunRequest(task, seed=3, budget=30, runs_dir=tmp_path / "r", settings=settings)
+    summary = start_run(request, Quiet())
+    events = [json.loads(line) for line in (Path(summary.run_dir) / "events.jsonl").open()]
+    assert not [e for e in events if e["type"] == "predicates_switched"]
+
+
+def test_probe_round_trips_to_json() -> None:
+    program = Program.parse(PICK)
+    [edit] = probe_edits(program, None, 1000)
+    found = Probe(edit, 6, 2, 0)
+    assert found.to_json() == {"site": edit.site, "line": 6, "fixed": 2, "broken": 0}
