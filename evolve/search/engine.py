@@ -356,8 +356,8 @@ class Search:
         return Champion(seed, evaluation, holdout)
 
     def _switch_predicates(self, seed: Champion) -> list[Individual]:
-        """Negate each condition once and favour the sites of those that decide a failing
-        test (`evolve.search.switching`); the probes that fix more than they break."""
+        """Negate each condition once and favour the sites of those that decide failures
+        (`evolve.search.switching`); those probes, for the first population."""
         if not self.localisation.enabled or self.task.goal is not Goal.REPAIR:
             return []
 
@@ -370,7 +370,7 @@ class Search:
         if probes and self.events is not None:
             self.events.emit("predicates_switched", probes=[p.to_json() for p in probes])
         fitness = self.scoring.fitness_class
-        return [Individual([p.edit], fitness) for p in probes if p.improving]
+        return [Individual([p.edit], fitness) for p in probes if p.deciding]
 
     def _initial_population(self, seed: Champion, probes: list[Individual]) -> list[Individual]:
         """The strategy's first population, its first members the improving probes."""

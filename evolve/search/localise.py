@@ -26,9 +26,9 @@ FLOOR = 0.05
 # this much more time than an evaluation, so a slow seed still reports its coverage.
 SLACK = 10.0
 
-# A site on the line of a deciding condition (`evolve.search.switching`) outweighs every other
-# site by this factor: a failing test that passes once the condition is negated is stronger
-# evidence than a spectrum, which cannot separate lines that every test runs.
+# A site on the lines of a deciding condition (`evolve.search.switching`) outweighs every
+# other site by this factor: a program that passes more tests once the condition is negated is
+# stronger evidence than a spectrum, which cannot separate lines that every test runs.
 BOOST = 4.0
 
 Coverage = Sequence[Mapping[int, int]]  # per case: line -> times it ran
@@ -163,8 +163,8 @@ class Localisation:
         self.top_lines = [line for line, _ in ranked[:10]]
 
     def favour(self, program: Program, lines: Collection[int]) -> None:
-        """Sites on `lines`, the deciding conditions' lines, weigh 1.0; every other site
-        `BOOST` times less than it did, never below the floor."""
+        """Sites that start on `lines`, the deciding conditions' lines, weigh 1.0; every
+        other site `BOOST` times less than it did, never below the floor."""
         if not lines or self.weights is None:
             return
         weights = self.weights

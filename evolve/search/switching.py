@@ -9,8 +9,10 @@ failure, and the fix is most likely in it (predicate switching, Zhang, Gupta and
 
 The switch here is static: every evaluation of the condition is negated, by the
 `negate-condition` edit at its site. So a probe is an ordinary variant, run in the sandbox,
-counted in the budget, cached and stored; one that passes more tests than the seed joins the
-first population, since it is a partial fix (or a whole one) like any other.
+counted in the budget, cached and stored. A condition decides when its negation passes more
+tests than the seed: the sites of its node's lines (the condition and what it guards) are
+favoured, and the probe joins the first population, a partial fix (or a whole one) like any
+other.
 """
 
 from __future__ import annotations
@@ -33,24 +35,22 @@ BUDGET_SHARE = 0.05
 @dataclass(frozen=True)
 class Probe:
     edit: Edit
-    line: int  # the condition's first line, numbered as the sandbox numbers them
+    lines: range  # the switched node's lines (an if's, its branches included), as the sandbox
+    # numbers them: the condition decides which of them run, so the fix may be any of them
     fixed: int  # tests the seed fails and the switched program passes
     broken: int  # tests the seed passes and the switched program does not
 
     @property
     def deciding(self) -> bool:
-        """Negating the condition turns a failing test into a passing one."""
-        return self.fixed > 0
-
-    @property
-    def improving(self) -> bool:
-        """A partial fix in its own right: more tests pass than it breaks."""
+        """The switched program passes more tests than the seed: the condition's outcome
+        decides failures. A negation that fixes one test and breaks six only shows that the
+        condition matters, which any condition on the failing path does."""
         return self.fixed > self.broken
 
     def to_json(self) -> dict[str, object]:
         return {
             "site": self.edit.site,
-            "line": self.line,
+            "lines": [self.lines.start, self.lines.stop - 1],
             "fixed": self.fixed,
             "broken": self.broken,
         }
@@ -79,14 +79,14 @@ def probe(program: Program, edit: Edit, seed: Evaluation, switched: Evaluation) 
     site = program.site(edit.site)
     return Probe(
         edit,
-        line=site.lines.start,
+        lines=site.lines,
         fixed=len((names - before) & after),
         broken=len(before - after),
     )
 
 
 def deciding_lines(probes: Sequence[Probe]) -> frozenset[int]:
-    return frozenset(p.line for p in probes if p.deciding)
+    return frozenset(line for p in probes if p.deciding for line in p.lines)
 
 
 def switch(

@@ -69,16 +69,26 @@ def test_one_probe_per_condition_most_suspicious_first_within_the_budget() -> No
     assert len(probe_edits(Program.parse(many + "    return x\n"), None, 10_000)) == MAX_PROBES
 
 
-def test_a_probe_counts_the_tests_it_fixes_and_breaks() -> None:
+def test_a_probe_decides_when_it_fixes_more_tests_than_it_breaks() -> None:
     program = Program.parse(PICK)
     [edit] = probe_edits(program, None, 1000)
     seed = _evaluation([False, False, True, False])
     found = probe(program, edit, seed, _evaluation([True, False, False, True]))
-    assert (found.fixed, found.broken) == (2, 1)
-    assert found.deciding and found.improving
+    assert (found.fixed, found.broken) == (2, 1) and found.deciding
+    assert deciding_lines([found]) == {6}
+    # Fixing one test and breaking one only shows that the condition matters.
+    even = probe(program, edit, seed, _evaluation([True, False, False, False]))
+    assert (even.fixed, even.broken) == (1, 1) and not even.deciding
     useless = probe(program, edit, seed, _evaluation([False, False, True, False]))
-    assert not useless.deciding and not useless.improving
-    assert deciding_lines([found, useless]) == {6}
+    assert not useless.deciding and deciding_lines([even, useless]) == set()
+
+
+def test_the_lines_an_if_guards_are_deciding_with_its_condition() -> None:
+    source = "def f(x):\n    y = x\n    if x > 9:\n        y -= 10\n    return y\n"
+    program = Program.parse(source)
+    [edit] = probe_edits(program, None, 1000)
+    found = probe(program, edit, _evaluation([False, False]), _evaluation([True, False]))
+    assert deciding_lines([found]) == {3, 4}
 
 
 def test_the_deciding_line_outweighs_a_flat_spectrum() -> None:
@@ -117,7 +127,7 @@ def test_a_flat_spectrum_condition_bug_is_repaired_by_its_probe(
     events = [json.loads(line) for line in (Path(summary.run_dir) / "events.jsonl").open()]
     [switched] = [e for e in events if e["type"] == "predicates_switched"]
     [found] = switched["probes"]
-    assert found["line"] == 6 and found["fixed"] > 0
+    assert found["lines"] == [6, 6] and found["fixed"] > found["broken"]
     # The probe is itself a repair: in the first population, collected in its generation.
     [change] = [e for e in events if e["type"] == "change_accepted"]
     candidates = json.loads(change["evidence"])["checks"]["plausible"]["candidates"]
@@ -138,5 +148,5 @@ def test_random_search_switches_nothing(tmp_path: Path, make_task: Callable[...,
 def test_probe_round_trips_to_json() -> None:
     program = Program.parse(PICK)
     [edit] = probe_edits(program, None, 1000)
-    found = Probe(edit, 6, 2, 0)
-    assert found.to_json() == {"site": edit.site, "line": 6, "fixed": 2, "broken": 0}
+    found = Probe(edit, range(6, 7), 2, 0)
+    assert found.to_json() == {"site": edit.site, "lines": [6, 6], "fixed": 2, "broken": 0}
