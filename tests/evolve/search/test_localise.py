@@ -11,7 +11,15 @@ import pytest
 
 from evolve.program.program import Program
 from evolve.run import read_program
-from evolve.search.localise import FLOOR, Localisation, hotness, ochiai, site_weights
+from evolve.search.localise import (
+    FLOOR,
+    FLOOR_SHARE,
+    Localisation,
+    capped,
+    hotness,
+    ochiai,
+    site_weights,
+)
 from evolve.task import load_task
 
 BUNDLED = Path(__file__).resolve().parents[3] / "benchmarks"
@@ -83,3 +91,16 @@ def test_disabled_localisation_gives_no_weights() -> None:
     task = load_task(BUNDLED / "repair" / "total_score")
     localisation.compute(task, read_program(task))
     assert localisation.mutation_weights() is None
+
+
+def test_the_floor_takes_at_most_its_share_of_the_draws() -> None:
+    # Two suspicious sites among a hundred: at the floor, the other 98 would draw 71%.
+    weights = {"hot1": 1.0, "hot2": 1.0} | {f"cold{i}": FLOOR for i in range(98)}
+    scaled = capped(weights, FLOOR)
+    cold = sum(w for a, w in scaled.items() if a.startswith("cold"))
+    assert cold == pytest.approx(FLOOR_SHARE * sum(scaled.values()))
+    assert scaled["hot1"] == scaled["hot2"] == 1.0
+    assert len({w for a, w in scaled.items() if a.startswith("cold")}) == 1
+    # Few sites at the floor: left as they are.
+    few = {"hot": 1.0, "cold": FLOOR}
+    assert capped(few, FLOOR) == few
