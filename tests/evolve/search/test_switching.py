@@ -11,8 +11,8 @@ from pathlib import Path
 from evolve.program.program import Program
 from evolve.run import RunRequest, start_run
 from evolve.search.algorithms import Algorithm
-from evolve.search.engine import SearchSettings
 from evolve.search.localise import BOOST, FLOOR, Localisation
+from evolve.search.settings import SearchSettings
 from evolve.search.stats import GenerationStats
 from evolve.search.switching import MAX_PROBES, Probe, deciding_lines, probe, probe_edits
 from evolve.store.database import AcceptedChange
