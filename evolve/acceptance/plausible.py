@@ -96,7 +96,9 @@ def behaviour_change(
     )
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+# Python's operators of two or three characters are one token each: `>=` -> `<` is one
+# change, as `x` -> `not x` is.
+_TOKEN = re.compile(r"\w+|\*\*=?|//=?|<<=?|>>=?|[=!<>]=|[-+*/%&|^@:]=|->|[^\w\s]")
 
 
 def change_size(before: str, after: str) -> int:
@@ -238,7 +240,7 @@ def _reason(
         )
     if sizes[chosen.key] < sizes[runner_up.key]:
         return (
-            f"{prefix}: smallest change of the code ({sizes[chosen.key]} tokens,"
+            f"{prefix}: smallest change of the code ({_count(sizes[chosen.key], 'token')},"
             f" the next best {sizes[runner_up.key]})"
         )
     if changes[chosen.key] < changes[runner_up.key]:
@@ -312,3 +314,7 @@ class Collection:
     def clear(self) -> None:
         self.pool.clear()
         self.closes_at = None
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

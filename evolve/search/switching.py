@@ -8,17 +8,24 @@ failure, and the fix is most likely in it (predicate switching, Zhang, Gupta and
 2006; the angelic fix localisation of Nopol, Xuan et al., TSE 2017).
 
 The switch here is static: every evaluation of the condition is negated, by the
-`negate-condition` edit at its site. So a probe is an ordinary variant, run in the sandbox,
-counted in the budget, cached and stored. A condition decides when its negation passes more
-tests than the seed: the sites of its node's lines (the condition and what it guards) are
-favoured, and the probe joins the first population, a partial fix (or a whole one) like any
-other.
+`negate-condition` edit at its site. Only conditions that steer control flow (if, while, a
+conditional expression, a comprehension's filter) are switched, not a returned truth value:
+negating what a predicate returns flips every answer, so it "passes more tests" whenever the
+seed fails most of them, which says nothing of where the fault is (`isbn10_valid` failing 5
+of 8: its `return total % 11 == 0` was favoured, and the fix was a constant elsewhere).
+
+A probe is an ordinary variant, run in the sandbox, counted in the budget, cached and stored.
+A condition decides when its negation passes more tests than the seed: the sites of its
+node's lines (the condition and what it guards) are favoured, and the probe joins the first
+population, a partial fix (or a whole one) like any other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+import libcst as cst
 
 from evolve.program.patch import Edit
 from evolve.program.program import Program
@@ -64,6 +71,7 @@ def probe_edits(
     edits = [
         edit
         for site in program.sites
+        if not isinstance(site.node, cst.Return)
         for edit in program.edits_at(site.address)
         if edit.operator == OPERATOR
     ]

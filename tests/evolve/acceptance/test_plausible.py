@@ -106,7 +106,10 @@ def test_change_size_counts_tokens_replaced_deleted_or_inserted() -> None:
     assert change_size(before, before) == 0
     assert change_size(before, "while i >= 0 or j >= 0 or carry:") == 2
     assert change_size(before, "while i >= 0 or j > 0:") == 1
-    assert change_size(before, "while i >= 0 or (carry + (j - carry) // 2) >= 0:") == 11
+    assert change_size(before, "while i >= 0 or (carry + (j - carry) // 2) >= 0:") == 10
+    # An operator of two characters is one token: turning it is one change, as adding `not` is.
+    assert change_size(before, "while i >= 0 or j < 0:") == 1
+    assert change_size(before, "while i >= 0 or not j >= 0:") == 1
 
 
 def test_of_two_one_edit_patches_the_smaller_change_of_the_code_wins() -> None:
@@ -125,8 +128,8 @@ def test_of_two_one_edit_patches_the_smaller_change_of_the_code_wins() -> None:
     )
     ranking = rank([contrived, meant], SEED_OUTPUTS, seed_source=seed)
     assert ranking.chosen is meant
-    assert ranking.sizes == (2, 11)
-    assert "smallest change of the code (2 tokens, the next best 11)" in ranking.reason
+    assert ranking.sizes == (2, 10)
+    assert "smallest change of the code (2 tokens, the next best 10)" in ranking.reason
     # Without the seed's text the sizes are not compared: least behaviour change decides.
     assert rank([contrived, meant], SEED_OUTPUTS).chosen is contrived
 

@@ -69,6 +69,12 @@ def test_one_probe_per_condition_most_suspicious_first_within_the_budget() -> No
     assert len(probe_edits(Program.parse(many + "    return x\n"), None, 10_000)) == MAX_PROBES
 
 
+def test_a_returned_truth_value_is_no_predicate_to_switch() -> None:
+    # Negating it flips every answer: it "passes more tests" whenever most fail, anywhere.
+    source = "def valid(code):\n    total = sum(code)\n    return total % 11 == 0\n"
+    assert probe_edits(Program.parse(source), None, 1000) == []
+
+
 def test_a_probe_decides_when_it_fixes_more_tests_than_it_breaks() -> None:
     program = Program.parse(PICK)
     [edit] = probe_edits(program, None, 1000)
