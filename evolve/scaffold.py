@@ -559,5 +559,6 @@ def _docstring(source: str, function: str | None) -> str:
             return ""
         node = found[0]
     assert isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef)
-    text = ast.get_docstring(node) or ""
-    return text.strip().splitlines()[0] if text.strip() else ""
+    # The first paragraph, on one line: its first line alone often stops mid-sentence.
+    paragraph = (ast.get_docstring(node) or "").strip().split("\n\n")[0]
+    return " ".join(paragraph.split())

@@ -200,3 +200,20 @@ def test_init_does_not_overwrite_a_task_without_force(
     assert fingerprint(project / "tasks") == written
     assert cli(capsys, *argv, "--call", "largest([2, 1])", "--force")[0] == 0
     assert len(cases(project / "tasks" / "largest")) == 2
+
+
+def test_the_description_is_the_docstring_s_first_paragraph_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = (
+        'def valid(code):\n    """True when `code` (ten characters, digits with an optional\n'
+        "    final 'X') is a valid number.\n\n    More detail.\n    \"\"\"\n    return True\n"
+    )
+    (tmp_path / "isbn.py").write_text(source)
+    monkeypatch.chdir(tmp_path)
+    status, _, err = cli(capsys, "init", "isbn.py:valid", "--call", "valid('0')")
+    assert status == 0, err
+    [task] = [p for p in tmp_path.rglob("task.toml")]
+    assert load_task(task.parent).description == (
+        "True when `code` (ten characters, digits with an optional final 'X') is a valid number."
+    )
