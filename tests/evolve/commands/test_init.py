@@ -207,7 +207,7 @@ def test_the_description_is_the_docstring_s_first_paragraph_on_one_line(
 ) -> None:
     source = (
         'def valid(code):\n    """True when `code` (ten characters, digits with an optional\n'
-        "    final 'X') is a valid number.\n\n    More detail.\n    \"\"\"\n    return True\n"
+        '    final \'X\') is a valid number.\n\n    More detail.\n    """\n    return True\n'
     )
     (tmp_path / "isbn.py").write_text(source)
     monkeypatch.chdir(tmp_path)
