@@ -59,6 +59,9 @@ class Call:
     origin: str  # where it came from: "--call", or a test file
     expected: Any = None
     asserted: bool = False  # `expected` is what a test asserts
+    # The test asserts only truth (`assert f(x)`, `assert not f(x)`): `expected` is True or
+    # False, to hold when the function answers with a bool.
+    truth: bool = False
 
     @property
     def key(self) -> str:
@@ -219,7 +222,8 @@ def test_files(directory: Path) -> list[Path]:
 
 def asserted_calls(files: Sequence[Path], function: str) -> list[Call]:
     """Calls of `function` with literal arguments whose answer a test states literally:
-    `assert f(2) == 4` (either side), `assert f(2) is None`, `self.assertEqual(f(2), 4)`."""
+    `assert f(2) == 4` (either side), `assert f(2) is None`, `self.assertEqual(f(2), 4)`; or
+    its truth: `assert f(2)`, `assert not f(2)`, `self.assertTrue(f(2))` (`Call.truth`)."""
     calls = []
     for path in files:
         try:
@@ -227,7 +231,9 @@ def asserted_calls(files: Sequence[Path], function: str) -> list[Call]:
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             continue
         for node in ast.walk(tree):
-            for call, answer in _stated_answers(node, function):
+            stated = [(call, answer, False) for call, answer in _stated_answers(node, function)]
+            stated += [(call, truth, True) for call, truth in _stated_truths(node, function)]
+            for call, answer, truth in stated:
                 literal = _literal_call(call, str(path))
                 if literal is None:
                     continue
@@ -235,8 +241,28 @@ def asserted_calls(files: Sequence[Path], function: str) -> list[Call]:
                     expected = _json_literal(answer)
                 except ValueError:
                     continue
-                calls.append(Call(literal.args, literal.kwargs, str(path), expected, True))
+                calls.append(Call(literal.args, literal.kwargs, str(path), expected, True, truth))
     return calls
+
+
+def _stated_truths(node: ast.AST, function: str) -> Iterator[tuple[ast.Call, ast.expr]]:
+    """`assert f(x)` and `self.assertTrue(f(x))`: True; `assert not f(x)` and
+    `self.assertFalse(f(x))`: False."""
+    tested: ast.expr | None = None
+    truth = True
+    if isinstance(node, ast.Assert):
+        tested = node.test
+        if isinstance(tested, ast.UnaryOp) and isinstance(tested.op, ast.Not):
+            tested, truth = tested.operand, False
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("assertTrue", "assertFalse")
+        and node.args
+    ):
+        tested, truth = node.args[0], node.func.attr == "assertTrue"
+    if isinstance(tested, ast.Call) and _callee(tested) == function:
+        yield tested, ast.Constant(truth)
 
 
 def _stated_answers(node: ast.AST, function: str) -> Iterator[tuple[ast.Call, ast.expr]]:

@@ -217,3 +217,61 @@ def test_the_description_is_the_docstring_s_first_paragraph_on_one_line(
     assert load_task(task.parent).description == (
         "True when `code` (ten characters, digits with an optional final 'X') is a valid number."
     )
+
+
+TRUTHS = """\
+def is_even(n):
+    return n % 2 == 1  # the bug: odd for even
+
+
+def evens(xs):
+    return [x for x in xs if x % 2 == 0]
+"""
+
+TRUTH_TESTS = """\
+import unittest
+
+from nums import evens, is_even
+
+
+def test_even():
+    assert is_even(4)
+
+
+def test_odd():
+    assert not is_even(7)
+
+
+class Test(unittest.TestCase):
+    def test_zero(self):
+        self.assertTrue(is_even(0))
+
+    def test_listed(self):
+        assert evens([1, 2, 3])
+"""
+
+
+@pytest.mark.parametrize(
+    ("target", "expected", "failing"),
+    [
+        # A predicate: the truth a test asserts is its answer, and the seed fails all three.
+        ("is_even", [{"args": [4], "expected": True}, {"args": [7], "expected": False},
+                     {"args": [0], "expected": True}], 3),
+        # A list is true or false: `assert evens(...)` says less than True; today's output.
+        ("evens", [{"args": [[1, 2, 3]], "expected": [2]}], 0),
+    ],
+)  # fmt: skip
+def test_init_takes_the_truth_a_plain_assert_states(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    target: str, expected: list[dict[str, object]], failing: int,
+) -> None:  # fmt: skip
+    (tmp_path / "nums.py").write_text(TRUTHS)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_nums.py").write_text(TRUTH_TESTS)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli(
+        capsys, "init", f"nums.py:{target}", "--cases-from-tests", "tests", "--out", "t", "--json"
+    )
+    assert status == 0, err
+    assert sorted(map(json.dumps, cases(tmp_path / "t"))) == sorted(map(json.dumps, expected))
+    assert last_json(out)["failing"] == failing
