@@ -8,6 +8,7 @@ light (the store, the chain's JSON): `evolve log RUN` answers in a few tenths of
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -165,8 +166,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         text = _diff(store, args.number)
     if args.json:
         print_json({"run": run_dir.name, "number": args.number, "diff": text})
-    else:
+    elif text:
         print(text, end="")
+    else:  # said on stderr: stdout stays an empty diff for a pipe (`| git apply`)
+        print(f"{run_dir.name}: no change, the champion is the seed", file=sys.stderr)
     return EXIT_OK
 
 

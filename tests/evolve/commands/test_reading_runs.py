@@ -232,3 +232,14 @@ def test_diff_of_a_change_the_run_does_not_have(
 ) -> None:
     status, _, err = cli(capsys, "diff", str(add_run.run_dir), "9")
     assert status == 2 and "run has no change #9" in err
+
+
+def test_diff_of_a_run_that_changed_nothing_says_so_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make_task: Callable[..., Path]
+) -> None:
+    task = make_task(tmp_path / "t", "def f(x):\n    return x\n", "f", [([1], 2)])
+    cli(capsys, "run", str(task), "--budget", "1", "--runs-dir", str(tmp_path / "r"), "--quiet")
+    [run_dir] = (tmp_path / "r").iterdir()
+    status, out, err = cli(capsys, "diff", str(run_dir))
+    assert status == 0 and out == ""  # an empty diff, for a pipe
+    assert "no change, the champion is the seed" in err
