@@ -37,7 +37,7 @@ def accepted_patches(run_dir: str) -> list[str]:
 
 
 # Each repaired at budget 600 with every seed tried (1 to 6; balanced_brackets 5 of 6).
-# `luhn` is not: half its runs stall (3 of 6 at 600, 4 of 8 at 2,000).
+# `luhn` is not: some of its runs stall (4 of 6 repaired at 600, 6 of 8 at 2,000).
 @pytest.mark.parametrize(
     "task",
     [
