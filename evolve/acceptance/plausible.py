@@ -20,9 +20,7 @@ suspect their shape is and how much behaviour they change):
 5. less change of behaviour against the seed on the generated inputs the seed answers: a
    defect is wrong on some inputs, and a repair should leave the rest as they were (a
    tie-breaker only: a special case changes less than the fix it imitates);
-6. the shorter program: of two changes of one token each, `due < today` before
-   `not due >= today` (the order they were found in is no reason at all);
-7. found earlier.
+6. found earlier.
 
 The choice, the candidates and the inputs on which they disagree go into the accepted
 change's evidence: a person reviewing it sees what the tests could not decide.
@@ -104,20 +102,7 @@ _TOKEN = re.compile(r"\w+|\*\*=?|//=?|<<=?|>>=?|[=!<>]=|[-+*/%&|^@:]=|->|[^\w\s]
 
 
 def change_size(before: str, after: str) -> int:
-    """How many tokens of `before` one must replace, delete or insert to get `after`."""
-    old, new = _changed_tokens(before, after)
-    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
-
-
-def growth(before: str, after: str) -> int:
-    """How many tokens longer `after` is than `before` (fewer: negative)."""
-    old, new = _changed_tokens(before, after)
-    return len(new) - len(old)
-
-
-def _changed_tokens(before: str, after: str) -> tuple[list[str], list[str]]:
-    """The tokens of the stretch where the texts differ, in each.
+    """How many tokens of `before` one must replace, delete or insert to get `after`.
 
     Only the stretch between the texts' common beginning and end is compared (cut at
     whitespace, so no token is split): a program may be a whole package, and the diff
@@ -128,10 +113,10 @@ def _changed_tokens(before: str, after: str) -> tuple[list[str], list[str]]:
     end = _common_prefix(before[start:][::-1], after[start:][::-1])
     while end > 0 and not before[len(before) - end].isspace():
         end -= 1
-    return (
-        _TOKEN.findall(before[start : len(before) - end]),
-        _TOKEN.findall(after[start : len(after) - end]),
-    )
+    old = _TOKEN.findall(before[start : len(before) - end])
+    new = _TOKEN.findall(after[start : len(after) - end])
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in opcodes if tag != "equal")
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -205,19 +190,14 @@ def rank(
     }
 
     failures = {p.key: new_failures(seed_outputs, p.outputs) for p in pool}
-    growths = {
-        p.key: 0 if seed_source is None else growth(seed_source, p.candidate.variant.source)
-        for p in pool
-    }
 
-    def sort_key(p: Plausible) -> tuple[int, int, int, int, int, int, int]:
+    def sort_key(p: Plausible) -> tuple[int, int, int, int, int, int]:
         return (
             len(p.anti_patterns),
             p.edits_after,
             failures[p.key],
             sizes[p.key],
             changes[p.key],
-            growths[p.key],
             p.found_at,
         )
 
@@ -226,7 +206,7 @@ def rank(
     return Ranking(
         ranked=ranked,
         changes=tuple(changes[p.key] for p in ranked),
-        reason=_reason(ranked, changes, sizes, failures, growths, answered),
+        reason=_reason(ranked, changes, sizes, failures, answered),
         disagreements=tuple(_disagreements(ranked, inputs, tolerance)),
         sizes=tuple(sizes[p.key] for p in ranked),
         failures=tuple(failures[p.key] for p in ranked),
@@ -238,7 +218,6 @@ def _reason(
     changes: dict[str, int],
     sizes: dict[str, int],
     failures: dict[str, int],
-    growths: dict[str, int],
     answered: int,
 ) -> str:
     chosen = ranked[0]
@@ -269,11 +248,6 @@ def _reason(
             f"{prefix}: least change of behaviour from the seed"
             f" ({changes[chosen.key]} of the {answered} generated inputs the seed answers,"
             f" against {changes[runner_up.key]})"
-        )
-    if growths[chosen.key] < growths[runner_up.key]:
-        return (
-            f"{prefix}: the shorter program of two equal changes ({growths[chosen.key]:+d}"
-            f" tokens from the seed, the next best {growths[runner_up.key]:+d})"
         )
     return f"{prefix}: found first, the others no better"
 

@@ -19,7 +19,6 @@ from evolve.acceptance.plausible import (
     behaviour_change,
     change_size,
     extra_evaluations,
-    growth,
     new_failures,
     rank,
 )
@@ -194,20 +193,3 @@ def test_change_size_of_a_large_program_compares_only_what_changed() -> None:
     program = "def f(x):\n    return x + 1\n\n\n" * 20_000  # about half a megabyte
     changed = program.replace("x + 1", "x - 1", 1)
     assert change_size(program, changed) == 1
-
-
-def test_of_two_equal_changes_the_shorter_program_wins() -> None:
-    seed = "def f(due, today):\n    return due >= today\n"
-    negated = plausible(
-        "negated", ("1", "2", None, "4"), found_at=5,
-        source="def f(due, today):\n    return not due >= today\n",
-    )  # fmt: skip
-    turned = plausible(
-        "turned", ("1", "2", None, "4"), found_at=50,
-        source="def f(due, today):\n    return due < today\n",
-    )  # fmt: skip
-    ranking = rank([negated, turned], SEED_OUTPUTS, seed_source=seed)
-    assert ranking.chosen is turned
-    assert ranking.sizes == (1, 1)
-    assert "the shorter program of two equal changes (+0 tokens" in ranking.reason
-    assert growth(seed, negated.candidate.variant.source) == 1
