@@ -34,6 +34,7 @@ from evolve.search.settings import SearchSettings
 from evolve.search.site_weights import SiteWeights
 from evolve.search.stats import GenerationStats, Reporter
 from evolve.search.stop import StopReason, StopSwitch
+from evolve.search.sweeping import Sweep
 from evolve.search.widening import Widening
 from evolve.store.checkpoint import Checkpoint
 from evolve.store.database import AcceptedChange, RunStore
@@ -124,6 +125,7 @@ class Search:
         self.pytest_setup = evaluator.pytest  # checkpointed: known tests, quarantine, reach
         self.widening = Widening(enabled=adaptive)
         self.partial_fixes = PartialFixes(enabled=adaptive and task.goal is Goal.REPAIR)
+        self.sweep = Sweep(enabled=adaptive and task.goal is Goal.REPAIR, budget=budget)
         self.site_weights = SiteWeights(
             program, self.localisation, self.operator_bandit, self.widening
         )
@@ -351,6 +353,15 @@ class Search:
             joined = Individual(union, self.scoring.fitness_class)
             joined.joined = True
             children.append(joined)
+        # So do the champion's likeliest single edits not tried yet (`sweeping`).
+        swept = self.sweep.next(
+            self.program,
+            champion.variant.patch,
+            self.site_weights(),
+            self.operator_bandit.weights(),
+            lambda patch: self._identify(patch)[1],
+        )
+        children.extend(Individual(patch, self.scoring.fitness_class) for patch in swept)
         return children
 
     def _earlier_programs(self) -> list[Patch]:

@@ -1,0 +1,135 @@
+"""Sweeping the champion's neighbourhood: single edits likeliest first, each tried once, within
+the sweep's share of the budget; a run reaches a one-edit fix its random draws missed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evolve.program.patch import Edit, Patch
+from evolve.program.program import Program
+from evolve.run import RunRequest, start_run
+from evolve.search.algorithms import Algorithm
+from evolve.search.settings import SearchSettings
+from evolve.search.stats import GenerationStats
+from evolve.search.sweeping import PER_GENERATION, SHARE, Sweep, likeliest
+from evolve.store.database import AcceptedChange, RunStore
+
+SOURCE = """\
+def score(xs, k):
+    total = 0
+    for x in xs:
+        total += x * 2
+    return total - k
+"""
+LUHN = Path(__file__).parents[3] / "benchmarks" / "repair" / "luhn"
+
+
+class Quiet:
+    def generation(self, stats: GenerationStats) -> None:
+        pass
+
+    def accepted(self, change: AcceptedChange) -> None:
+        pass
+
+
+def _line(program: Program, edit: Edit) -> int:
+    return program.site(edit.site).line
+
+
+def test_every_single_edit_once_the_weightiest_site_first() -> None:
+    program = Program.parse(SOURCE)
+    edits = likeliest(program, None, None)
+    assert len(edits) == len(set(edits))
+    offered = {
+        Edit(name, site.address, payload)
+        for site in program.sites
+        for name, payloads in program.operators_at(site.address)
+        for payload in payloads
+    }
+    assert set(edits) == offered
+    # A site that weighs ten times the others' comes first; one that weighs nothing never.
+    [doubled] = [s for s in program.sites if s.line == 4 and type(s.node).__name__ == "Integer"]
+    weights = {s.address: 1.0 for s in program.sites} | {doubled.address: 10.0}
+    weights[program.sites[0].address] = 0.0
+    ranked = likeliest(program, weights, None)
+    assert ranked[0].site == doubled.address
+    assert all(edit.site != program.sites[0].address for edit in ranked)
+
+
+def test_an_operator_weighing_more_goes_first_among_its_sites_edits() -> None:
+    program = Program.parse(SOURCE)
+    [doubled] = [s for s in program.sites if s.line == 4 and type(s.node).__name__ == "Integer"]
+    only = {doubled.address: 1.0}
+    names = [name for name, _ in program.operators_at(doubled.address)]
+    assert len(names) > 1
+    favoured = names[-1]
+    ranked = likeliest(program, only, {name: 1.0 if name == favoured else 0.01 for name in names})
+    assert ranked[0].operator == favoured
+
+
+def test_a_sweep_hands_out_untried_unseen_edits_within_its_share() -> None:
+    program = Program.parse(SOURCE)
+    order = likeliest(program, None, None)
+    seen: set[Patch] = {(order[0],)}
+    sweep = Sweep(budget=40)
+    first = sweep.next(program, (), None, None, seen.__contains__)
+    # The likeliest edit was evaluated already: it is skipped, and not offered again.
+    assert first == [(order[1],), (order[2],), (order[3],)][:PER_GENERATION]
+    second = sweep.next(program, (), None, None, seen.__contains__)
+    assert not set(first) & set(second)
+    # SHARE of the budget, then nothing.
+    while sweep.next(program, (), None, None, seen.__contains__):
+        pass
+    assert sweep.spent == int(SHARE * 40)
+
+
+def test_a_new_champion_is_a_new_neighbourhood() -> None:
+    program = Program.parse(SOURCE)
+    sweep = Sweep(budget=1000)
+    [first, *_] = sweep.next(program, (), None, None, lambda patch: False)
+    champion = first
+    after = sweep.next(program, champion, None, None, lambda patch: False)
+    assert all(patch[: len(champion)] == champion and len(patch) == 2 for patch in after)
+    assert all(patch[-1] not in champion for patch in after)
+
+
+def test_a_sweep_round_trips_through_its_checkpoint_state() -> None:
+    program = Program.parse(SOURCE)
+    sweep = Sweep(budget=1000)
+    sweep.next(program, (), None, None, lambda patch: False)
+    restored = Sweep(enabled=False)
+    restored.restore(json.loads(json.dumps(sweep.state())))
+    assert restored == sweep
+    assert restored.next(program, (), None, None, lambda patch: False) == sweep.next(
+        program, (), None, None, lambda patch: False
+    )
+
+
+def test_disabled_or_random_search_sweeps_nothing(tmp_path: Path) -> None:
+    program = Program.parse(SOURCE)
+    assert Sweep(enabled=False, budget=1000).next(program, (), None, None, lambda p: False) == []
+    for algorithm, enabled in ((Algorithm.RANDOM, False), (Algorithm.LEXICASE, True)):
+        settings = SearchSettings(algorithm=algorithm)
+        runs = tmp_path / algorithm.value
+        request = RunRequest(LUHN, seed=4, budget=120, runs_dir=runs, settings=settings)
+        summary = start_run(request, Quiet())
+        store = RunStore.open(Path(summary.run_dir))
+        try:
+            checkpoint = store.last_checkpoint()
+        finally:
+            store.close()
+        assert checkpoint is not None
+        state = checkpoint[1]["components"]["sweep"]
+        assert state["enabled"] is enabled and (state["spent"] > 0) is enabled
+
+
+def test_the_sweep_reaches_a_one_edit_fix_the_draws_missed(tmp_path: Path) -> None:
+    # `digit -= 10` -> `9` at luhn's most suspicious statement: without the sweep, seed 4 never
+    # drew it in 2,000 evaluations (its population settled on `total % 1 == 0`, which games
+    # the tests); seeds 1 to 8 were repaired 6 times. With it: 8 of 8, seed 4 in 847.
+    request = RunRequest(LUHN, seed=4, budget=2000, runs_dir=tmp_path / "r")
+    summary = start_run(request, Quiet())
+    assert summary.solved
+    champion = Path(summary.champion_path).read_text()
+    assert "digit -= 9" in champion
