@@ -11,8 +11,8 @@ from evolve.program.patch import Edit, Patch
 from evolve.run import RunRequest, start_run
 from evolve.search import SearchSettings
 from evolve.search.combining import MAX_FIXES, PartialFixes
-from evolve.search.sweeping import PER_GENERATION
 from evolve.search.individual import Individual, case_fitness_class
+from evolve.search.sweeping import PER_GENERATION
 from evolve.store.checkpoint import Stateful
 from evolve.store.database import RunStore
 from sandbox import Evaluation, Status, TestOutcome
