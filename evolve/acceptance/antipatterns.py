@@ -27,6 +27,11 @@ CONSTANT_CONDITION = "constant-condition"  # a condition the seed computes is no
 RESULT_TYPE = "result-type"  # returns another kind of value than the seed does
 IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x / 1`... than the seed
 SILENCED_CHECK = "silenced-check"  # fewer `strict=True`, `check=True`... arguments than the seed
+# Patterns of style rather than of shape: the code computes what a clean fix computes, written
+# oddly (`n - 0` is `n`). They rank a candidate after one that raises on fewer inputs, not
+# before every other test (`repair-compound/range_sums`: `min(.., n - 0)` is the fix, `min(..,
+# n + 1)` indexes past the end of the list on 22 of 40 generated inputs).
+STYLE = frozenset({IDENTITY_OPERATION})
 
 _CONTROL = (ast.If, ast.For, ast.While, ast.Return, ast.Raise, ast.Try, ast.With)
 

@@ -7,20 +7,21 @@ plausible patches are found, each minimised, and then they are ranked (Long and 
 Prophet and Xiong et al.'s patch-correctness work rank candidates the same way: by how
 suspect their shape is and how much behaviour they change):
 
-1. fewer anti-patterns (`evolve.acceptance.antipatterns`): a computed result made constant,
-   control flow deleted, a condition made constant, a result of another kind;
+1. fewer anti-patterns of shape (`evolve.acceptance.antipatterns`): a computed result made
+   constant, control flow deleted, a condition made constant, a result of another kind;
 2. fewer edits: a special case bolted on beside the fix (`if a: return a + b` before the
    old `return a - b`) needs more of them than the fix alone;
 3. fewer new failures: generated inputs the seed answers on which the candidate raises or
    hangs (Yang et al.'s Opad judges patches the same way: one that crashes where the
    original program did not is overfitting; `min(hi, n + 1)` for `min(hi, n)` passes the
    tests and then indexes past the end);
-4. a smaller change of the text, in tokens: of two one-edit patches, `or carry` is likelier
+4. fewer anti-patterns of style (`antipatterns.STYLE`: an identity operation, `n - 0`);
+5. a smaller change of the text, in tokens: of two one-edit patches, `or carry` is likelier
    meant than `carry + (j - carry) // 2` (the syntactic distance CapGen and ssFix rank by);
-5. less change of behaviour against the seed on the generated inputs the seed answers: a
+6. less change of behaviour against the seed on the generated inputs the seed answers: a
    defect is wrong on some inputs, and a repair should leave the rest as they were (a
    tie-breaker only: a special case changes less than the fix it imitates);
-6. found earlier.
+7. found earlier.
 
 The choice, the candidates and the inputs on which they disagree go into the accepted
 change's evidence: a person reviewing it sees what the tests could not decide.
@@ -35,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from evolve.acceptance.antipatterns import STYLE
 from evolve.acceptance.checks import Candidate
 from sandbox import outputs_equal
 
@@ -191,11 +193,12 @@ def rank(
 
     failures = {p.key: new_failures(seed_outputs, p.outputs) for p in pool}
 
-    def sort_key(p: Plausible) -> tuple[int, int, int, int, int, int]:
+    def sort_key(p: Plausible) -> tuple[int, int, int, int, int, int, int]:
         return (
-            len(p.anti_patterns),
+            len(_shape(p)),
             p.edits_after,
             failures[p.key],
+            len(p.anti_patterns) - len(_shape(p)),
             sizes[p.key],
             changes[p.key],
             p.found_at,
@@ -225,8 +228,8 @@ def _reason(
         return "the only plausible patch found"
     runner_up = ranked[1]
     prefix = f"chosen among {len(ranked)} plausible patches"
-    if len(chosen.anti_patterns) < len(runner_up.anti_patterns):
-        shown = ", ".join(runner_up.anti_patterns)
+    if len(_shape(chosen)) < len(_shape(runner_up)):
+        shown = ", ".join(_shape(runner_up))
         return f"{prefix}: fewest anti-patterns (the next best shows {shown})"
     if chosen.edits_after < runner_up.edits_after:
         return (
@@ -238,6 +241,9 @@ def _reason(
             f" {answered} generated inputs the seed answers, the next best on"
             f" {failures[runner_up.key]})"
         )
+    if len(chosen.anti_patterns) < len(runner_up.anti_patterns):
+        shown = ", ".join(runner_up.anti_patterns)
+        return f"{prefix}: fewest anti-patterns (the next best shows {shown})"
     if sizes[chosen.key] < sizes[runner_up.key]:
         return (
             f"{prefix}: smallest change of the code ({_count(sizes[chosen.key], 'token')},"
@@ -314,6 +320,11 @@ class Collection:
     def clear(self) -> None:
         self.pool.clear()
         self.closes_at = None
+
+
+def _shape(plausible: Plausible) -> tuple[str, ...]:
+    """Its anti-patterns of shape: all but those of style."""
+    return tuple(name for name in plausible.anti_patterns if name not in STYLE)
 
 
 def _count(number: int, noun: str) -> str:

@@ -101,6 +101,40 @@ def test_a_repair_that_raises_where_the_seed_answered_ranks_after_one_that_does_
     assert rank([two_edits, past_the_end], SEED_OUTPUTS).chosen is past_the_end
 
 
+def test_an_identity_operation_ranks_after_new_failures_and_before_a_smaller_change() -> None:
+    seed = "def f(xs, hi):\n    return xs[min(hi, len(xs) - 1)]\n"
+    past_the_end = plausible(
+        "past",
+        ("1", None, None, None),
+        found_at=5,
+        source="def f(xs, hi):\n    return xs[min(hi, len(xs) + 1)]\n",
+    )
+    # `- 0` is the fix written oddly: a style anti-pattern, weaker evidence than a crash.
+    identity = plausible(
+        "identity",
+        ("1", "3", None, "5"),
+        found_at=50,
+        anti=("identity-operation",),
+        source="def f(xs, hi):\n    return xs[min(hi, len(xs) - 0)]\n",
+    )
+    ranking = rank([past_the_end, identity], SEED_OUTPUTS, seed_source=seed)
+    assert ranking.chosen is identity
+    assert "fewest new failures" in ranking.reason
+    # With new failures alike, the clean patch comes first, even written with more tokens.
+    clean = plausible(
+        "clean",
+        ("1", "3", None, "5"),
+        found_at=60,
+        source="def f(xs, hi):\n    return xs[min(hi, len(xs) - 1 + 1)]\n",
+    )
+    ranking = rank([identity, clean], SEED_OUTPUTS, seed_source=seed)
+    assert ranking.chosen is clean
+    assert "fewest anti-patterns (the next best shows identity-operation)" in ranking.reason
+    # An anti-pattern of shape still comes before everything.
+    constant = plausible("constant", ("1", "3", None, "5"), anti=("constant-return",))
+    assert rank([constant, past_the_end], SEED_OUTPUTS).chosen is past_the_end
+
+
 def test_change_size_counts_tokens_replaced_deleted_or_inserted() -> None:
     before = "while i >= 0 or j >= 0:"
     assert change_size(before, before) == 0
