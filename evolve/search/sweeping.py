@@ -24,11 +24,11 @@ baseline. The tried edits are checkpointed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evolve.program.patch import Edit, Patch, patch_from_json, patch_to_json
+from evolve.program.patch import Edit, Patch, Payload, patch_from_json, patch_to_json
 from evolve.program.program import Program
 
 # Single edits evaluated with each generation.
@@ -43,21 +43,17 @@ MAX_LOOKS = 30
 Seen = Callable[[Patch], bool]
 
 
-def likeliest(
+def ranked_groups(
     program: Program,
     site_weights: Mapping[str, float] | None,
     operator_weights: Mapping[str, float] | None,
-) -> list[Edit]:
-    """Every single edit of `program`, likeliest first under the weights `random_edit` draws
-    by; ties keep the program's order of sites, operators and payloads."""
-    sites = program.sites
-    if site_weights is None:
-        site_share = {site.address: 1.0 for site in sites}
-    else:
-        site_share = {s.address: max(0.0, float(site_weights.get(s.address, 0.0))) for s in sites}
-    scored: list[tuple[float, int, Edit]] = []
-    for site in sites:
-        weight = site_share[site.address]
+) -> list[tuple[str, str, tuple[Payload, ...]]]:
+    """(operator, site, its distinct payloads) for every operator at every site, likeliest
+    first under the weights `random_edit` draws by: an operator's payloads at a site share
+    one chance, its share at the site over their number. Ties keep the program's order."""
+    groups: list[tuple[float, int, str, str, tuple[Payload, ...]]] = []
+    for site in program.sites:
+        weight = 1.0 if site_weights is None else float(site_weights.get(site.address, 0.0))
         if weight <= 0.0:
             continue
         offered = program.operators_at(site.address)
@@ -68,13 +64,23 @@ def likeliest(
                 shares = weighed
         total = sum(shares)
         for (name, payloads), share in zip(offered, shares, strict=True):
-            if share <= 0.0 or not payloads:
-                continue
-            chance = weight * share / total / len(payloads)
-            for payload in dict.fromkeys(payloads):
-                scored.append((-chance, len(scored), Edit(name, site.address, payload)))
-    scored.sort(key=lambda item: item[:2])
-    return [edit for _, _, edit in scored]
+            if share > 0.0 and payloads:
+                chance = weight * share / total / len(payloads)
+                distinct = tuple(dict.fromkeys(payloads))
+                groups.append((-chance, len(groups), name, site.address, distinct))
+    groups.sort(key=lambda group: group[:2])
+    return [(name, address, payloads) for _, _, name, address, payloads in groups]
+
+
+def likeliest(
+    program: Program,
+    site_weights: Mapping[str, float] | None,
+    operator_weights: Mapping[str, float] | None,
+) -> Iterator[Edit]:
+    """Every single edit of `program`, likeliest first (`ranked_groups`), made as taken."""
+    for name, address, payloads in ranked_groups(program, site_weights, operator_weights):
+        for payload in payloads:
+            yield Edit(name, address, payload)
 
 
 @dataclass
@@ -83,9 +89,12 @@ class Sweep:
     budget: int = 0
     spent: int = 0  # single edits handed out over the run
     base: Patch = ()  # the champion whose neighbourhood is being swept
-    tried: set[Edit] = field(default_factory=set)
-    # The order the edits were tried in, for the checkpoint (a set has none worth keeping).
-    order: list[Edit] = field(default_factory=list)
+    tried: list[Edit] = field(default_factory=list)  # in the order they were tried
+    # (operator, site) -> how many of its payloads were taken: they are taken in order.
+    taken: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Each tried edit's text, kept as they are tried: a checkpoint is taken every generation,
+    # and writing the whole list afresh each time grew with the run.
+    _tried_json: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def next(
         self,
@@ -104,20 +113,26 @@ class Sweep:
         if limit <= 0:
             return []
         if champion != self.base:
-            self.base, self.tried, self.order = champion, set(), []
+            self.base, self.tried, self.taken, self._tried_json = champion, [], {}, []
         chosen: list[Patch] = []
         looks = 0
-        for edit in likeliest(program, site_weights, operator_weights):
+        for name, address, payloads in ranked_groups(program, site_weights, operator_weights):
             if len(chosen) == limit or looks == MAX_LOOKS:
                 break
-            if edit in self.tried or edit in champion:
-                continue
-            self.tried.add(edit)
-            self.order.append(edit)
-            looks += 1
-            patch = (*champion, edit)
-            if not seen(patch):
-                chosen.append(patch)
+            group = (name, address)
+            for index in range(self.taken.get(group, 0), len(payloads)):
+                if len(chosen) == limit or looks == MAX_LOOKS:
+                    break
+                self.taken[group] = index + 1
+                edit = Edit(name, address, payloads[index])
+                if edit in champion:
+                    continue
+                self.tried.append(edit)
+                self._tried_json.append(patch_to_json((edit,))[1:-1])
+                looks += 1
+                patch = (*champion, edit)
+                if not seen(patch):
+                    chosen.append(patch)
         self.spent += len(chosen)
         return chosen
 
@@ -127,7 +142,8 @@ class Sweep:
             "budget": self.budget,
             "spent": self.spent,
             "base": patch_to_json(self.base),
-            "tried": patch_to_json(tuple(self.order)),
+            "tried": "[" + ",".join(self._tried_json) + "]",
+            "taken": [[name, site, count] for (name, site), count in self.taken.items()],
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -135,5 +151,6 @@ class Sweep:
         self.budget = int(state["budget"])
         self.spent = int(state["spent"])
         self.base = patch_from_json(state["base"])
-        self.order = list(patch_from_json(state["tried"]))
-        self.tried = set(self.order)
+        self.tried = list(patch_from_json(state["tried"]))
+        self._tried_json = [patch_to_json((edit,))[1:-1] for edit in self.tried]
+        self.taken = {(str(name), str(site)): int(count) for name, site, count in state["taken"]}
