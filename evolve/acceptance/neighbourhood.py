@@ -14,10 +14,10 @@ A program with two defects needs two edits, and the first plausible pair often f
 defect properly and bends the other into passing (`zip(a, b, strict=False)` where a length
 check was missing). No single edit can repair both, so for a patch of several edits the
 neighbourhood also swaps one edit at a time: the others kept, the dropped one replaced by
-each other edit, breadth first over the sites near where it was, then over those fault
-localisation found most suspicious. Half the allowance goes to the single edits, half to
-the swaps, shared among the dropped edits in turn. A few hundred evaluations at most, in a
-fixed order (the run stays deterministic).
+each other edit, first the other edits of its own site, then breadth first over the sites
+near where it was, then over those fault localisation found most suspicious. Half the
+allowance goes to the single edits, half to the swaps, shared among the dropped edits in
+turn. A few hundred evaluations at most, in a fixed order (the run stays deterministic).
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ from evolve.program.sites import Site
 MAX_NEIGHBOURS = 400
 # ...and at least this many, however small the budget (the acceptor allows a tenth of it).
 MIN_NEIGHBOURS = 50
+# A dropped edit's own site: this many of its other edits are swapped in before any other
+# site's second.
+OWN_SITE_EDITS = 16
 
 
 def neighbours(
@@ -124,18 +127,28 @@ def _swaps(
     dropped: list[Edit],
     weights: Mapping[str, float] | None,
 ) -> Iterator[Patch]:
-    """`base` plus `kept` plus each edit that is not in them: breadth first, the first edit
-    of every site (near `dropped` first), then the second of each, and so on. A statement
-    site offers an insertion of every statement at every position, a hundred edits or more;
-    taken whole, it would spend the allowance before the next line."""
+    """`base` plus `kept` plus each edit that is not in them: first the other edits of the
+    dropped edits' own sites (up to `OWN_SITE_EDITS` each), then breadth first, the first
+    edit of every site (near `dropped` first), then the second of each, and so on. A
+    statement site offers an insertion of every statement at every position, a hundred
+    edits or more; taken whole, it would spend the allowance before the next line."""
+    addresses = _around(program, dropped, weights, everywhere=True)
     per_site = [
         [
             e
             for e in program.edits_at(address)
             if e not in dropped and e not in base and e not in kept
         ]
-        for address in _around(program, dropped, weights, everywhere=True)
+        for address in addresses
     ]
+    # A value bent into passing is most often meant to be another edit of the same node
+    # (`is_leap(y - month)` where `is_leap(year)` was meant); breadth first over a few dozen
+    # sites, its second edit would come after the allowance is spent.
+    own = {edit.site for edit in dropped}
+    for address, edits in zip(addresses, per_site, strict=True):
+        if address in own:
+            for edit in edits[:OWN_SITE_EDITS]:
+                yield (*base, *kept, edit)
     for rank in range(max(map(len, per_site), default=0)):
         for edits in per_site:
             if rank < len(edits):

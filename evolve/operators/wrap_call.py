@@ -4,7 +4,9 @@ or a string's normalising method: `line` -> `line.strip()`.
 The missing-call bug: a value that needed converting, clamping, measuring, sorting or
 normalising first (TBar's "insert method invocation" pattern covers the last). What is
 offered follows the value's kind (see `ingredients`): numbers get `abs`, `int`, `max(e, 0)`
-(and `max(n, 1)` for a numeric name) and `min`/`max` with another number of the function;
+(and `max(n, 1)` for a numeric name), `min`/`max` with another number of the function, and
+with the target of the assignment the value is (`last[1] = max(end, last[1])`: the best so
+far kept);
 sequences get `len`, `sorted`, `list`, `sum`, `max` and `min`; strings `len`, `int`,
 `sorted`, and `.strip()` and `.lower()` (the two normalisations text handling most often
 forgets). A value whose kind is unknown gets the
@@ -63,6 +65,26 @@ def _callee(node: cst.CSTNode) -> str | None:
     return None
 
 
+def _assigned_to(node: cst.CSTNode, context: Context) -> str | None:
+    """The target's code when `node` is the whole value of a one-target assignment to a
+    name, attribute or subscript (`last[1] = end`), else None."""
+    if (context.parent, context.slot) != (cst.Assign, "value"):
+        return None
+    suffix = ".body[0].value"
+    if not context.address.endswith(suffix):
+        return None
+    source = context.seed.statement(context.address[: -len(suffix)])
+    if source is None or not isinstance(source.node, cst.SimpleStatementLine):
+        return None  # a statement repeated word for word is known by its first address
+    assign = source.node.body[0]
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    target = assign.targets[0].target
+    if not isinstance(target, cst.Name | cst.Attribute | cst.Subscript) or target.deep_equals(node):
+        return None
+    return context.seed.code(target)
+
+
 class WrapCall(Operator):
     """Payload [function] for `function(value)`, [function, other] for `function(value,
     other)` (a clamp: `max(value, 0)`)."""
@@ -80,6 +102,10 @@ class WrapCall(Operator):
         if kind not in _BY_KIND:
             return []
         found: list[tuple[str, ...]] = [(f,) for f in _BY_KIND[kind]]
+        target = _assigned_to(node, context)
+        if target is not None and kind in (NUM, ANY):
+            # Keeping the best so far: `best = run` -> `best = max(run, best)`.
+            found += [("max", target), ("min", target)]
         if kind in (NUM, ANY):
             found.append(("max", "0"))
         if kind == NUM and isinstance(node, cst.Name):
@@ -144,6 +170,15 @@ class WrapCall(Operator):
                 "    return stock\n",
                 "def left(stock, sold):\n    if sold > 0:\n        stock = max(stock - sold, 0)\n"
                 "    return stock\n",
+            ),
+            (
+                "def merge(spans):\n    out = [list(spans[0])]\n    for start, end in spans[1:]:\n"
+                "        last = out[-1]\n        if start <= last[1]:\n            last[1] = end\n"
+                "        else:\n            out.append([start, end])\n    return out\n",
+                "def merge(spans):\n    out = [list(spans[0])]\n    for start, end in spans[1:]:\n"
+                "        last = out[-1]\n        if start <= last[1]:\n"
+                "            last[1] = max(end, last[1])\n"
+                "        else:\n            out.append([start, end])\n    return out\n",
             ),
             (
                 "def keys(lines):\n    seen = set()\n    for line in lines:\n        key = line\n"

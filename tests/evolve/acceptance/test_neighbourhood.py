@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evolve.acceptance.acceptor import Acceptor, Champion
-from evolve.acceptance.neighbourhood import neighbours
+from evolve.acceptance.neighbourhood import OWN_SITE_EDITS, neighbours
 from evolve.evaluation.evaluator import Evaluator
 from evolve.program.patch import Edit
 from evolve.program.program import Program
@@ -79,6 +79,35 @@ def test_a_patch_of_several_edits_has_each_swapped_for_another_edit() -> None:
         )
 
     assert first_at_line_7(weighted) < first_at_line_7(everywhere)
+
+
+def test_a_dropped_edit_is_swapped_first_for_the_other_edits_of_its_own_site() -> None:
+    # `is_leap(y - month)` bent a value into passing where `is_leap(year)` was meant: the
+    # one-token fix is another edit of the same node, and breadth first over every site it
+    # came after the allowance was spent.
+    source = (
+        "def days(year, month):\n"
+        "    total = 0\n"
+        "    for y in range(1, year):\n"
+        "        total += 365\n"
+        "    for m in range(1, month):\n"
+        "        total += 30\n"
+        "        if m == 2 and leap(y):\n"
+        "            total += 1\n"
+        "    return total\n\n\n"
+        "def leap(year):\n"
+        "    return year % 4 == 0\n"
+    )
+    program = Program.parse(source)
+    bent = edit(program, "extend-expression at line 7: y -> y - month")
+    other = edit(program, "integer-constant at line 6: 30 -> 31")
+    own = [e for e in program.edits_at(bent.site) if e != bent]
+    assert len(own) > 2
+    found = neighbours(program, (other, bent), (), limit=2 * (2 + 2 * len(own)))
+    swapped = [p[-1] for p in found if len(p) == 2 and p[0] == other]
+    assert swapped[: min(len(own), OWN_SITE_EDITS)] == own[:OWN_SITE_EDITS]
+    meant = edit(program, "replace-name at line 7: y -> year")
+    assert (other, meant) in found
 
 
 @dataclass

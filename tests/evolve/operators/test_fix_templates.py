@@ -215,6 +215,30 @@ def test_only_strings_are_offered_string_methods() -> None:
     assert "lines.lower()" not in everything
 
 
+def test_a_value_assigned_is_kept_with_its_target_by_max_or_min() -> None:
+    source = (
+        "def merge(spans):\n"
+        "    out = [list(spans[0])]\n"
+        "    for start, end in spans[1:]:\n"
+        "        last = out[-1]\n"
+        "        if start <= last[1]:\n"
+        "            last[1] = end\n"
+        "    best = 0\n"
+        "    for start, end in out:\n"
+        "        best = end - start\n"
+        "    return best\n"
+    )
+    wrapped = offered(source, "wrap-call")
+    renders = "".join(wrapped["end"])
+    assert "last[1] = max(end, last[1])" in renders and "last[1] = min(end, last[1])" in renders
+    assert "best = max(end - start, best)" in "".join(wrapped["end - start"])
+    # Not a value assigned whole: no target to keep.
+    assert not any("max(start, last[1])" in render for render in wrapped.get("start", []))
+    # `x = x` offers no `max(x, x)`.
+    same = offered("def f(x):\n    x = x\n    return x + 1\n", "wrap-call")
+    assert not any("max(x, x)" in render for renders in same.values() for render in renders)
+
+
 def test_synthesis_draws_on_the_functions_own_expressions_nearest_first() -> None:
     source = (
         "def f(xs, lo, hi):\n"
