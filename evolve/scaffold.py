@@ -459,6 +459,14 @@ def _outcome(evaluation: Evaluation, index: int) -> tuple[str | None, str]:
 # writing the folder --------------------------------------------------------------------------
 
 
+def refuse_to_overwrite(out: Path, force: bool) -> None:
+    """UsageError if `out` is a folder with something in it and `force` is not given."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a directory")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise UsageError(f"{out}: exists and is not empty; --force replaces its task files")
+
+
 def write_task(
     out: Path,
     *,
@@ -480,8 +488,7 @@ def write_task(
     if pytest_file is not None:
         return [_write_in_place(out, _toml(out.resolve(), module, program, function, goal,
                                            pytest_file), force)]  # fmt: skip
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise UsageError(f"{out}: exists and is not empty; --force replaces its task files")
+    refuse_to_overwrite(out, force)
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=parent))

@@ -28,6 +28,7 @@ from evolve.scaffold import (
     parse_target,
     read_module,
     record_outputs,
+    refuse_to_overwrite,
     test_files,
     trace_tests,
     write_task,
@@ -49,6 +50,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         return _with_pytest(args, module, program, function)
     out: Path = args.out if args.out is not None else Path("tasks") / (function or module.stem)
     assert function is not None
+    # Refused before the tests are run and the calls recorded, not after (write_task checks
+    # again, as the folder may change meanwhile).
+    refuse_to_overwrite(out, args.force)
     calls = [parse_call(expression, function) for expression in args.call]
     tests = _tests_dir(args.cases_from_tests, given_calls=bool(calls))
     if not calls and tests is None:

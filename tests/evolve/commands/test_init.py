@@ -197,6 +197,8 @@ def test_init_does_not_overwrite_a_task_without_force(
     written = fingerprint(project / "tasks")
     status, _, err = cli(capsys, *argv, "--call", "largest([2, 1])")
     assert status == 2 and "--force" in err
+    # Refused before any call is recorded: one line, nothing run.
+    assert err.count("\n") == 1 and "recording" not in err, err
     assert fingerprint(project / "tasks") == written
     assert cli(capsys, *argv, "--call", "largest([2, 1])", "--force")[0] == 0
     assert len(cases(project / "tasks" / "largest")) == 2
