@@ -118,6 +118,7 @@ class Acceptor:
             "checks": self.checks.state(),
             "plausible": {
                 "closes_at": self.plausible.closes_at,
+                "wanted": self.plausible.wanted,
                 "pool": [
                     {
                         "patch": patch_to_json(p.candidate.variant.patch),
@@ -158,6 +159,8 @@ class Acceptor:
             )
         closes_at = saved["closes_at"]
         self.plausible.closes_at = None if closes_at is None else int(closes_at)
+        wanted = saved.get("wanted")  # not in checkpoints of older versions
+        self.plausible.wanted = None if wanted is None else int(wanted)
 
     def consider(
         self,
@@ -216,12 +219,20 @@ class Acceptor:
                 return champion
             ranking = self._rank(survivors, generation)
         best = ranking.chosen
+        short = self.plausible.cut_short(self.evaluator.evaluations)
         self.plausible.clear()
         new = Champion(best.candidate.variant, best.candidate.evaluation, best.candidate.holdout)
         evidence = self.checks.evidence(
             Minimised(best.candidate, best.edits_before, best.edits_after), None
         )
         evidence["plausible"] = ranking.evidence(self.program.describe)
+        if short:
+            # A repair found late is chosen from fewer candidates than the others; say so.
+            evidence["plausible"]["cut_short"] = short
+            evidence["plausible"]["reason"] += (
+                f"; the run ended {short} evaluations before the look for other candidates"
+                " was done"
+            )
         if asked:
             evidence["plausible"]["asked"] = [answer.to_json() for answer in asked]
         self._record(champion, new, generation, evidence)

@@ -297,14 +297,22 @@ class Collection:
     budget: int
     pool: list[Plausible] = field(default_factory=list)
     closes_at: int | None = None  # search evaluations; None while nothing was found
+    wanted: int | None = None  # where it would close if the budget did not end first
 
     def add(self, plausible: Plausible, evaluations: int) -> None:
         if any(p.key == plausible.key for p in self.pool):
             return
         if not self.pool:
-            extra = extra_evaluations(self.budget, evaluations)
-            self.closes_at = min(self.budget, evaluations + extra)
+            self.wanted = evaluations + extra_evaluations(self.budget, evaluations)
+            self.closes_at = min(self.budget, self.wanted)
         self.pool.append(plausible)
+
+    def cut_short(self, evaluations: int) -> int:
+        """How many of the collection's extra evaluations the run ended without (the budget
+        spent, or a stop asked for): 0 when it closed on its own."""
+        if self.wanted is None or len(self.pool) >= ENOUGH:
+            return 0
+        return max(0, self.wanted - evaluations)
 
     def ready(self, evaluations: int) -> bool:
         """Whether to choose now: enough found, or the extra evaluations are spent. While
@@ -319,7 +327,7 @@ class Collection:
 
     def clear(self) -> None:
         self.pool.clear()
-        self.closes_at = None
+        self.closes_at = self.wanted = None
 
 
 def _shape(plausible: Plausible) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ behaviour change, then order."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
@@ -23,6 +24,8 @@ from evolve.acceptance.plausible import (
     rank,
 )
 from evolve.evaluation.evaluator import Variant, source_hash
+from evolve.run import RunRequest, start_run
+from evolve.store.database import RunStore
 from sandbox import Evaluation, Status
 
 SEED_OUTPUTS: tuple[str | None, ...] = ("1", "2", None, "4")
@@ -203,6 +206,12 @@ def test_the_collection_closes_after_its_extra_evaluations_or_when_enough_are_fo
     late = Collection(budget=300)
     late.add(plausible("a", ()), evaluations=250)
     assert late.closes_at == 300
+    # ...and the choice says by how much the budget cut the look short.
+    assert late.cut_short(300) == 250 + extra_evaluations(300, 250) - 300 == 50
+    assert late.cut_short(350) == 0
+    late.clear()
+    assert late.cut_short(300) == 0
+    assert collection.cut_short(0) == 0  # cleared: nothing to cut
 
 
 def test_while_every_candidate_is_suspect_the_collection_looks_on_for_a_clean_one() -> None:
@@ -227,3 +236,28 @@ def test_change_size_of_a_large_program_compares_only_what_changed() -> None:
     program = "def f(x):\n    return x + 1\n\n\n" * 20_000  # about half a megabyte
     changed = program.replace("x + 1", "x - 1", 1)
     assert change_size(program, changed) == 1
+
+
+def test_a_repair_found_as_the_budget_ends_says_its_choice_was_cut_short(tmp_path: Path) -> None:
+    class Quiet:
+        def generation(self, stats: object) -> None:
+            pass
+
+        def accepted(self, change: object) -> None:
+            pass
+
+    caesar = Path(__file__).parents[3] / "benchmarks" / "repair" / "caesar"
+    request = RunRequest(caesar, seed=1, budget=320, runs_dir=tmp_path)
+    summary = start_run(request, Quiet())
+    assert summary.solved
+    store = RunStore.open(Path(summary.run_dir))
+    try:
+        [change] = store.accepted()
+    finally:
+        store.close()
+    chosen = json.loads(change.evidence)["checks"]["plausible"]
+    assert chosen["cut_short"] > 0
+    assert chosen["reason"].endswith(
+        f"the run ended {chosen['cut_short']} evaluations before the look for other"
+        " candidates was done"
+    )
