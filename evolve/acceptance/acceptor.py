@@ -230,8 +230,7 @@ class Acceptor:
             # A repair found late is chosen from fewer candidates than the others; say so.
             evidence["plausible"]["cut_short"] = short
             evidence["plausible"]["reason"] += (
-                f"; the run ended {short} evaluations before the look for other candidates"
-                " was done"
+                f"; the run ended {short} evaluations before the look for other candidates was done"
             )
         if asked:
             evidence["plausible"]["asked"] = [answer.to_json() for answer in asked]

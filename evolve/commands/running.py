@@ -129,6 +129,14 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
         more = f" and {len(quarantined) - 5} more" if len(quarantined) > 5 else ""
         print(f"quarantined as flaky (never used to judge): {shown}{more}")
     print(f"run {summary['run_id']}: champion written to {summary['champion_path']}")
+    if summary.get("solved") and summary.get("accepted") and not summary.get("holdout_evaluations"):
+        # With no holdout, "solved" is as good as the tests: a patch can fit them and still
+        # be wrong on what they do not try.
+        print(
+            "no holdout checked it: a repair that passes every given test may still be wrong"
+            f" on inputs they do not try; `evolve log {summary['run_dir']}` shows the other"
+            " candidates and where they disagree"
+        )
 
 
 def _heading(change: AcceptedChange) -> str:

@@ -15,6 +15,7 @@ from evolve.errors import UsageError
 from evolve.evaluation.executor import Executor, connect_executor
 from evolve.resume import FINISHED_KEYS
 from evolve.store.database import RunStore
+from tests.conftest import ADD_CASES, ADD_SEED
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -125,6 +126,18 @@ def test_run_prints_diffs_and_champion_path(
     assert status == 0
     assert "--- change #1" in out
     assert "champion written to" in out
+    assert "no holdout checked it" not in out  # the task has one
+
+
+def test_a_repair_no_holdout_checked_says_so(
+    make_task: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task = make_task(tmp_path / "add", ADD_SEED, "add", ADD_CASES)
+    argv = ["run", str(task), "--seed", "1", "--budget", "300", "--runs-dir", str(tmp_path)]
+    status, out, _ = run_cli(capsys, *argv, "--quiet")
+    assert status == 0 and "solved" in out
+    [hint] = [line for line in out.splitlines() if line.startswith("no holdout checked it")]
+    assert f"evolve log {tmp_path}" in hint
 
 
 def break_toml(task: Path) -> None:
