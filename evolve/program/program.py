@@ -24,7 +24,15 @@ from evolve.program.patch import Edit, Patch, Payload
 from evolve.program.sites import Site
 from sandbox import ProgramSource
 
-__all__ = ["Program", "ProgramError", "Site", "pack_files", "program_diff", "unpack_files"]
+__all__ = [
+    "Program",
+    "ProgramError",
+    "Site",
+    "operator_shares",
+    "pack_files",
+    "program_diff",
+    "unpack_files",
+]
 
 FILE_SEPARATOR = "::"  # between a file's name and the address of a site in it
 
@@ -188,12 +196,10 @@ class Program:
         `operator_weights` as in `random_edit`), then one of its payloads. KeyError if there
         is no site at `address`."""
         offered = self.operators_at(address)
-        chosen = None
-        if operator_weights is not None:
-            weights = [max(0.0, float(operator_weights.get(name, 0.0))) for name, _ in offered]
-            if sum(weights) > 0.0:
-                chosen = rng.choices(offered, weights)[0]
-        name, payloads = chosen if chosen is not None else rng.choice(offered)
+        weights = operator_shares(offered, operator_weights)
+        name, payloads = (
+            rng.choice(offered) if weights is None else rng.choices(offered, weights)[0]
+        )
         return Edit(name, address, rng.choice(payloads))
 
     def render(self, patch: Patch) -> str:
@@ -231,3 +237,16 @@ def _names(editable: Sequence[str] | None) -> tuple[str, ...] | None:
 
 def _selection(names: tuple[str, ...] | None) -> frozenset[str] | None:
     return None if names is None else frozenset(names)
+
+
+def operator_shares(
+    offered: Sequence[tuple[str, tuple[Payload, ...]]],
+    operator_weights: Mapping[str, float] | None,
+) -> list[float] | None:
+    """How `edit_at` weighs the operators `offered` at a site: by `operator_weights`
+    (negative weights count as none), or None to draw them uniformly (no weights, or all of
+    them nothing)."""
+    if operator_weights is None:
+        return None
+    weights = [max(0.0, float(operator_weights.get(name, 0.0))) for name, _ in offered]
+    return weights if sum(weights) > 0.0 else None

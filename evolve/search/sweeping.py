@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evolve.program.patch import Edit, Patch, Payload, patch_from_json, patch_to_json
-from evolve.program.program import Program
+from evolve.program.program import Program, operator_shares
 
 # Single edits evaluated with each generation.
 PER_GENERATION = 3
@@ -57,11 +57,7 @@ def ranked_groups(
         if weight <= 0.0:
             continue
         offered = program.operators_at(site.address)
-        shares = [1.0] * len(offered)
-        if operator_weights is not None:
-            weighed = [max(0.0, float(operator_weights.get(name, 0.0))) for name, _ in offered]
-            if sum(weighed) > 0.0:
-                shares = weighed
+        shares = operator_shares(offered, operator_weights) or [1.0] * len(offered)
         total = sum(shares)
         for (name, payloads), share in zip(offered, shares, strict=True):
             if share > 0.0 and payloads:
