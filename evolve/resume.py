@@ -18,6 +18,7 @@ from evolve.errors import RunStateError, UsageError
 from evolve.evaluation.evaluator import source_hash
 from evolve.evaluation.executor import LOCAL, Executor, connect_executor
 from evolve.evaluation.jobs import LazySandbox
+from evolve.program.literals import literals_from_tests
 from evolve.program.program import Program, ProgramError
 from evolve.run import (
     SEED_FILE,
@@ -183,7 +184,11 @@ def _context(run_dir: Path, config: dict[str, Any]) -> RunContext:
         raise RunStateError(f"{seed_path}: changed since the run started")
     try:
         program = Program.from_text(
-            source, path=str(config["program"]), several=several, editable=config["editable"]
+            source,
+            path=str(config["program"]),
+            several=several,
+            editable=config["editable"],
+            test_literals=literals_from_tests(task.suite),
         )
     except ProgramError as exc:
         raise RunStateError(str(exc)) from None

@@ -27,6 +27,7 @@ from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, seed_job, so
 from evolve.evaluation.executor import LOCAL, Executor, LocalExecutor, connect_executor
 from evolve.evaluation.jobs import LazySandbox
 from evolve.evaluation.suite_check import refuse_unusable
+from evolve.program.literals import literals_from_tests
 from evolve.program.program import Program, ProgramError
 from evolve.search import Search, SearchSettings
 from evolve.search.engine import seed_refusal
@@ -100,6 +101,9 @@ class RunSummary:
     # accepted. Counted once per distinct program.
     plausible_overfitting: int = 0
     unconfirmed_speedups: int = 0  # cheaper by executed lines, not faster when timed
+    # Plausible repairs refused because each showed an anti-pattern of shape (and no holdout
+    # vouched for it); each is a `plausible_refused` event.
+    refused: int = 0
     check_evaluations: int = 0  # sandbox runs on generated inputs, besides the search's
     goal: str = Goal.REPAIR.value
     # What the run did, honestly: `solved` is for repairs only (the champion passes every
@@ -145,12 +149,17 @@ def read_program(task: Task, override: Path | None = None) -> Program:
             texts[name] = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{file}: cannot read program: {exc}") from None
+    literals = literals_from_tests(task.suite)
     try:
         if task.several_files:
             files = {str(name): text for name, text in texts.items()}
-            program = Program.parse_files(files, path=str(path), editable=task.editable)
+            program = Program.parse_files(
+                files, path=str(path), editable=task.editable, test_literals=literals
+            )
         else:
-            program = Program.parse(texts[None], path=str(path), editable=task.editable)
+            program = Program.parse(
+                texts[None], path=str(path), editable=task.editable, test_literals=literals
+            )
     except ProgramError as exc:
         raise UsageError(str(exc)) from None
     if task.entry is not None and task.entry not in program.functions:
@@ -365,6 +374,7 @@ def execute(
                 cache_hit_rate=evaluator.cache_hit_rate,
                 plausible_overfitting=result.plausible_overfitting,
                 unconfirmed_speedups=result.unconfirmed_speedups,
+                refused=search.acceptor.refused,
                 check_evaluations=evaluator.check_evaluations,
                 quarantined=list(evaluator.pytest.quarantined),
                 champion_path=str(champion_path),
@@ -452,6 +462,7 @@ def _abort_summary(
         cache_hit_rate=search.evaluator.cache_hit_rate,
         plausible_overfitting=len(search.acceptor.checks.overfitting),
         unconfirmed_speedups=len(search.acceptor.checks.unconfirmed),
+        refused=search.acceptor.refused,
         check_evaluations=search.evaluator.check_evaluations,
         quarantined=list(search.evaluator.pytest.quarantined),
         champion_path=str(champion_path),

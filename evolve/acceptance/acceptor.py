@@ -36,7 +36,14 @@ from evolve.acceptance.gate import (
 )
 from evolve.acceptance.neighbourhood import MAX_NEIGHBOURS, MIN_NEIGHBOURS, neighbours
 from evolve.acceptance.overfitting import GENERATED
-from evolve.acceptance.plausible import Collection, Plausible, Ranking, change_size, rank
+from evolve.acceptance.plausible import (
+    Collection,
+    Plausible,
+    Ranking,
+    change_size,
+    rank,
+    shape_anti_patterns,
+)
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.program.patch import Edit, patch_from_json, patch_to_json
 from evolve.program.program import Program
@@ -103,6 +110,7 @@ class Acceptor:
         self.checks = AcceptanceChecks.create(task, evaluator, rng, task.confirm_runs)
         self.accepted: list[AcceptedChange] = []
         self.holdout_rejections = 0  # passed the gate on search tests, failed the holdout
+        self.refused = 0  # plausible repairs refused: each showed an anti-pattern of shape
         self.plausible = Collection(budget)
         # Asks a person what the tests could not decide (`[review] ask` at a terminal).
         self.asker = asker
@@ -116,6 +124,7 @@ class Acceptor:
     def state(self) -> dict[str, Any]:
         return {
             "checks": self.checks.state(),
+            "refused": self.refused,
             "plausible": {
                 "closes_at": self.plausible.closes_at,
                 "wanted": self.plausible.wanted,
@@ -136,6 +145,7 @@ class Acceptor:
     def restore(self, state: dict[str, Any]) -> None:
         """Set back to `state`; the evaluator's cache must hold the run's evaluations."""
         self.checks.restore(state["checks"])
+        self.refused = int(state.get("refused", 0))  # not in checkpoints of older versions
         self.plausible.clear()
         saved = state["plausible"]
         for entry in saved["pool"]:
@@ -219,6 +229,22 @@ class Acceptor:
                 return champion
             ranking = self._rank(survivors, generation)
         best = ranking.chosen
+        if shape_anti_patterns(best) and best.candidate.holdout is None:
+            # Shape anti-patterns rank first, so every candidate shows one: each is a known
+            # shape of a wrong repair and no holdout vouches for it. Refused, as Tan et al.
+            # forbid such patches; the search goes on for a clean one while budget remains.
+            for suspect in ranking.ranked:
+                self.refused += 1
+                self.checks.overfitting.add(suspect.candidate.variant.key)
+                shown = ", ".join(shape_anti_patterns(suspect))
+                self._turn_down(
+                    "plausible_refused",
+                    suspect.candidate.variant,
+                    f"passes every test but shows {shown}, as every plausible repair found does",
+                    generation,
+                )
+            self.plausible.clear()
+            return champion
         short = self.plausible.cut_short(self.evaluator.evaluations)
         self.plausible.clear()
         new = Champion(best.candidate.variant, best.candidate.evaluation, best.candidate.holdout)

@@ -11,7 +11,8 @@ A last one silences a check the seed asked for: `zip(a, b, strict=True)` made
 `strict=False` passes a test that the check made fail (words of unequal length), where the
 fix was to handle that case. They are read here from the programs themselves (seed against
 candidate, function by function, on Python's `ast`), so any operator that produces one is
-caught, and from what the programs return on the generated inputs.
+caught, and from what the programs return on the generated inputs. Tan et al. also name the
+early exit: a `return` put in front of statements the seed runs, which cuts them off.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ CONSTANT_CONDITION = "constant-condition"  # a condition the seed computes is no
 RESULT_TYPE = "result-type"  # returns another kind of value than the seed does
 IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x / 1`... than the seed
 SILENCED_CHECK = "silenced-check"  # fewer `strict=True`, `check=True`... arguments than the seed
+DEAD_CODE = "dead-code"  # more statements after a return/raise/break/continue than the seed
 # Patterns of style rather than of shape: the code computes what a clean fix computes, written
 # oddly (`n - 0` is `n`). They rank a candidate after one that raises on fewer inputs, not
 # before every other test (`repair-compound/range_sums`: `min(.., n - 0)` is the fix, `min(..,
@@ -77,6 +79,8 @@ def _compare(seed: ast.AST, candidate: ast.AST) -> Iterator[str]:
         yield IDENTITY_OPERATION
     if _checks(candidate) < _checks(seed):
         yield SILENCED_CHECK
+    if _dead_statements(candidate) > _dead_statements(seed):
+        yield DEAD_CODE
 
 
 def _functions(source: str) -> dict[str, ast.AST]:
@@ -153,6 +157,26 @@ def _constant_conditions(function: ast.AST) -> int:
     ]
     # `while True:` is an idiom, not a condition made constant; only its count can grow.
     return sum(1 for test in tests if _is_literal(test))
+
+
+_EXITS = (ast.Return, ast.Raise, ast.Break, ast.Continue)
+
+
+def _dead_statements(function: ast.AST) -> int:
+    """Statements that can never run: those after a return, raise, break or continue in the
+    same block. An exit put in front of code the seed runs (a `return` made the first
+    statement of a loop's body) passes the tests the rest of the block failed, and cuts that
+    rest off: Tan et al.'s "early exit" anti-pattern."""
+    dead = 0
+    for node in (function, *_own_nodes(function)):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if not isinstance(block, list):
+                continue
+            exits = [i for i, statement in enumerate(block) if isinstance(statement, _EXITS)]
+            if exits:
+                dead += len(block) - exits[0] - 1
+    return dead
 
 
 # Keyword arguments that, set True, make a call check and raise: `zip(a, b, strict=True)`,

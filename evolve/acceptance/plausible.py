@@ -20,7 +20,8 @@ suspect their shape is and how much behaviour they change):
    meant than `carry + (j - carry) // 2` (the syntactic distance CapGen and ssFix rank by);
 6. less change of behaviour against the seed on the generated inputs the seed answers: a
    defect is wrong on some inputs, and a repair should leave the rest as they were (a
-   tie-breaker only: a special case changes less than the fix it imitates);
+   tie-breaker only: a special case changes less than the fix it imitates; not where the
+   seed gives one answer to every input, as it says nothing then);
 7. found earlier.
 
 The choice, the candidates and the inputs on which they disagree go into the accepted
@@ -185,7 +186,13 @@ def rank(
 ) -> Ranking:
     """The pool ranked as the module says, with the reason for the first place. Without
     `seed_source` the size of the change is not compared."""
-    changes = {p.key: behaviour_change(seed_outputs, p.outputs, tolerance) for p in pool}
+    # A seed that gives one answer to every generated input (`return True` where a search
+    # was meant) tells nothing of which answers a repair should keep: no change is less.
+    informative = len({output for output in seed_outputs if output is not None}) > 1
+    changes = {
+        p.key: behaviour_change(seed_outputs, p.outputs, tolerance) if informative else 0
+        for p in pool
+    }
     sizes = {
         p.key: 0 if seed_source is None else change_size(seed_source, p.candidate.variant.source)
         for p in pool
@@ -195,10 +202,10 @@ def rank(
 
     def sort_key(p: Plausible) -> tuple[int, int, int, int, int, int, int]:
         return (
-            len(_shape(p)),
+            len(shape_anti_patterns(p)),
             p.edits_after,
             failures[p.key],
-            len(p.anti_patterns) - len(_shape(p)),
+            len(p.anti_patterns) - len(shape_anti_patterns(p)),
             sizes[p.key],
             changes[p.key],
             p.found_at,
@@ -228,8 +235,8 @@ def _reason(
         return "the only plausible patch found"
     runner_up = ranked[1]
     prefix = f"chosen among {len(ranked)} plausible patches"
-    if len(_shape(chosen)) < len(_shape(runner_up)):
-        shown = ", ".join(_shape(runner_up))
+    if len(shape_anti_patterns(chosen)) < len(shape_anti_patterns(runner_up)):
+        shown = ", ".join(shape_anti_patterns(runner_up))
         return f"{prefix}: fewest anti-patterns (the next best shows {shown})"
     if chosen.edits_after < runner_up.edits_after:
         return (
@@ -330,7 +337,7 @@ class Collection:
         self.closes_at = self.wanted = None
 
 
-def _shape(plausible: Plausible) -> tuple[str, ...]:
+def shape_anti_patterns(plausible: Plausible) -> tuple[str, ...]:
     """Its anti-patterns of shape: all but those of style."""
     return tuple(name for name in plausible.anti_patterns if name not in STYLE)
 

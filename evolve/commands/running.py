@@ -128,6 +128,13 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
         shown = ", ".join(quarantined[:5])
         more = f" and {len(quarantined) - 5} more" if len(quarantined) > 5 else ""
         print(f"quarantined as flaky (never used to judge): {shown}{more}")
+    refused = int(summary.get("refused") or 0)
+    if refused and not summary.get("solved"):
+        print(
+            f"refused {refused} plausible repair{'s' if refused != 1 else ''}: each passes every"
+            " test but shows an anti-pattern of a wrong repair (`plausible_refused` in"
+            " events.jsonl names them)"
+        )
     print(f"run {summary['run_id']}: champion written to {summary['champion_path']}")
     if summary.get("solved") and summary.get("accepted") and not summary.get("holdout_evaluations"):
         # With no holdout, "solved" is as good as the tests: a patch can fit them and still

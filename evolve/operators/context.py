@@ -36,6 +36,9 @@ class Seed:
     statements: tuple[Source, ...]
     callables: tuple[str, ...]  # module-level functions, classes and imports
     _by_address: Mapping[str, Source] = field(repr=False)
+    # String literals the tests' inputs hold that the program does not (a separator `";"`
+    # only the inputs show): `evolve.program.literals`.
+    test_literals: tuple[str, ...] = ()
     # Parsed replacement expressions, keyed by payload text: a payload is parsed once per run,
     # not once per variant.
     _expressions: dict[str, cst.BaseExpression | None] = field(default_factory=dict, repr=False)

@@ -6,10 +6,13 @@ misses an element or holds a wrong one. A literal element may also be written tw
 stands (`[31, 30, 31]` -> `[31, 31, 30, 31]`): a table of repeating values that misses one.
 New elements are literals of the same kind found elsewhere in the program (numbers for
 numbers, strings for strings) or elements of its other collection literals: the fix's
-ingredients are usually in the program already.
+ingredients are usually in the program already. Strings also come from the tests' inputs: a
+separator the program misses may be written only there (`evolve.program.literals`).
 """
 
 from __future__ import annotations
+
+import ast
 
 import libcst as cst
 
@@ -22,6 +25,7 @@ _COLLECTIONS = (cst.List, cst.Tuple, cst.Set, cst.Dict)
 _DROPS = 8  # elements dropped, the first ones
 _REPLACED = 4  # elements replaced, the first ones
 _POOL = 6  # candidate new elements
+_FROM_TESTS = 2  # of them at most, marks of the tests' inputs (`evolve.program.literals`)
 _DUPLICATED = 12  # elements written twice, the first ones
 MAX_PAYLOADS = 40
 
@@ -54,8 +58,22 @@ def _pool(values: list[cst.BaseExpression], context: Context) -> list[str]:
     if kinds == {"number"}:
         return list(facts.numbers)
     if kinds == {"string"}:
-        return [s for s in facts.strings if "b" not in s[: s.index(s[-1])].lower()]
+        own = [s for s in facts.strings if "b" not in s[: s.index(s[-1])].lower()]
+        known = {_value(s) for s in own}
+        new = [s for s in context.seed.test_literals if _value(s) not in known]
+        # The program's own strings first, but a mark only the tests' inputs hold (a `";"`
+        # the separators miss) among the first few still.
+        first = _POOL - min(_FROM_TESTS, len(new))
+        return own[:first] + new[:_FROM_TESTS] + own[first:] + new[_FROM_TESTS:]
     return list(facts.elements)
+
+
+def _value(literal: str) -> object:
+    """A string literal's value: `','` and `","` are one element."""
+    try:
+        return ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return literal
 
 
 def _parse(payload: Payload) -> tuple[str, int, str | None] | None:

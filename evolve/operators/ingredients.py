@@ -101,6 +101,50 @@ def _method(node: cst.Call) -> tuple[cst.BaseExpression, str] | None:
     return None
 
 
+def returned(function: str) -> str:
+    """The key under which `kinds` holds what a function of the module returns: no name
+    holds parentheses, so it never clashes with a name's own kind."""
+    return f"{function}()"
+
+
+def return_kinds(module: cst.Module) -> dict[str, str]:
+    """What the module's own functions return, keyed by `returned(name)`, where every value
+    a function returns has one kind: `_has_path(...)`, whose returns are all comparisons,
+    `any()` or `False`, is a truth value and is never offered `- 1`. A return of a call to
+    the function itself says nothing; a bare `return`, or a value whose kind its form does
+    not tell, leaves the function out."""
+    functions = [s for s in module.body if isinstance(s, cst.FunctionDef)]
+    returns = {f.name.value: _returned_values(f.body) for f in functions}
+    found: dict[str, str] = {}
+    # A function returning another's result is known once that one is: a few passes, as
+    # the module may define the callee after the caller.
+    for _ in range(3):
+        before = len(found)
+        for name, values in returns.items():
+            kinds = set()
+            for value in values:
+                if value is None:
+                    kinds.add(ANY)
+                elif not (isinstance(value, cst.Call) and _callee(value) == name):
+                    kinds.add(kind_of(value, found))
+            if len(kinds) == 1 and ANY not in kinds:
+                found[returned(name)] = kinds.pop()
+        if len(found) == before:
+            break
+    return found
+
+
+def _returned_values(node: cst.CSTNode) -> list[cst.BaseExpression | None]:
+    """The values of the `return` statements below `node`, not those of nested functions."""
+    if isinstance(node, cst.Return):
+        return [node.value]
+    found: list[cst.BaseExpression | None] = []
+    if type(node) not in _SKIPPED:
+        for _, _, child in children(node):
+            found += _returned_values(child)
+    return found
+
+
 def kind_of(node: cst.CSTNode, kinds: Mapping[str, str]) -> str:
     """The kind of an expression's value, as far as its form and the names' kinds say."""
     if isinstance(node, cst.Integer | cst.Float):
@@ -139,6 +183,8 @@ def kind_of(node: cst.CSTNode, kinds: Mapping[str, str]) -> str:
             return BOOL
         if name in ("max", "min") and len(node.args) > 1:
             return kind_of(node.args[0].value, kinds)
+        if name is not None and returned(name) in kinds:
+            return kinds[returned(name)]
         method = _method(node)
         if method is not None:
             attr = method[1]
@@ -351,7 +397,7 @@ def ingredients(
         if parameter.default is not None:
             votes.add(parameter.name, _literal_kind(parameter.default))
     visit(function.body)
-    kinds = _share_copied_kinds(function.body, votes.kinds())
+    kinds = _share_copied_kinds(function.body, votes.kinds()) | return_kinds(module)
     # Only names the scope can read, in the scope's order (the function's own first).
     numbers = tuple(name for name in names if kinds.get(name) == NUM)
     sized = tuple(name for name in names if kinds.get(name) in (SEQ, STR))

@@ -94,11 +94,13 @@ class ModuleProgram:
         editable: frozenset[str] | None = None,
         prefix: str = "",
         line_offset: int = 0,
+        test_literals: tuple[str, ...] = (),
     ) -> ModuleProgram:
         """Parse `source` once and find its sites; ProgramError if it does not parse.
 
         `prefix` starts every site address (the file's name when the program has several);
-        `line_offset` numbers site lines on from the program's files before this one.
+        `line_offset` numbers site lines on from the program's files before this one;
+        `test_literals` are string literals the tests suggest, for the operators' pools.
         """
         python_error = _python_syntax_error(source, path)
         if python_error is not None:
@@ -114,7 +116,13 @@ class ModuleProgram:
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         file = prefix.removesuffix("::")
         table = find_sites(
-            module, positions, editable, prefix=prefix, line_offset=line_offset, file=file
+            module,
+            positions,
+            editable,
+            prefix=prefix,
+            line_offset=line_offset,
+            file=file,
+            test_literals=test_literals,
         )
         parts = (
             *(module.code_for_node(line) for line in module.header),

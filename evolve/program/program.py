@@ -57,21 +57,35 @@ class Program:
 
     @classmethod
     def parse(
-        cls, source: str, *, path: str = "<seed>", editable: Sequence[str] | None = None
+        cls,
+        source: str,
+        *,
+        path: str = "<seed>",
+        editable: Sequence[str] | None = None,
+        test_literals: Sequence[str] = (),
     ) -> Program:
         """Parse `source` once and find its sites; ProgramError if it cannot be used.
 
         Names in `editable` are qualified like Python's `__qualname__`: "largest",
         "Graph.add_edge", "outer.<locals>.inner". Code nested in an editable function is
-        editable too. Module-level code outside functions never is.
+        editable too. Module-level code outside functions never is. `test_literals` are
+        string literals the tests' inputs suggest (`evolve.program.literals`): the same ones
+        give the same edits, so a resumed run passes them again.
         """
         names = _names(editable)
-        module = ModuleProgram.parse(source, path=path, editable=_selection(names))
+        module = ModuleProgram.parse(
+            source, path=path, editable=_selection(names), test_literals=tuple(test_literals)
+        )
         return cls._build(source, path, False, ((Path(path).name, module),), names)
 
     @classmethod
     def parse_files(
-        cls, files: Mapping[str, str], *, path: str, editable: Sequence[str] | None = None
+        cls,
+        files: Mapping[str, str],
+        *,
+        path: str,
+        editable: Sequence[str] | None = None,
+        test_literals: Sequence[str] = (),
     ) -> Program:
         """Parse a program of several files, named by relative paths ("shop/cart.py") from
         the directory `path`. An editable name selects that function in whichever file
@@ -87,6 +101,7 @@ class Program:
                 editable=_selection(names),
                 prefix=name + FILE_SEPARATOR,
                 line_offset=offset,
+                test_literals=tuple(test_literals),
             )
             modules.append((name, module))
             offset += len(source.splitlines())
@@ -94,16 +109,22 @@ class Program:
 
     @classmethod
     def from_text(
-        cls, text: str, *, path: str, several: bool, editable: Sequence[str] | None = None
+        cls,
+        text: str,
+        *,
+        path: str,
+        several: bool,
+        editable: Sequence[str] | None = None,
+        test_literals: Sequence[str] = (),
     ) -> Program:
         """Parse a program from its text as `source` gives it (a bundle if `several`)."""
         if not several:
-            return cls.parse(text, path=path, editable=editable)
+            return cls.parse(text, path=path, editable=editable, test_literals=test_literals)
         try:
             files = unpack_files(text)
         except ValueError as exc:
             raise ProgramError(f"{path}: {exc}") from None
-        return cls.parse_files(files, path=path, editable=editable)
+        return cls.parse_files(files, path=path, editable=editable, test_literals=test_literals)
 
     @classmethod
     def _build(

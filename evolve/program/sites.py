@@ -346,9 +346,11 @@ def find_sites(
     prefix: str = "",
     line_offset: int = 0,
     file: str = "",
+    test_literals: tuple[str, ...] = (),
 ) -> SiteTable:
     """Walk `module` once. `prefix` starts every address (a file's name in a program of
-    several files); `line_offset` numbers the sites' lines on from the files before it."""
+    several files); `line_offset` numbers the sites' lines on from the files before it;
+    `test_literals` are string literals the tests' inputs suggest (`evolve.program.literals`)."""
     module_variables, module_definitions = bindings(module)
     walker = _Walker(module, positions, editable, tuple(module_variables))
     top = _State(prefix="", function=None, scope=None, editable=False, in_loop=False)
@@ -360,6 +362,7 @@ def find_sites(
         statements=sources,
         callables=tuple(module_definitions),
         _by_address={source.address: source for source in sources},
+        test_literals=test_literals,
     )
     infos: dict[str, SiteInfo] = {}
     for candidate in walker.candidates:

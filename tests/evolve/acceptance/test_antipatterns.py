@@ -7,6 +7,7 @@ import pytest
 from evolve.acceptance.antipatterns import (
     CONSTANT_CONDITION,
     CONSTANT_RETURN,
+    DEAD_CODE,
     IDENTITY_OPERATION,
     REMOVED_CONTROL,
     SILENCED_CHECK,
@@ -46,6 +47,14 @@ def ok(flag):
         # `1 - i` and `i ** 2` are not the identity; `True * i` is not a number literal.
         ("            return i\n", "            return 1 - i\n", []),
         ("            return i\n", "            return True * i\n", []),
+        # An exit in front of statements cuts them off; one at the end of a block does not.
+        (
+            "        if x == target:\n",
+            "        return i\n        if x == target:\n",
+            [DEAD_CODE],
+        ),
+        ("        flag = False\n", "        flag = False\n        break\n", []),
+        ("    return flag\n", "    return flag\n    flag = True\n", [DEAD_CODE]),
     ],
 )
 def test_code_anti_patterns(before: str, after: str, expected: list[str]) -> None:

@@ -78,6 +78,18 @@ def test_a_tie_on_edits_goes_to_the_least_change_then_to_the_first_found() -> No
     )
 
 
+def test_a_seed_with_one_answer_for_every_input_does_not_rank_by_change() -> None:
+    # `return True` where a search was meant: the repair that answers False more often is
+    # no likelier wrong for it.
+    constant_seed = ("true", "true", None, "true")
+    often = plausible("often", ("false", "false", None, "false"), found_at=20)
+    seldom = plausible("seldom", ("false", "true", None, "true"), found_at=40)
+    ranking = rank([seldom, often], constant_seed)
+    assert ranking.chosen.candidate.variant.source == often.candidate.variant.source
+    assert ranking.changes == (0, 0)
+    assert "found first" in ranking.reason
+
+
 def test_a_repair_that_raises_where_the_seed_answered_ranks_after_one_that_does_not() -> None:
     seed = "def f(xs, hi):\n    return xs[min(hi, len(xs) - 1)]\n"
     # One token replaced, but it indexes past the end on two of the generated inputs.
@@ -247,7 +259,8 @@ def test_a_repair_found_as_the_budget_ends_says_its_choice_was_cut_short(tmp_pat
             pass
 
     caesar = Path(__file__).parents[3] / "benchmarks" / "repair" / "caesar"
-    request = RunRequest(caesar, seed=1, budget=320, runs_dir=tmp_path)
+    # Found within a few dozen evaluations, and the collection asks for 100 more.
+    request = RunRequest(caesar, seed=1, budget=100, runs_dir=tmp_path)
     summary = start_run(request, Quiet())
     assert summary.solved
     store = RunStore.open(Path(summary.run_dir))

@@ -196,6 +196,26 @@ def test_a_name_used_only_as_a_list_gets_no_arithmetic() -> None:
     assert not any("abs(xs)" in render for renders in wrapped.values() for render in renders)
 
 
+def test_a_call_to_a_function_that_returns_truth_values_gets_no_arithmetic() -> None:
+    source = (
+        "def has(tree, i, target):\n"
+        "    if i >= len(tree):\n"
+        "        return False\n"
+        "    return any(has(tree, c, target) for c in (2 * i + 1, 2 * i + 2))\n\n\n"
+        "def size(tree, i):\n"
+        "    if i >= len(tree):\n"
+        "        return 0\n"
+        "    return 1 + size(tree, 2 * i + 1)\n"
+    )
+    extended = offered(source, "extend-expression")
+    # `has` returns `False` or `any(...)`: `has(...) - 1` is no number.
+    assert "has(tree, c, target)" not in extended
+    # `size` returns numbers: its result is extended as any number is.
+    assert "size(tree, 2 * i + 1)" in extended
+    # The arguments of the call are numbers still.
+    assert "target" in extended
+
+
 def test_only_strings_are_offered_string_methods() -> None:
     source = (
         "def f(lines, n):\n"
