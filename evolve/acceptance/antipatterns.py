@@ -26,7 +26,7 @@ CONSTANT_RETURN = "constant-return"  # more returns of a literal than the seed h
 REMOVED_CONTROL = "removed-control"  # fewer if/for/while/return/raise/try than the seed
 CONSTANT_CONDITION = "constant-condition"  # a condition the seed computes is now a literal
 RESULT_TYPE = "result-type"  # returns another kind of value than the seed does
-IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x / 1`... than the seed
+IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x - 1 + 1`... than the seed
 SILENCED_CHECK = "silenced-check"  # fewer `strict=True`, `check=True`... arguments than the seed
 DEAD_CODE = "dead-code"  # more statements after a return/raise/break/continue than the seed
 # Patterns of style rather than of shape: the code computes what a clean fix computes, written
@@ -217,6 +217,9 @@ def _identity_operations(function: ast.AST) -> int:
     for node in _own_nodes(function):
         if not isinstance(node, ast.BinOp | ast.AugAssign):
             continue
+        if isinstance(node, ast.BinOp) and _cancelled(node):
+            count += 1
+            continue
         identity = _IDENTITIES.get(type(node.op))
         if identity is None:
             continue
@@ -229,6 +232,20 @@ def _identity_operations(function: ast.AST) -> int:
         if any(_is_number(operand, identity) for operand in operands):
             count += 1
     return count
+
+
+_INVERSES = {(ast.Add, ast.Sub), (ast.Sub, ast.Add)}
+
+
+def _cancelled(node: ast.BinOp) -> bool:
+    """An offset taken back at once: `n - 1 + 1`, `x + k - k` (one edit's offset undone by
+    another's, which passes the tests as the clean fix does)."""
+    inner = node.left
+    return (
+        isinstance(inner, ast.BinOp)
+        and (type(inner.op), type(node.op)) in _INVERSES
+        and ast.dump(inner.right) == ast.dump(node.right)
+    )
 
 
 def _is_number(node: ast.AST, value: int) -> bool:

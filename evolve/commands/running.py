@@ -141,8 +141,9 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
         # be wrong on what they do not try.
         print(
             "no holdout checked it: a repair that passes every given test may still be wrong"
-            f" on inputs they do not try; `evolve log {summary['run_dir']}` shows the other"
-            " candidates and where they disagree"
+            f" on inputs they do not try; `evolve log --json {summary['run_dir']}` lists the"
+            " other candidates and the inputs on which they disagree, and `evolve review --ask`"
+            " settles them"
         )
 
 

@@ -137,7 +137,7 @@ def test_a_repair_no_holdout_checked_says_so(
     status, out, _ = run_cli(capsys, *argv, "--quiet")
     assert status == 0 and "solved" in out
     [hint] = [line for line in out.splitlines() if line.startswith("no holdout checked it")]
-    assert f"evolve log {tmp_path}" in hint
+    assert f"evolve log --json {tmp_path}" in hint
 
 
 def break_toml(task: Path) -> None:

@@ -44,6 +44,10 @@ def ok(flag):
         ("            return i\n", "            return 0 + i\n", [IDENTITY_OPERATION]),
         ("            return i\n", "            return i - 0\n", [IDENTITY_OPERATION]),
         ("        flag = False\n", "        flag *= 1\n", [IDENTITY_OPERATION]),
+        # An offset taken back at once; a different one is a change.
+        ("            return i\n", "            return i - 1 + 1\n", [IDENTITY_OPERATION]),
+        ("            return i\n", "            return i + x - x\n", [IDENTITY_OPERATION]),
+        ("            return i\n", "            return i - 1 + 2\n", []),
         # `1 - i` and `i ** 2` are not the identity; `True * i` is not a number literal.
         ("            return i\n", "            return 1 - i\n", []),
         ("            return i\n", "            return True * i\n", []),
