@@ -303,7 +303,12 @@ def _inspecting(commands: Any) -> None:
 
     diff = _verb(commands, "diff", "inspect:cmd_diff", help="show an accepted change's diff")
     _run_argument(diff)
-    diff.add_argument("number", type=int, nargs="?", help="change number (default: all)")
+    diff.add_argument(
+        "number",
+        type=int,
+        nargs="?",
+        help="change number (default: every change at once, seed -> champion)",
+    )
     diff.add_argument("--json", action="store_true", help="one JSON object")
 
     report = _verb(
