@@ -359,8 +359,10 @@ def ingredients(
     module: cst.Module,
     positions: Mapping[cst.CSTNode, CodeRange],
     names: tuple[str, ...],
+    returns: Mapping[str, str],
 ) -> Ingredients:
-    """The ingredients of `function`, whose scope can name `names` (its own first)."""
+    """The ingredients of `function`, whose scope can name `names` (its own first);
+    `returns` is the module's `return_kinds`, worked out once for all its functions."""
     votes = _Votes()
     found: dict[str, cst.CSTNode] = {}
     known = frozenset(names)
@@ -397,7 +399,7 @@ def ingredients(
         if parameter.default is not None:
             votes.add(parameter.name, _literal_kind(parameter.default))
     visit(function.body)
-    kinds = _share_copied_kinds(function.body, votes.kinds()) | return_kinds(module)
+    kinds = _share_copied_kinds(function.body, votes.kinds()) | dict(returns)
     # Only names the scope can read, in the scope's order (the function's own first).
     numbers = tuple(name for name in names if kinds.get(name) == NUM)
     sized = tuple(name for name in names if kinds.get(name) in (SEQ, STR))

@@ -31,7 +31,7 @@ from evolve.operators.analysis import (
     store_names,
     store_targets,
 )
-from evolve.operators.ingredients import NO_INGREDIENTS, ingredients
+from evolve.operators.ingredients import NO_INGREDIENTS, ingredients, return_kinds
 from evolve.program.patch import Payload
 
 
@@ -155,6 +155,12 @@ class _Walker:
         self._stores: set[int] = set()  # ids of Name nodes that are assigned or deleted
         self._targets: set[int] = set()  # ids of every target expression, nested ones too
 
+    @functools.cached_property
+    def return_kinds(self) -> dict[str, str]:
+        """What the module's functions return (`return_kinds`): module-wide, so worked out
+        once, on the first editable function, not again for each."""
+        return return_kinds(self.module)
+
     def visit(
         self,
         node: cst.CSTNode,
@@ -242,7 +248,7 @@ class _Walker:
             conditions=condition_candidates(node, self.module) if editable else (),
             address=address,
             ingredients=(
-                ingredients(node, self.module, self.positions, names)
+                ingredients(node, self.module, self.positions, names, self.return_kinds)
                 if editable
                 else NO_INGREDIENTS
             ),
