@@ -38,6 +38,16 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+class Quiet:
+    """A run reporter that reports nothing."""
+
+    def generation(self, stats: object) -> None:
+        pass
+
+    def accepted(self, change: object) -> None:
+        pass
+
+
 class SerialExecutor:
     """The `Executor` protocol in the calling thread, one job after another: a test can
     interrupt between two jobs, and a run's decisions can be compared with a threaded one's."""

@@ -15,17 +15,9 @@ from evolve.cli import main
 from evolve.report import REPORT_FILE, RunData, operator_counts, render
 from evolve.run import RunRequest, start_run
 from evolve.store.database import AcceptedChange, EvaluationRow
-from tests.doubles import SerialExecutor
+from tests.doubles import Quiet, SerialExecutor
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class Quiet:
-    def generation(self, stats: object) -> None:
-        pass
-
-    def accepted(self, change: object) -> None:
-        pass
 
 
 @pytest.fixture

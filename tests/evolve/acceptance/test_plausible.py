@@ -27,6 +27,7 @@ from evolve.evaluation.evaluator import Variant, source_hash
 from evolve.run import RunRequest, start_run
 from evolve.store.database import RunStore
 from sandbox import Evaluation, Status
+from tests.doubles import Quiet
 
 SEED_OUTPUTS: tuple[str | None, ...] = ("1", "2", None, "4")
 
@@ -251,13 +252,6 @@ def test_change_size_of_a_large_program_compares_only_what_changed() -> None:
 
 
 def test_a_repair_found_as_the_budget_ends_says_its_choice_was_cut_short(tmp_path: Path) -> None:
-    class Quiet:
-        def generation(self, stats: object) -> None:
-            pass
-
-        def accepted(self, change: object) -> None:
-            pass
-
     caesar = Path(__file__).parents[3] / "benchmarks" / "repair" / "caesar"
     # Found within a few dozen evaluations, and the collection asks for 100 more.
     request = RunRequest(caesar, seed=1, budget=100, runs_dir=tmp_path)

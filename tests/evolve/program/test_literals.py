@@ -7,10 +7,9 @@ from pathlib import Path
 from evolve.program.literals import MAX_LITERALS, literals_from_tests
 from evolve.program.program import Program
 from evolve.run import RunRequest, start_run
-from evolve.search.stats import GenerationStats
-from evolve.store.database import AcceptedChange
 from sandbox import Case, CaseSuite, PytestSuite
 from tests.conftest import TaskFactory
+from tests.doubles import Quiet
 
 # Splits on commas and tabs; the description also says semicolons, which no literal holds.
 FIELDS = """\
@@ -75,14 +74,6 @@ def test_edit_collection_offers_a_separator_only_the_inputs_hold() -> None:
     assert not any(
         '";"' in str(edit.payload) for site in plain.sites for edit in plain.edits_at(site.address)
     )
-
-
-class Quiet:
-    def generation(self, stats: GenerationStats) -> None:
-        pass
-
-    def accepted(self, change: AcceptedChange) -> None:
-        pass
 
 
 def test_a_missing_separator_is_repaired(tmp_path: Path, make_task: TaskFactory) -> None:

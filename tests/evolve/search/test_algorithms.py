@@ -18,16 +18,8 @@ from evolve.search.breeding import Breeder, credit
 from evolve.search.individual import Individual, case_fitness_class
 from evolve.search.islands import Islands
 from evolve.search.selection import select_epsilon_lexicase, select_nsga2
-from evolve.search.stats import GenerationStats
-from evolve.store.database import AcceptedChange, RunStore
-
-
-class Quiet:
-    def generation(self, stats: GenerationStats) -> None:
-        pass
-
-    def accepted(self, change: AcceptedChange) -> None:
-        pass
+from evolve.store.database import RunStore
+from tests.doubles import Quiet
 
 
 def lineage(summary: RunSummary) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from evolve.search.sweeping import PER_GENERATION
 from evolve.store.checkpoint import Stateful
 from evolve.store.database import RunStore
 from sandbox import Evaluation, Status, TestOutcome
+from tests.doubles import Quiet
 
 TESTS = ("t1", "t2", "t3", "t4", "t5")
 
@@ -112,14 +113,6 @@ CASES = [
     ([[2, 2], 2], [4, 2]),  # both
     ([[0, 1, 7], 3], [8, 1]),
 ]
-
-
-class Quiet:
-    def generation(self, stats: object) -> None:
-        pass
-
-    def accepted(self, change: object) -> None:
-        pass
 
 
 def test_a_run_joins_two_fixes_found_apart(tmp_path: Path, make_task: Callable[..., Path]) -> None:

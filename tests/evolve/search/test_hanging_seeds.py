@@ -10,8 +10,7 @@ import pytest
 
 from evolve.errors import UsageError
 from evolve.run import RunRequest, start_run
-from evolve.search.stats import GenerationStats
-from evolve.store.database import AcceptedChange
+from tests.doubles import Quiet
 
 # The index only advances past vowels: any other letter hangs the loop.
 VOWELS = """\
@@ -29,14 +28,6 @@ WORDS = ["aei", "", "oui", "banana", "xyz", "queue", "a", "rhythm"]
 
 def _cases(words: list[str]) -> list[tuple[list[object], object]]:
     return [([w], sum(c in "aeiou" for c in w)) for w in words]
-
-
-class Quiet:
-    def generation(self, stats: GenerationStats) -> None:
-        pass
-
-    def accepted(self, change: AcceptedChange) -> None:
-        pass
 
 
 def test_a_seed_that_hangs_on_most_cases_is_repaired_cheaply(

@@ -11,9 +11,9 @@ from evolve.program.program import Program
 from evolve.run import RunRequest, start_run
 from evolve.search.algorithms import Algorithm
 from evolve.search.settings import SearchSettings
-from evolve.search.stats import GenerationStats
 from evolve.search.sweeping import PER_GENERATION, SHARE, Sweep, likeliest
-from evolve.store.database import AcceptedChange, RunStore
+from evolve.store.database import RunStore
+from tests.doubles import Quiet
 
 SOURCE = """\
 def score(xs, k):
@@ -23,14 +23,6 @@ def score(xs, k):
     return total - k
 """
 LUHN = Path(__file__).parents[3] / "benchmarks" / "repair" / "luhn"
-
-
-class Quiet:
-    def generation(self, stats: GenerationStats) -> None:
-        pass
-
-    def accepted(self, change: AcceptedChange) -> None:
-        pass
 
 
 def _line(program: Program, edit: Edit) -> int:

@@ -13,10 +13,9 @@ from evolve.run import RunRequest, start_run
 from evolve.search.algorithms import Algorithm
 from evolve.search.localise import BOOST, FLOOR, Localisation
 from evolve.search.settings import SearchSettings
-from evolve.search.stats import GenerationStats
 from evolve.search.switching import MAX_PROBES, Probe, deciding_lines, probe, probe_edits
-from evolve.store.database import AcceptedChange
 from sandbox import Evaluation, Status, TestOutcome
+from tests.doubles import Quiet
 
 # Every case runs every line, so Ochiai weighs all lines alike; the sign is read backwards.
 PICK = """\
@@ -48,14 +47,6 @@ def _evaluation(passed: list[bool]) -> Evaluation:
         for i, ok in enumerate(passed)
     )
     return Evaluation(status=Status.OK if all(passed) else Status.FAILED, tests=tests)
-
-
-class Quiet:
-    def generation(self, stats: GenerationStats) -> None:
-        pass
-
-    def accepted(self, change: AcceptedChange) -> None:
-        pass
 
 
 def test_one_probe_per_condition_most_suspicious_first_within_the_budget() -> None:
