@@ -110,7 +110,11 @@ class Acceptor:
         self.checks = AcceptanceChecks.create(task, evaluator, rng, task.confirm_runs)
         self.accepted: list[AcceptedChange] = []
         self.holdout_rejections = 0  # passed the gate on search tests, failed the holdout
-        self.refused = 0  # plausible repairs refused: each showed an anti-pattern of shape
+        self.refused = 0  # plausible repairs refused: an anti-pattern of shape, or a level tie
+        # The best standing (`Ranking.standings`) among the repairs refused as a level tie: a
+        # later repair must rank above it, or it is one more the tests cannot tell apart
+        # from those (found later, with an edit more, say); None while none was.
+        self.refused_level: tuple[int, ...] | None = None
         self.plausible = Collection(budget)
         # Asks a person what the tests could not decide (`[review] ask` at a terminal).
         self.asker = asker
@@ -125,6 +129,7 @@ class Acceptor:
         return {
             "checks": self.checks.state(),
             "refused": self.refused,
+            "refused_level": None if self.refused_level is None else list(self.refused_level),
             "plausible": {
                 "closes_at": self.plausible.closes_at,
                 "wanted": self.plausible.wanted,
@@ -146,6 +151,8 @@ class Acceptor:
         """Set back to `state`; the evaluator's cache must hold the run's evaluations."""
         self.checks.restore(state["checks"])
         self.refused = int(state.get("refused", 0))  # not in checkpoints of older versions
+        level = state.get("refused_level")
+        self.refused_level = None if level is None else tuple(int(n) for n in level)
         self.plausible.clear()
         saved = state["plausible"]
         for entry in saved["pool"]:
@@ -234,15 +241,36 @@ class Acceptor:
             # shape of a wrong repair and no holdout vouches for it. Refused, as Tan et al.
             # forbid such patches; the search goes on for a clean one while budget remains.
             for suspect in ranking.ranked:
-                self.refused += 1
-                self.checks.overfitting.add(suspect.candidate.variant.key)
                 shown = ", ".join(shape_anti_patterns(suspect))
-                self._turn_down(
-                    "plausible_refused",
-                    suspect.candidate.variant,
+                self._refuse(
+                    suspect,
                     f"passes every test but shows {shown}, as every plausible repair found does",
                     generation,
                 )
+            self.plausible.clear()
+            return champion
+        if best.candidate.holdout is None and (ranking.undecided or self._below_refused(ranking)):
+            # The best candidates rank level and answer differently: which one is right is a
+            # coin toss the tests cannot settle, and a wrong repair that looks solved is worse
+            # than none. Refused with the rest of the pool (which ranks lower), and so is any
+            # later repair that does not rank above them; a person can decide with
+            # `[review] ask`, or a test that tells them apart.
+            if ranking.undecided:
+                tied = len(ranking.undecided) + 1
+                reason = (
+                    f"passes every test, but the {tied} best repairs found rank level and"
+                    " answer differently on generated inputs: the tests cannot decide"
+                )
+                level = ranking.standings[0]
+                if self.refused_level is None or level < self.refused_level:
+                    self.refused_level = level
+            else:
+                reason = (
+                    "passes every test, but ranks no better than repairs refused before as"
+                    " ones the tests cannot decide between"
+                )
+            for suspect in ranking.ranked:
+                self._refuse(suspect, reason, generation)
             self.plausible.clear()
             return champion
         short = self.plausible.cut_short(self.evaluator.evaluations)
@@ -262,6 +290,16 @@ class Acceptor:
             evidence["plausible"]["asked"] = [answer.to_json() for answer in asked]
         self._record(champion, new, generation, evidence)
         return new
+
+    def _below_refused(self, ranking: Ranking) -> bool:
+        """Whether the best of `ranking` ranks no better than a level tie refused before."""
+        return self.refused_level is not None and ranking.standings[0] >= self.refused_level
+
+    def _refuse(self, suspect: Plausible, reason: str, generation: int) -> None:
+        """Turn a plausible repair down for good: counted, never collected again."""
+        self.refused += 1
+        self.checks.overfitting.add(suspect.candidate.variant.key)
+        self._turn_down("plausible_refused", suspect.candidate.variant, reason, generation)
 
     def _rank(self, pool: Sequence[Plausible], generation: int) -> Ranking:
         inputs = self.checks.generated.suite
@@ -306,6 +344,8 @@ class Acceptor:
             keeps=lambda v, e: generated.outputs(v, e, generation) == outputs,
         )
         smallest = minimised.candidate
+        if smallest.variant.key in self.checks.overfitting:
+            return  # minimised to a repair refused or failed on the holdout before
         runnable = self.program.runnable(smallest.variant.source)
         files = {"": runnable} if isinstance(runnable, str) else dict(runnable)
         patterns = code_anti_patterns(self._seed_files, files)

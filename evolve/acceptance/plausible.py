@@ -22,7 +22,11 @@ suspect their shape is and how much behaviour they change):
    defect is wrong on some inputs, and a repair should leave the rest as they were (a
    tie-breaker only: a special case changes less than the fix it imitates; not where the
    seed gives one answer to every input, as it says nothing then);
-7. found earlier.
+7. found earlier: only between candidates that answer alike on every generated input.
+   Where the best candidates rank level on every count above and answer otherwise (a
+   missing month length written twice at March or at August), the tests cannot decide and
+   "found first" would be a coin toss: the acceptor asks a person if it may, and otherwise
+   accepts none of them (`Ranking.undecided`).
 
 The choice, the candidates and the inputs on which they disagree go into the accepted
 change's evidence: a person reviewing it sees what the tests could not decide.
@@ -145,6 +149,12 @@ class Ranking:
     sizes: tuple[int, ...] = ()  # tokens changed from the seed of each, in ranked order
     failures: tuple[int, ...] = ()  # new failures on the generated inputs, in ranked order
     disagreements: tuple[dict[str, Any], ...] = field(default=())
+    # Candidates that rank level with the chosen one on every count (only found later) and
+    # answer otherwise on some generated input: the tests cannot tell which is right.
+    undecided: tuple[Plausible, ...] = ()
+    # Each candidate's standing, in ranked order: the counts it ranks by, best lowest, all
+    # but when it was found (which says nothing of whether it is right).
+    standings: tuple[tuple[int, ...], ...] = ()
 
     @property
     def chosen(self) -> Plausible:
@@ -213,6 +223,8 @@ def rank(
 
     ranked = tuple(sorted(pool, key=sort_key))
     answered = sum(1 for output in seed_outputs if output is not None)
+    standings = tuple(sort_key(p)[:-1] for p in ranked)
+    level = standings[0] if standings else ()
     return Ranking(
         ranked=ranked,
         changes=tuple(changes[p.key] for p in ranked),
@@ -220,7 +232,20 @@ def rank(
         disagreements=tuple(_disagreements(ranked, inputs, tolerance)),
         sizes=tuple(sizes[p.key] for p in ranked),
         failures=tuple(failures[p.key] for p in ranked),
+        undecided=tuple(
+            p
+            for p in ranked[1:]
+            if sort_key(p)[:-1] == level and not _agree(ranked[0], p, tolerance)
+        ),
+        standings=standings,
     )
+
+
+def _agree(one: Plausible, other: Plausible, tolerance: float) -> bool:
+    """Whether two candidates answer alike on every generated input."""
+    return all(
+        _same(a, b, tolerance) for a, b in zip(one.outputs, other.outputs, strict=False)
+    ) and len(one.outputs) == len(other.outputs)
 
 
 def _reason(

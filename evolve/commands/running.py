@@ -132,8 +132,9 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
     if refused and not summary.get("solved"):
         print(
             f"refused {refused} plausible repair{'s' if refused != 1 else ''}: each passes every"
-            " test but shows an anti-pattern of a wrong repair (`plausible_refused` in"
-            " events.jsonl names them)"
+            " test but shows an anti-pattern of a wrong repair, or ranks level with another"
+            " that answers otherwise (`plausible_refused` in events.jsonl names them and says"
+            " which; with `[review] ask = true` a person settles such ties)"
         )
     print(f"run {summary['run_id']}: champion written to {summary['champion_path']}")
     if summary.get("solved") and summary.get("accepted") and not summary.get("holdout_evaluations"):

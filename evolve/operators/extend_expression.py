@@ -1,10 +1,13 @@
-"""Build on a value: `x` -> `x - lo`, `lo + hi` -> `(lo + hi) // 2`, `n` -> `n - i`.
+"""Build on a value: `x` -> `x - lo`, `lo + hi` -> `(lo + hi) // 2`, `n` -> `n - i`,
+`hours * 30` -> `hours * 30 % 360`.
 
 The missing-term bug: a value that needs one more operand, made of a small constant or a
 number the function already has. off-by-one adds and takes one where indices, bounds and
 comparisons are; this does the rest, everywhere a number is read: assigned values, call
 arguments (the argument of a recursive call), returned values. The value stays whole inside
-the new expression, so an edit made to it first (another name, say) carries on.
+the new expression, so an edit made to it first (another name, say) carries on. A value
+that should wrap around (an angle past a full turn, an hour past midnight) is taken modulo
+one of the program's larger constants.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from evolve.operators.analysis import children
 from evolve.operators.base import TEMPLATE_WEIGHT, Operator, Result
 from evolve.operators.context import Context
 from evolve.operators.expressions import binary, replacing
@@ -30,6 +34,7 @@ _OPERATORS: dict[str, type[cst.BaseBinaryOp]] = {
 _SIDES = ("right", "left")
 _NAMES = 4  # numbers of the function to combine with, the function's own first
 _EXPRESSIONS = 3  # numeric sub-expressions of the function to combine with, nearest first
+_PERIODS = 2  # the program's largest integer constants, as moduli of a wrap-around
 MAX_PAYLOADS = 36
 
 
@@ -75,6 +80,21 @@ def _terms(expressions: Sequence[Ingredient], own: str, line: int) -> list[str]:
     reads = [e.code for e in nearest if e.code.endswith(("]", ")"))]
     arithmetic = [e.code for e in nearest if not e.code.endswith(("]", ")"))]
     return reads[:_EXPRESSIONS] + arithmetic[:2]
+
+
+def _periods(node: cst.CSTNode, context: Context) -> list[str]:
+    """The program's largest integer constants above 2, largest first: the periods a value
+    may have to wrap around (`360` for an angle, `24` for an hour, `7` for a weekday), as in
+    `(hours * 30) % 360` where the hours run past 12. Not one the value already holds."""
+    held = {context.seed.code(n) for n in _integers(node)}
+    values = {int(text) for text in context.seed.facts.numbers if text.isdigit()}
+    return [str(v) for v in sorted(values, reverse=True) if v > 2 and str(v) not in held][:_PERIODS]
+
+
+def _integers(node: cst.CSTNode) -> list[cst.Integer]:
+    if isinstance(node, cst.Integer):
+        return [node]
+    return [i for _, _, child in children(node) for i in _integers(child)]
 
 
 def _reindexed(node: cst.CSTNode, context: Context) -> list[str]:
@@ -138,6 +158,7 @@ class ExtendExpression(Operator):
         # The same sequence read elsewhere: `prefix[hi]` -> `prefix[hi] - prefix[lo]`.
         for other in _reindexed(node, context):
             found += [("-", other, "right"), ("+", other, "right")]
+        found += [("%", period, "right") for period in _periods(node, context)]
         found += [("//", "2", "right"), ("*", "2", "right"), ("%", "2", "right")]
         return [p for p in found if not _repeats(node, p, context.seed.code)][:MAX_PAYLOADS]
 
@@ -160,10 +181,16 @@ class ExtendExpression(Operator):
         parsed = _parse(payload)
         if parsed is None:
             return super().describe(node, payload, context)
-        code = context.seed.code(node)
         symbol, text, side = parsed
-        after = f"{code} {symbol} {text}" if side == "right" else f"{text} {symbol} {code}"
-        return f"{code} -> {after}"
+        operand = context.seed.expression(text)
+        if operand is None or not isinstance(node, cst.BaseExpression):
+            return super().describe(node, payload, context)
+        # As it renders, parentheses and all: `hours * 30 + minutes * 0.5` ->
+        # `(hours * 30 + minutes * 0.5) % 360`, not a `% 360` that reads as binding tighter.
+        inner = node.with_changes(lpar=[], rpar=[])
+        left, right = (inner, operand) if side == "right" else (operand, inner)
+        after = binary(left, _OPERATORS[symbol](), right)
+        return f"{context.seed.code(node)} -> {context.seed.code(after)}"
 
     @classmethod
     def examples(cls) -> list[tuple[str, str]]:

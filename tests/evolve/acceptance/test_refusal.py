@@ -1,10 +1,11 @@
-"""A plausible repair that shows an anti-pattern of shape, as every other one found does, is
-refused unless a holdout vouches for it: the search goes on for a clean one."""
+"""A plausible repair that shows an anti-pattern of shape, as every other one found does, or
+that ranks level with another that answers otherwise, is refused unless a holdout vouches for
+it: the search goes on for a better one."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from evolve.acceptance.acceptor import Acceptor, Champion
@@ -21,14 +22,23 @@ from tests.doubles import InProcessSandbox, SerialExecutor
 SEED = "def add(a, b):\n    return a - b\n"
 
 
+Offer = tuple[str, tuple[str, ...], Callable[[list[str | None]], list[str | None]]]
+
+
 def conclude_with(
     tmp_path: Path,
     make_task: Callable[..., Path],
-    anti_patterns: tuple[str, ...],
+    anti_patterns: tuple[str, ...] = (),
     vouched: bool = False,
+    offers: Sequence[Offer] = (),
+    later: Sequence[Offer] = (),
 ) -> tuple[Acceptor, Champion, Champion]:
-    """The acceptor's choice among one plausible repair showing `anti_patterns` (`vouched`:
-    with a holdout it passed)."""
+    """The acceptor's choice among plausible repairs: by default one, `- -> +`, showing
+    `anti_patterns` (`vouched`: with a holdout it passed); else each of `offers`, an edit
+    described (edits joined by "; "), its anti-patterns and its answers on the generated
+    inputs made from the seed's. With `later`, a second choice among those follows, and its
+    result is returned."""
+    offers = offers or [("binary-operator at line 2: - -> +", anti_patterns, list)]
     task = load_task(make_task(tmp_path / "add", SEED, "add", [([1, 2], 3), ([2, 2], 4)]))
     program = read_program(task)
     store = RunStore.create(tmp_path / "run")
@@ -40,19 +50,26 @@ def conclude_with(
         [seed_evaluation] = evaluator.evaluate([seed], 0, 1000)
         assert seed_evaluation is not None
         champion = Champion(seed, seed_evaluation, None)
-        [fix] = [
-            edit
+        seed_outputs = list(acceptor.checks.generated.seed_outputs(1))
+        edits = {
+            program.describe(edit): edit
             for site in program.sites
             for edit in program.edits_at(site.address)
-            if program.describe(edit) == "binary-operator at line 2: - -> +"
-        ]
-        variant = evaluator.variant((fix,))
-        [evaluation] = evaluator.evaluate([variant], 1, 1000)
-        assert evaluation is not None and evaluation.failed == 0
-        holdout: Evaluation | None = evaluation if vouched else None
-        candidate = Candidate(variant, evaluation, holdout)
-        acceptor.plausible.add(Plausible(candidate, 1, 1, 1, 10, (), anti_patterns), 10)
-        new = acceptor.conclude(champion, 1)
+        }
+        for pool in (offers, later) if later else (offers,):
+            for number, (described, patterns, answers) in enumerate(pool):
+                patch = tuple(edits[text] for text in described.split("; "))
+                variant = evaluator.variant(patch)
+                [evaluation] = evaluator.evaluate([variant], 1, 1000)
+                assert evaluation is not None
+                holdout: Evaluation | None = evaluation if vouched else None
+                candidate = Candidate(variant, evaluation, holdout)
+                outputs = tuple(answers(list(seed_outputs)))
+                plausible = Plausible(
+                    candidate, len(patch), len(patch), 1, 10 + number, outputs, patterns
+                )
+                acceptor.plausible.add(plausible, 10 + number)
+            new = acceptor.conclude(champion, 1)
     finally:
         sandbox.close()
         store.close()
@@ -76,3 +93,38 @@ def test_a_style_anti_pattern_or_a_holdout_passed_does_not_refuse(
     assert new is not champion and acceptor.refused == 0
     vouched = conclude_with(tmp_path / "holdout", make_task, (DEAD_CODE,), vouched=True)
     assert vouched[2] is not vouched[1] and vouched[0].refused == 0
+
+
+def answering(value: str) -> Callable[[list[str | None]], list[str | None]]:
+    """Answers as the seed does, but `value` on the first generated input."""
+    return lambda seed: [value, *seed[1:]]
+
+
+def test_repairs_that_rank_level_and_answer_differently_are_refused(
+    tmp_path: Path, make_task: Callable[..., Path]
+) -> None:
+    # Two one-token edits, found one after the other, that the tests cannot tell apart.
+    plus = "binary-operator at line 2: - -> +"
+    times = "binary-operator at line 2: - -> *"
+    acceptor, champion, new = conclude_with(
+        tmp_path, make_task, offers=[(plus, (), answering("7")), (times, (), answering("8"))]
+    )
+    assert new is champion and acceptor.refused == 2
+    assert acceptor.state()["refused_level"] == list(acceptor.refused_level or [])
+    # A later repair that ranks no better (an edit more) is one more the tests cannot
+    # decide on; one that ranks better is taken.
+    worse = (f"{plus}; extend-expression at line 2: a - b -> a - b + 1", (), answering("7"))
+    acceptor, champion, new = conclude_with(
+        tmp_path / "worse",
+        make_task,
+        offers=[(plus, (), answering("7")), (times, (), answering("8"))],
+        later=[worse],
+    )
+    assert new is champion and acceptor.refused == 3
+    # Level and answering alike: harmless, the first found is taken.
+    agreeing = conclude_with(
+        tmp_path / "alike",
+        make_task,
+        offers=[(plus, (), answering("7")), (times, (), answering("7"))],
+    )
+    assert agreeing[2] is not agreeing[1] and agreeing[0].refused == 0

@@ -216,6 +216,24 @@ def test_a_call_to_a_function_that_returns_truth_values_gets_no_arithmetic() -> 
     assert "target" in extended
 
 
+def test_a_value_may_wrap_around_a_period_the_program_names() -> None:
+    source = (
+        "def hand_angle(hours, minutes):\n"
+        "    return hours * 30 + minutes * 0.5\n\n\n"
+        "def angle(hours, minutes):\n"
+        "    diff = abs(hand_angle(hours, minutes) - minutes * 6)\n"
+        "    return min(diff, 360 - diff)\n"
+    )
+    extended = offered(source, "extend-expression")
+    # 360 and 30, the two largest constants above 2, as moduli; an hour past 12 wraps.
+    assert "    return hours * 30 % 360 + minutes * 0.5\n" in "".join(extended["hours * 30"])
+    renders = "".join(extended["abs(hand_angle(hours, minutes) - minutes * 6)"])
+    assert "diff = abs(hand_angle(hours, minutes) - minutes * 6) % 360\n" in renders
+    assert "% 30\n" in renders and "% 6\n" not in renders
+    # Not by a constant the value holds: `hours * 30 % 30` is always 0.
+    assert not any("30 % 30" in render for render in extended["hours * 30"])
+
+
 def test_only_strings_are_offered_string_methods() -> None:
     source = (
         "def f(lines, n):\n"
