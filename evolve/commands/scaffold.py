@@ -76,7 +76,9 @@ def cmd_init(args: argparse.Namespace) -> int:
                 + (f" ({notes[0]})" if notes else "")
                 + "; give --call 'f(...)' instead"
             )
-        _say(f"recording what {function} returns for {len(calls)} calls")
+        # Every call runs, even one whose answer a test states: the run shows which cases
+        # fail today. Said so, or "0 with what it returns today" below reads as a contradiction.
+        _say(f"running {function} on {len(calls)} calls in the sandbox, to see which pass today")
         returned, failed, _ = record_outputs(module, program.source, function, calls, sandbox)
     outputs = {call.key: output for call, output in returned}
     cases: list[dict[str, Any]] = []

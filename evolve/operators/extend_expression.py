@@ -35,6 +35,18 @@ _SIDES = ("right", "left")
 _NAMES = 4  # numbers of the function to combine with, the function's own first
 _EXPRESSIONS = 3  # numeric sub-expressions of the function to combine with, nearest first
 _PERIODS = 2  # the program's largest integer constants, as moduli of a wrap-around
+# Where a value is whole, not a part of a larger one: a wrap-around is taken of what is
+# stored, returned, passed or indexed by (`hour = (hour + n) % 24`), and offering it at every
+# sub-expression as well would thin out the edits of every numeric site for one defect class.
+_WHOLE_VALUES: frozenset[tuple[type[cst.CSTNode] | None, str]] = frozenset(
+    {
+        (cst.Assign, "value"),
+        (cst.AugAssign, "value"),
+        (cst.Return, "value"),
+        (cst.Arg, "value"),
+        (cst.Index, "value"),
+    }
+)
 MAX_PAYLOADS = 36
 
 
@@ -158,7 +170,8 @@ class ExtendExpression(Operator):
         # The same sequence read elsewhere: `prefix[hi]` -> `prefix[hi] - prefix[lo]`.
         for other in _reindexed(node, context):
             found += [("-", other, "right"), ("+", other, "right")]
-        found += [("%", period, "right") for period in _periods(node, context)]
+        if slot in _WHOLE_VALUES:
+            found += [("%", period, "right") for period in _periods(node, context)]
         found += [("//", "2", "right"), ("*", "2", "right"), ("%", "2", "right")]
         return [p for p in found if not _repeats(node, p, context.seed.code)][:MAX_PAYLOADS]
 

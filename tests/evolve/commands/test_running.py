@@ -14,6 +14,7 @@ import pytest
 
 from evolve.commands.parser import DEFAULT_TASK
 from evolve.commands.render import verdict
+from evolve.commands.running import _finish
 from evolve.run import lock_run
 from tests.conftest import ADD_CASES, write_task
 from tests.doubles import in_process_sandboxes
@@ -160,3 +161,21 @@ def test_run_without_a_task_names_the_demo_and_how_to_choose(
     first = err.splitlines()[0]
     assert "no task given" in first and "repair/caesar" in first
     assert "evolve tasks" in first and "evolve run DIR" in first
+
+
+def test_a_run_that_refused_repairs_says_how_many_and_why(
+    add_run: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = add_run.runs_dir / "refusing"
+    status, out, _ = cli(
+        capsys, "run", str(add_run.task_dir), "--seed", "1", "--budget", "300",
+        "--runs-dir", str(runs), "--quiet", "--json",
+    )  # fmt: skip
+    assert status == 0
+    summary = {**last_json(out), "solved": False, "refused": 3}
+    _finish(summary, False, resumed=None)
+    said = capsys.readouterr().out
+    assert "refused 3 plausible repairs: each passes every test but shows an anti-pattern" in said
+    assert "ranks level with another that answers otherwise" in said
+    _finish({**summary, "refused": 0}, False, resumed=None)
+    assert "plausible repair" not in capsys.readouterr().out

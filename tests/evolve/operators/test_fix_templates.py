@@ -225,13 +225,16 @@ def test_a_value_may_wrap_around_a_period_the_program_names() -> None:
         "    return min(diff, 360 - diff)\n"
     )
     extended = offered(source, "extend-expression")
-    # 360 and 30, the two largest constants above 2, as moduli; an hour past 12 wraps.
-    assert "    return hours * 30 % 360 + minutes * 0.5\n" in "".join(extended["hours * 30"])
+    # 360 and 30, the two largest constants above 2, as moduli of a value returned or
+    # stored whole: an hour past 12 wraps.
+    returned = "".join(extended["hours * 30 + minutes * 0.5"])
+    assert "    return (hours * 30 + minutes * 0.5) % 360\n" in returned
     renders = "".join(extended["abs(hand_angle(hours, minutes) - minutes * 6)"])
     assert "diff = abs(hand_angle(hours, minutes) - minutes * 6) % 360\n" in renders
     assert "% 30\n" in renders and "% 6\n" not in renders
-    # Not by a constant the value holds: `hours * 30 % 30` is always 0.
-    assert not any("30 % 30" in render for render in extended["hours * 30"])
+    # Not by a constant the value holds (`... % 30` would drop the hours), nor of a part.
+    assert "% 30\n" not in returned
+    assert not any("% 360" in render for render in extended["hours * 30"])
 
 
 def test_only_strings_are_offered_string_methods() -> None:
