@@ -1,13 +1,13 @@
 """Build on a value: `x` -> `x - lo`, `lo + hi` -> `(lo + hi) // 2`, `n` -> `n - i`,
-`hours * 30` -> `hours * 30 % 360`.
+`hour + n` -> `(hour + n) % 24`.
 
 The missing-term bug: a value that needs one more operand, made of a small constant or a
 number the function already has. off-by-one adds and takes one where indices, bounds and
 comparisons are; this does the rest, everywhere a number is read: assigned values, call
 arguments (the argument of a recursive call), returned values. The value stays whole inside
 the new expression, so an edit made to it first (another name, say) carries on. A value
-that should wrap around (an angle past a full turn, an hour past midnight) is taken modulo
-one of the program's larger constants.
+stored, returned or passed whole that should wrap around (an angle past a full turn, an
+hour past midnight) is taken modulo one of the program's larger constants.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def _terms(expressions: Sequence[Ingredient], own: str, line: int) -> list[str]:
 def _periods(node: cst.CSTNode, context: Context) -> list[str]:
     """The program's largest integer constants above 2, largest first: the periods a value
     may have to wrap around (`360` for an angle, `24` for an hour, `7` for a weekday), as in
-    `(hours * 30) % 360` where the hours run past 12. Not one the value already holds."""
+    `(hours * 30 + minutes / 2) % 360` where the hours run past 12. Not one the value
+    already holds (`hours * 30 % 30` is 0)."""
     held = {context.seed.code(n) for n in _integers(node)}
     values = {int(text) for text in context.seed.facts.numbers if text.isdigit()}
     return [str(v) for v in sorted(values, reverse=True) if v > 2 and str(v) not in held][:_PERIODS]
