@@ -37,6 +37,7 @@ from evolve.acceptance.gate import (
 from evolve.acceptance.neighbourhood import MAX_NEIGHBOURS, MIN_NEIGHBOURS, neighbours
 from evolve.acceptance.overfitting import GENERATED
 from evolve.acceptance.plausible import (
+    MOST_EDITS,
     Collection,
     Plausible,
     Ranking,
@@ -245,6 +246,18 @@ class Acceptor:
                 self._refuse(
                     suspect,
                     f"passes every test but shows {shown}, as every plausible repair found does",
+                    generation,
+                )
+            self.plausible.clear()
+            return champion
+        if best.edits_after > MOST_EDITS and best.candidate.holdout is None:
+            # Edits rank right after anti-patterns of shape, so every clean candidate takes as
+            # many: a sprawling patch that passes few tests is a way of gaming them.
+            for suspect in ranking.ranked:
+                self._refuse(
+                    suspect,
+                    f"passes every test but takes {suspect.edits_after} edits (more than"
+                    f" {MOST_EDITS}), as every plausible repair found does",
                     generation,
                 )
             self.plausible.clear()

@@ -11,7 +11,7 @@ from pathlib import Path
 from evolve.acceptance.acceptor import Acceptor, Champion
 from evolve.acceptance.antipatterns import DEAD_CODE, IDENTITY_OPERATION
 from evolve.acceptance.checks import Candidate
-from evolve.acceptance.plausible import Plausible
+from evolve.acceptance.plausible import MOST_EDITS, Plausible
 from evolve.evaluation.evaluator import Evaluator
 from evolve.run import read_program
 from evolve.store.database import RunStore
@@ -128,3 +128,25 @@ def test_repairs_that_rank_level_and_answer_differently_are_refused(
         offers=[(plus, (), answering("7")), (times, (), answering("7"))],
     )
     assert agreeing[2] is not agreeing[1] and agreeing[0].refused == 0
+
+
+def test_a_repair_of_more_edits_than_most_is_refused_unless_a_holdout_vouches(
+    tmp_path: Path, make_task: Callable[..., Path]
+) -> None:
+    sprawling = "; ".join(
+        [
+            "binary-operator at line 2: - -> +",
+            "extend-expression at line 2: a - b -> a - b + 1",
+            "guard-statement at line 2: guard `return a - b` with `if a:`",
+            "copy-statement at line 2: insert `return a - b` (from line 2) at position 1",
+        ]
+    )
+    assert sprawling.count(";") + 1 > MOST_EDITS
+    acceptor, champion, new = conclude_with(
+        tmp_path, make_task, offers=[(sprawling, (), answering("7"))]
+    )
+    assert new is champion and acceptor.refused == 1
+    vouched = conclude_with(
+        tmp_path / "holdout", make_task, offers=[(sprawling, (), answering("7"))], vouched=True
+    )
+    assert vouched[2] is not vouched[1] and vouched[0].refused == 0
