@@ -94,7 +94,7 @@ def plain_line(stats: GenerationStats) -> str:
     return (
         f"gen {stats.generation:>4}  {stats.evaluations}/{stats.budget} evals"
         f"  {rate:.1f} evals/s  best {stats.best}  accepted {stats.accepted}"
-        f"  cache hits {stats.cache_hits} ({hit_rate:.0%})  {statuses}"
+        f"  cache hits {stats.cache_hits} ({hit_rate:.0%} of look-ups)  {statuses}"
     ).rstrip()
 
 

@@ -219,7 +219,9 @@ def start_run(
     store.set_config(
         engine_version=__version__,
         task_name=task.name,
-        task_dir=str(task.directory),
+        # Absolute too: `verify`, `review --ask` and `resume` load the task from any
+        # working directory, not only the one the run was started from.
+        task_dir=str(task.directory.resolve()),
         goal=task.goal.value,
         # Absolute, so `evolve apply` finds the file from any working directory.
         program=str(Path(program.path).resolve()),

@@ -121,7 +121,7 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
     print(
         f"{summary['task']}: {verdict(summary)}; {summary['accepted']} accepted;"
         f" {summary['evaluations']} evaluations in {summary['wall_s']:.1f} s"
-        f" ({summary['cache_hits']} cache hits)"
+        f" (and {summary['cache_hits']} repeats answered from the cache)"
     )
     quarantined = list(summary.get("quarantined") or [])
     if quarantined:

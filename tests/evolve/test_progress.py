@@ -27,7 +27,7 @@ def test_plain_progress_line() -> None:
     line = stream.getvalue()
     assert "30/100 evals" in line and "15.0 evals/s" in line
     assert "best 3/4" in line and "accepted 1" in line
-    assert "cache hits 10 (25%)" in line
+    assert "cache hits 10 (25% of look-ups)" in line
     assert "denied 4 failed 25 ok 1" in line
 
 

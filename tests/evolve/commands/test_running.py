@@ -179,3 +179,23 @@ def test_a_run_that_refused_repairs_says_how_many_and_why(
     assert "ranks level with another that answers otherwise" in said
     _finish({**summary, "refused": 0}, False, resumed=None)
     assert "plausible repair" not in capsys.readouterr().out
+
+
+def test_a_run_started_from_a_relative_task_is_read_from_anywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bug: the run kept the task folder as given ("t"), so `verify` from another working
+    # directory said "t: no task.toml found".
+    write_task(tmp_path / "t", "def add(a, b):\n    return a - b\n", "add", ADD_CASES)
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = cli(
+        capsys, "run", "t", "--seed", "1", "--budget", "300", "--runs-dir", "runs",
+        "--quiet", "--json",
+    )  # fmt: skip
+    assert status == 0
+    run_dir = Path(last_json(out)["run_dir"]).resolve()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    status, out, err = cli(capsys, "verify", str(run_dir))
+    assert status == 0, err
