@@ -249,10 +249,15 @@ def rank(
 
 
 def _agree(one: Plausible, other: Plausible, tolerance: float) -> bool:
-    """Whether two candidates answer alike on every generated input."""
+    """Whether two candidates answer alike on every generated input both answer. Where one
+    raises and the other does not, the input is most likely outside what the function
+    promises to handle (a ragged matrix for a rectangular one: `zip(..., strict=True)`
+    raises at one place or another), which says nothing of which repair is right."""
     return all(
-        _same(a, b, tolerance) for a, b in zip(one.outputs, other.outputs, strict=False)
-    ) and len(one.outputs) == len(other.outputs)
+        _same(a, b, tolerance)
+        for a, b in zip(one.outputs, other.outputs, strict=False)
+        if a is not None and b is not None
+    )
 
 
 def _reason(
