@@ -128,6 +128,17 @@ def test_repairs_that_rank_level_and_answer_differently_are_refused(
         offers=[(plus, (), answering("7")), (times, (), answering("7"))],
     )
     assert agreeing[2] is not agreeing[1] and agreeing[0].refused == 0
+    # One raises where the other answers: an input outside what the function handles,
+    # most likely; no disagreement.
+    raising = conclude_with(
+        tmp_path / "raises",
+        make_task,
+        offers=[
+            (plus, (), lambda seed: [None, *seed[1:]]),
+            (times, (), lambda seed: [seed[0], None, *seed[2:]]),
+        ],
+    )
+    assert raising[2] is not raising[1] and raising[0].refused == 0
 
 
 def test_a_repair_of_more_edits_than_most_is_refused_unless_a_holdout_vouches(
