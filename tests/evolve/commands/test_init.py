@@ -139,7 +139,7 @@ def test_init_on_a_program_that_hangs_keeps_what_finishes(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert "evolve: running the tests in tests" in done.stderr
-    assert "evolve: recording" in done.stderr
+    assert "evolve: running squash on 3 calls in the sandbox" in done.stderr
     summary = last_json(done.stdout)
     assert summary["asserted"] == 2 and summary["failing"] == 1, summary
     recorded = cases(tmp_path / "t")
