@@ -237,53 +237,10 @@ class Acceptor:
                 return champion
             ranking = self._rank(survivors, generation)
         best = ranking.chosen
-        if shape_anti_patterns(best) and best.candidate.holdout is None:
-            # Shape anti-patterns rank first, so every candidate shows one: each is a known
-            # shape of a wrong repair and no holdout vouches for it. Refused, as Tan et al.
-            # forbid such patches; the search goes on for a clean one while budget remains.
+        refusal = None if best.candidate.holdout is not None else self._refusal(ranking)
+        if refusal is not None:
             for suspect in ranking.ranked:
-                shown = ", ".join(shape_anti_patterns(suspect))
-                self._refuse(
-                    suspect,
-                    f"passes every test but shows {shown}, as every plausible repair found does",
-                    generation,
-                )
-            self.plausible.clear()
-            return champion
-        if best.edits_after > MOST_EDITS and best.candidate.holdout is None:
-            # Edits rank right after anti-patterns of shape, so every clean candidate takes as
-            # many: a sprawling patch that passes few tests is a way of gaming them.
-            for suspect in ranking.ranked:
-                self._refuse(
-                    suspect,
-                    f"passes every test but takes {suspect.edits_after} edits (more than"
-                    f" {MOST_EDITS}), as every plausible repair found does",
-                    generation,
-                )
-            self.plausible.clear()
-            return champion
-        if best.candidate.holdout is None and (ranking.undecided or self._below_refused(ranking)):
-            # The best candidates rank level and answer differently: which one is right is a
-            # coin toss the tests cannot settle, and a wrong repair that looks solved is worse
-            # than none. Refused with the rest of the pool (which ranks lower), and so is any
-            # later repair that does not rank above them; a person can decide with
-            # `[review] ask`, or a test that tells them apart.
-            if ranking.undecided:
-                tied = len(ranking.undecided) + 1
-                reason = (
-                    f"passes every test, but the {tied} best repairs found rank level and"
-                    " answer differently on generated inputs: the tests cannot decide"
-                )
-                level = ranking.standings[0]
-                if self.refused_level is None or level < self.refused_level:
-                    self.refused_level = level
-            else:
-                reason = (
-                    "passes every test, but ranks no better than repairs refused before as"
-                    " ones the tests cannot decide between"
-                )
-            for suspect in ranking.ranked:
-                self._refuse(suspect, reason, generation)
+                self._refuse(suspect, refusal(suspect), generation)
             self.plausible.clear()
             return champion
         short = self.plausible.cut_short(self.evaluator.evaluations)
@@ -304,9 +261,45 @@ class Acceptor:
         self._record(champion, new, generation, evidence)
         return new
 
-    def _below_refused(self, ranking: Ranking) -> bool:
-        """Whether the best of `ranking` ranks no better than a level tie refused before."""
-        return self.refused_level is not None and ranking.standings[0] >= self.refused_level
+    def _refusal(self, ranking: Ranking) -> Callable[[Plausible], str] | None:
+        """Why each candidate of a pool no holdout vouches for is refused, or None to accept
+        its best. A refused level tie sets the standing later repairs must beat."""
+        best = ranking.chosen
+        if shape_anti_patterns(best):
+            # Shape anti-patterns rank first, so every candidate shows one: each is a known
+            # shape of a wrong repair. Refused, as Tan et al. forbid such patches; the search
+            # goes on for a clean one while budget remains.
+            return lambda suspect: (
+                f"passes every test but shows {', '.join(shape_anti_patterns(suspect))},"
+                " as every plausible repair found does"
+            )
+        if best.edits_after > MOST_EDITS:
+            # Edits rank right after anti-patterns of shape, so every clean candidate takes as
+            # many: a sprawling patch that passes few tests is a way of gaming them.
+            return lambda suspect: (
+                f"passes every test but takes {suspect.edits_after} edits (more than"
+                f" {MOST_EDITS}), as every plausible repair found does"
+            )
+        if ranking.undecided:
+            # The best candidates rank level and answer differently: which one is right is a
+            # coin toss the tests cannot settle, and a wrong repair that looks solved is worse
+            # than none. Refused with the rest of the pool (which ranks lower), and so is any
+            # later repair that does not rank above them; a person can decide with
+            # `[review] ask`, or a test that tells them apart.
+            level = ranking.standings[0]
+            if self.refused_level is None or level < self.refused_level:
+                self.refused_level = level
+            tied = len(ranking.undecided) + 1
+            return lambda _: (
+                f"passes every test, but the {tied} best repairs found rank level and"
+                " answer differently on generated inputs: the tests cannot decide"
+            )
+        if self.refused_level is not None and ranking.standings[0] >= self.refused_level:
+            return lambda _: (
+                "passes every test, but ranks no better than repairs refused before as"
+                " ones the tests cannot decide between"
+            )
+        return None
 
     def _refuse(self, suspect: Plausible, reason: str, generation: int) -> None:
         """Turn a plausible repair down for good: counted, never collected again."""
