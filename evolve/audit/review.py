@@ -23,6 +23,9 @@ from evolve.store.database import AcceptedChange, Review, RunStore
 from evolve.task import ReviewMode, load_task
 
 APPROVED, REJECTED = "approved", "rejected"
+# Recorded by `review --ask` when a person's answers agree with the chosen repair: the tie the
+# tests left is settled, but the change itself is neither approved nor rejected by it.
+ANSWERED = "answered"
 
 
 class Standing(enum.StrEnum):
@@ -69,10 +72,21 @@ class Plan:
 
 
 def latest_decisions(reviews: Sequence[Review]) -> dict[int, str]:
-    decisions: dict[int, str] = {}
+    return {number: review.decision for number, review in latest_reviews(reviews).items()}
+
+
+def latest_reviews(reviews: Sequence[Review]) -> dict[int, Review]:
+    """Each change's last approval or rejection (answers to `--ask` decide nothing)."""
+    latest: dict[int, Review] = {}
     for review in reviews:  # oldest first, so the latest decision wins
-        decisions[review.number] = review.decision
-    return decisions
+        if review.decision != ANSWERED:
+            latest[review.number] = review
+    return latest
+
+
+def settled(reviews: Sequence[Review]) -> frozenset[int]:
+    """The changes whose undecided inputs a person has answered as the chosen repair does."""
+    return frozenset(review.number for review in reviews if review.decision == ANSWERED)
 
 
 def plan(numbers: Sequence[int], reviews: Sequence[Review], mode: ReviewMode) -> Plan:
@@ -160,8 +174,11 @@ def ask_walk(
     config = store.config()
     task = load_task(Path(str(config["task_dir"])))
     changes = {change.number: change for change in store.accepted()}
+    answered = settled(store.reviews())
     asked_any = False
     for number in current_plan(store).pending:
+        if number in answered:
+            continue
         change = changes[number]
         evidence = json.loads(change.evidence)
         disagreements = undecided(evidence)
@@ -185,7 +202,11 @@ def ask_walk(
         append_cases(task.cases_file, answers, source)
         write(f"added {len(answers)} case(s) to {task.cases_file}\n")
         if agrees(disagreements, 0, answers):
-            write(f"change #{number}'s repair answers as you said\n")
+            decide(store, number, ANSWERED)
+            write(
+                f"change #{number}'s repair answers as you said: the tie is settled"
+                " (approving the change itself is still `evolve review`)\n"
+            )
         else:
             decide(store, number, REJECTED)
             write(f"change #{number}'s repair answers otherwise: rejected\n")
@@ -262,7 +283,7 @@ def _names(names: Sequence[str], shown: int = 6) -> str:
 def summary(store: RunStore) -> list[str]:
     """One line per change and one for the champion that follows from the reviews."""
     current = current_plan(store)
-    decisions = {r.number: r for r in store.reviews()}
+    decisions = latest_reviews(store.reviews())
     lines = []
     for change in store.accepted():
         standing = current.standings[change.number]

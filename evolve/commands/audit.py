@@ -17,7 +17,15 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from evolve.audit.apply import Written, write_files_version, write_version
-from evolve.audit.review import apply_flags, ask_walk, current_plan, summary, walk
+from evolve.audit.review import (
+    apply_flags,
+    ask_walk,
+    current_plan,
+    latest_reviews,
+    settled,
+    summary,
+    walk,
+)
 from evolve.audit.verify import Chain, Tampered, check_chain, rerun_evidence
 from evolve.audit.verify_command import run_verify_command, verified
 from evolve.commands.render import change_dict, print_json
@@ -102,17 +110,18 @@ def cmd_review(args: argparse.Namespace) -> int:
     opener = open_run if deciding or not args.json else read_run
     with _verified(args, opener) as (run_dir, store, _chain):
         if args.ask:
-            ask_walk(store, run_dir.name, sys.stdin.readline, _write)
+            ask_walk(store, run_dir.name, _read_line, _write)
         elif deciding:
             apply_flags(store, args.approve, args.reject, args.approve_all)
         elif not args.json:
-            walk(store, sys.stdin.readline, _write)
+            walk(store, _read_line, _write)
         if args.json:
             plan = current_plan(store)
-            decisions = {review.number: review for review in store.reviews()}
+            reviews = store.reviews()
+            decisions, answered = latest_reviews(reviews), settled(reviews)
             changes = []
             for change in store.accepted():
-                data = change_dict(change, with_diff=False)
+                data = change_dict(change, with_diff=False, settled=answered)
                 data["standing"] = plan.standings[change.number].value
                 decided = decisions.get(change.number)
                 data["decided_by"] = None if decided is None else decided.who
@@ -135,6 +144,15 @@ def cmd_review(args: argparse.Namespace) -> int:
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _read_line() -> str:
+    """A line of the reviewer's answers. Piped answers are echoed after their prompt, as a
+    terminal would show them, so the transcript reads one question and answer per line."""
+    line = sys.stdin.readline()
+    if line and not sys.stdin.isatty():
+        _write(line if line.endswith("\n") else line + "\n")
+    return line
 
 
 # apply and rollback --------------------------------------------------------------------------
@@ -203,9 +221,12 @@ def _write_version(
 ) -> Written:
     allowed = {chain.seed_hash, *(change.child for change in chain.changes)}
     config = store.config()
-    target = to if to is not None else Path(config["program"])
-    verify = run_verify_command(config)
+    program = Path(config["program"])
     several = bool(config.get("program_files"))
+    target = to if to is not None else program
+    if to is not None and not several and to.is_dir():
+        target = to / program.name  # as `cp FILE DIR`: the program's own name inside DIR
+    verify = run_verify_command(config)
     source = chain.source_after(number)
     files = unpack_files(source) if several else {}
     located = (

@@ -13,6 +13,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from evolve.audit.review import settled
 from evolve.commands.render import (
     change_dict,
     plausible_reason,
@@ -130,8 +131,9 @@ def _when(stamp: float | None) -> str:
 def cmd_log(args: argparse.Namespace) -> int:
     with read_run(resolve_run(args.run, args.runs_dir)) as store:
         changes = store.accepted()
+        answered = settled(store.reviews())
         if args.json:
-            print_json([change_dict(change) for change in changes])
+            print_json([change_dict(change, settled=answered) for change in changes])
             return EXIT_OK
         lines = []
         for change in changes:
@@ -148,7 +150,9 @@ def cmd_log(args: argparse.Namespace) -> int:
             if reason:
                 lines.append(f"     {reason}")
             undecided = undecided_inputs(change)
-            if undecided:
+            if undecided and change.number in answered:
+                lines.append("     tests could not decide: settled by answers to review --ask")
+            elif undecided:
                 lines.append(
                     f"     tests could not decide: the candidates answer differently on"
                     f" {undecided} input(s) (evolve review RUN --ask)"

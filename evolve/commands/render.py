@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from evolve.store.chain import CHECKS, edit_actions
@@ -21,9 +21,12 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, sort_keys=True) + "\n")
 
 
-def change_dict(change: AcceptedChange, *, with_diff: bool = True) -> dict[str, Any]:
+def change_dict(
+    change: AcceptedChange, *, with_diff: bool = True, settled: Collection[int] = ()
+) -> dict[str, Any]:
     """An accepted change as JSON: what it did, why it was accepted, and its place in the
-    hash chain. `reverts` lists the earlier changes whose edits it drops."""
+    hash chain. `reverts` lists the earlier changes whose edits it drops; `settled` holds the
+    changes whose undecided inputs a person has answered (`evolve review --ask`)."""
     _, removed = edit_actions(change.edits)
     data: dict[str, Any] = {
         "number": change.number,
@@ -36,7 +39,7 @@ def change_dict(change: AcceptedChange, *, with_diff: bool = True) -> dict[str, 
         "edits": json.loads(change.edits),
         "reverts": [{"number": number, "operator": edit.operator} for edit, number in removed],
         "reason": plausible_reason(change),
-        "undecided_inputs": undecided_inputs(change),
+        "undecided_inputs": 0 if change.number in settled else undecided_inputs(change),
         "evidence": json.loads(change.evidence),
         "parent": change.parent,
         "child": change.child,

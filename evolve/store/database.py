@@ -197,7 +197,7 @@ class AcceptedChange:
 @dataclass(frozen=True)
 class Review:
     number: int
-    decision: str  # 'approved' or 'rejected'
+    decision: str  # 'approved', 'rejected', or 'answered' (review --ask settled a tie)
     decided_at: float
     who: str
 

@@ -68,6 +68,17 @@ def test_rollback_to_another_path_and_bad_numbers(
         assert status == 2 and "--to must be between 0 (the seed) and 3" in err
 
 
+def test_apply_to_a_folder_writes_the_program_under_its_own_name(
+    calc_run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    status, out, _ = cli(capsys, "apply", str(calc_run.run_dir), "--to", str(folder))
+    assert status == 0 and "applied change #3" in out
+    assert (folder / calc_run.program.name).read_text() == calc_run.source_after(3)
+    assert calc_run.program.read_text() != calc_run.source_after(3)  # the user's file kept
+
+
 def test_rollback_reads_like_apply(
     calc_run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -202,6 +202,29 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
     store.close()
     assert (decisions.get(number) == "rejected") is rejected
     assert main(["verify", str(calc_run.run_dir)]) == 0
+    if not rejected:  # settled: not flagged again, not asked again, still to be approved
+        capsys.readouterr()
+        assert main(["log", str(calc_run.run_dir)]) == 0
+        out = capsys.readouterr().out
+        assert "answer differently" not in out and "settled by answers to review --ask" in out
+        assert main(["log", str(calc_run.run_dir), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)[-1]["undecided_inputs"] == 0
+        monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
+        assert main(["review", str(calc_run.run_dir), "--ask"]) == 0
+        assert "no change left undecided by the tests" in capsys.readouterr().out
+        assert cases.read_text()[len(before) :].count("\n") == 1
+        assert main(["review", str(calc_run.run_dir), "--json"]) == 0
+        review = json.loads(capsys.readouterr().out)
+        assert review["changes"][-1]["standing"] == "pending"
+        assert review["changes"][-1]["decided_by"] is None
+
+
+def test_piped_review_answers_are_echoed_after_their_prompt(
+    calc_run: Run, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("s\nq\n"))
+    assert main(["review", str(calc_run.run_dir)]) == 0
+    assert "[a]pprove, [r]eject, [s]kip, [q]uit? s\n" in capsys.readouterr().out
 
 
 def test_a_repairs_checks_say_how_it_was_chosen_not_that_inputs_hold() -> None:
