@@ -25,7 +25,13 @@ from evolve.evaluation.evaluator import SEARCH, Evaluator, Variant
 from evolve.task import Goal, Task
 from sandbox import Case, CasePlan, CaseSuite, Evaluation, Limits
 
-DEFAULT_INPUTS = 40
+# A repair's inputs only profile candidates, so more of them cost little (they run once per
+# plausible candidate) and separate more ties: with 40, no input told `day_of_year`'s missing
+# month length inserted at July from one inserted at May, since only month 7 separates them.
+REPAIR_INPUTS = 100
+# A speed-up's differential check runs on every accepted improvement, and the seed answers
+# each input once first: a slow seed pays for every input.
+DIFFERENTIAL_INPUTS = 40
 GENERATED = "generated"  # the suite's name in the store and in the evidence
 
 
@@ -45,7 +51,7 @@ class GeneratedCheck:
         self.evaluator = evaluator
         self.seed_variant = seed_variant
         self.run_seed = run_seed
-        self.count = DEFAULT_INPUTS
+        self.count = REPAIR_INPUTS if task.goal is Goal.REPAIR else DIFFERENTIAL_INPUTS
         self._prepared = False
         self._inputs: CaseSuite | None = None  # generated inputs, no expectations
         self._suite: CaseSuite | None = None  # what candidates run: differential or inputs
