@@ -34,7 +34,13 @@ from evolve.acceptance.gate import (
     holdout_holds,
     judge,
 )
-from evolve.acceptance.neighbourhood import MAX_NEIGHBOURS, MIN_NEIGHBOURS, neighbours
+from evolve.acceptance.neighbourhood import (
+    MAX_NEIGHBOURS,
+    MIN_NEIGHBOURS,
+    SINGLE_EDIT_SHARE,
+    neighbours,
+    other_single_edits,
+)
 from evolve.acceptance.overfitting import GENERATED
 from evolve.acceptance.plausible import (
     MOST_EDITS,
@@ -372,28 +378,46 @@ class Acceptor:
         )
         self.checks.skip(smallest.variant)
         if first:
-            self._explore_neighbourhood(champion, smallest.variant, generation)
+            vouched = smallest.holdout is not None
+            self._explore_neighbourhood(champion, smallest.variant, generation, vouched)
 
-    def _explore_neighbourhood(self, champion: Champion, found: Variant, generation: int) -> None:
-        """Try the patches one edit away from the first plausible repair (see
-        `evolve.acceptance.neighbourhood`); collect those that pass too, smallest first."""
+    def _explore_neighbourhood(
+        self, champion: Champion, found: Variant, generation: int, vouched: bool
+    ) -> None:
+        """Try the patches one edit away from the first plausible repair and, unless a
+        holdout vouched for it, every other single edit when it has several (see
+        `evolve.acceptance.neighbourhood`); collect those that pass too, fewest edits and
+        smallest first."""
         base = champion.variant.patch
+        weights = self.site_weights()
         # A tenth of the budget at most, as the collection's own extra search: where each
         # evaluation is dear (a whole package imported per variant), 400 would be hours.
         limit = min(MAX_NEIGHBOURS, max(MIN_NEIGHBOURS, self.budget // 10))
-        patches = neighbours(self.program, found.patch, base, limit, self.site_weights())
+        patches = neighbours(self.program, found.patch, base, limit, weights)
+        if not vouched:
+            singles = int(self.budget * SINGLE_EDIT_SHARE)
+            patches += other_single_edits(
+                self.program, found.patch, base, patches, singles, weights
+            )
         variants = [self.evaluator.variant(patch) for patch in patches]
         left = self.budget - self.evaluator.evaluations
         results = self.evaluator.evaluate(variants, generation, left)
+        # Fewest edits first: only so many are collected for one choice.
         passing = [
-            (change_size(self.program.source, variant.source), index, variant, evaluation)
+            (
+                len(variant.patch),
+                change_size(self.program.source, variant.source),
+                index,
+                variant,
+                evaluation,
+            )
             for index, (variant, evaluation) in enumerate(zip(variants, results, strict=True))
             if evaluation is not None
             and self._is_plausible_repair(evaluation)
             and not self.checks.turned_down(variant)
             and variant.key not in {p.key for p in self.plausible.pool}
         ]
-        for _, _, variant, evaluation in sorted(passing, key=lambda entry: entry[:2]):
+        for *_, variant, evaluation in sorted(passing, key=lambda entry: entry[:3]):
             self._collect(champion, variant, evaluation, generation)
 
     def _keep_gains(

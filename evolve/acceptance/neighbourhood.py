@@ -18,12 +18,20 @@ each other edit, first the other edits of its own site, then breadth first over 
 near where it was, then over those fault localisation found most suspicious. Half the
 allowance goes to the single edits, half to the swaps, shared among the dropped edits in
 turn. A few hundred evaluations at most, in a fixed order (the run stays deterministic).
+
+With no holdout to vouch for a repair, a plausible patch of several edits is also checked
+against every other single edit of the champion (`other_single_edits`), near the patch first,
+then by fault localisation, up to `SINGLE_EDIT_SHARE` of the budget: the ranking prefers the
+fewest edits, but it can only prefer a single edit it has seen. `has_path_sum`'s recursion
+passes `target` on unchanged where `target - tree[i]` is meant; with eight tests, two-edit
+patches that bend the leaf's comparison pass by evaluation 500, and the fix sits about 700th
+among the 1,550 single edits, past the neighbourhood's allowance.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from itertools import combinations
 
 import libcst as cst
@@ -36,6 +44,8 @@ from evolve.program.sites import Site
 MAX_NEIGHBOURS = 400
 # ...and at least this many, however small the budget (the acceptor allows a tenth of it).
 MIN_NEIGHBOURS = 50
+# The most of the budget spent on the single edits beyond the neighbourhood.
+SINGLE_EDIT_SHARE = 0.15
 # A dropped edit's own site: this many of its other edits are swapped in before any other
 # site's second.
 OWN_SITE_EDITS = 16
@@ -92,6 +102,33 @@ def neighbours(
                 swaps.remove(stream)
             elif len(patches) >= limit:
                 break
+    return patches
+
+
+def other_single_edits(
+    program: Program,
+    found: Patch,
+    base: Patch,
+    tried: Collection[Patch],
+    limit: int,
+    weights: Mapping[str, float] | None = None,
+) -> list[Patch]:
+    """Up to `limit` patches of `base` plus one edit, none in `tried`: the sites near
+    `found`'s new edits first, then every other site, most suspicious first by `weights`;
+    each site's edits in registry order. Empty when `found` adds a single edit."""
+    new = _new_edits(found, base)
+    if len(new) < 2:
+        return []
+    seen = set(tried)
+    patches: list[Patch] = []
+    for address in _around(program, new, weights, everywhere=True):
+        for edit in program.edits_at(address):
+            if len(patches) >= limit:
+                return patches
+            patch = (*base, edit)
+            if edit not in base and patch not in seen:
+                seen.add(patch)
+                patches.append(patch)
     return patches
 
 

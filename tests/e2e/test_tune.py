@@ -6,6 +6,7 @@ same settings and finds the same."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -102,10 +103,13 @@ def test_a_killed_tuning_run_resumes_to_the_same_end(
     suite: Path, reference: dict[str, Any], tmp_path: Path
 ) -> None:
     runs = tmp_path / "runs"
+    scratch = tmp_path / "scratch"  # a SIGKILL leaves its bench run's temporary folder: here
+    scratch.mkdir()
     process = subprocess.Popen(
         [*EVOLVE, "tune", str(suite), "--runs-dir", str(runs), *TUNE],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     deadline = time.monotonic() + 600
     run_dir = None
