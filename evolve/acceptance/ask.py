@@ -23,8 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from evolve.errors import UsageError
+from sandbox import Case
 
-PROMPT = "the right answer: a number above, [t]ype one, [s]kip? "
+PROMPT = "the right answer: a letter above, [t]ype one, [s]kip? "
+# Candidates are named by letters, not numbers: where the answers are small integers, "2"
+# read as the second candidate recorded 1 for a person who meant the answer 2. Neither `s`
+# nor `t` is among them.
+LETTERS = "abcdefghijklmnopqruvwxyz"
 
 # During a run: (the disagreements, a label per candidate) -> what the person answered.
 Asker = Callable[[list[dict[str, Any]], list[str]], list["Answer"]]
@@ -56,6 +61,19 @@ def undecided(evidence: dict[str, Any]) -> list[dict[str, Any]]:
     return [d for d in choice.get("disagreements", []) if "input" in d and "answers" in d]
 
 
+def unanswered(
+    disagreements: Sequence[dict[str, Any]], cases: Sequence[Case]
+) -> list[dict[str, Any]]:
+    """The disagreements whose input is not a case yet: an answer given before was added to
+    the cases, so asking again asks only what was skipped."""
+    known = {_key(case.args, case.kwargs) for case in cases}
+    return [
+        d
+        for d in disagreements
+        if _key(d["input"].get("args", []), d["input"].get("kwargs", {})) not in known
+    ]
+
+
 def ask(
     disagreements: Sequence[dict[str, Any]],
     labels: Sequence[str],
@@ -72,12 +90,13 @@ def ask(
         for label, answer in zip(labels, disagreement["answers"], strict=False):
             choices.append(answer)
             shown = "(raises or hangs)" if answer is None else json.dumps(answer)
-            write(f"  {len(choices)}. {shown}    {label}\n")
+            write(f"  {LETTERS[len(choices) - 1]}. {shown}    {label}\n")
         value = _read_answer(choices, read_line, write)
         if value is _STOP:
             break
         if value is _SKIP:
             continue
+        write(f"recorded: {_call(case)} -> {json.dumps(value)}\n")
         answers.append(
             Answer(list(case["args"]), dict(case["kwargs"]), value, getpass.getuser(), time.time())
         )
@@ -143,12 +162,12 @@ def _read_answer(
         if not line:
             write("\n")
             return _STOP
-        text = line.strip()
-        if text.isdigit() and 1 <= int(text) <= len(choices):
-            return choices[int(text) - 1]
-        if text.lower() in ("s", "skip"):
+        text = line.strip().lower()
+        if len(text) == 1 and text in LETTERS[: len(choices)]:
+            return choices[LETTERS.index(text)]
+        if text in ("s", "skip"):
             return _SKIP
-        if text.lower() in ("t", "type"):
+        if text in ("t", "type"):
             write("the answer, as JSON: ")
             typed = read_line()
             try:
@@ -156,7 +175,7 @@ def _read_answer(
             except ValueError:
                 write("not JSON; try again\n")
                 continue
-        write(f"please answer 1 to {len(choices)}, t or s\n")
+        write(f"please answer a to {LETTERS[len(choices) - 1]}, t or s\n")
 
 
 def _call(case: dict[str, Any]) -> str:

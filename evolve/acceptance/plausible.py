@@ -39,6 +39,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import takewhile
 from typing import Any
 
 from evolve.acceptance.antipatterns import STYLE
@@ -270,36 +271,60 @@ def _reason(
     chosen = ranked[0]
     if len(ranked) == 1:
         return "the only plausible patch found"
-    runner_up = ranked[1]
     prefix = f"chosen among {len(ranked)} plausible patches"
-    if len(shape_anti_patterns(chosen)) < len(shape_anti_patterns(runner_up)):
-        shown = ", ".join(shape_anti_patterns(runner_up))
-        return f"{prefix}: fewest anti-patterns (the next best shows {shown})"
-    if chosen.edits_after < runner_up.edits_after:
+
+    def why(other: Plausible) -> str | None:
+        return _ahead(chosen, other, changes, sizes, failures, answered)
+
+    ahead = why(ranked[1])
+    if ahead is not None:
+        return f"{prefix}: {ahead}"
+    # Level with the next: "found first" decided between them, but not why they beat the
+    # rest (two 2-edit patches alike on every count, ahead of four of 4 edits).
+    alike = 1 + sum(1 for _ in takewhile(lambda p: why(p) is None, ranked[1:]))
+    if alike == len(ranked):
+        return f"{prefix}: found first, the others no better"
+    return (
+        f"{prefix}: found first of {alike} alike on every count, which have the"
+        f" {why(ranked[alike])}"
+    )
+
+
+def _ahead(
+    chosen: Plausible,
+    other: Plausible,
+    changes: dict[str, int],
+    sizes: dict[str, int],
+    failures: dict[str, int],
+    answered: int,
+) -> str | None:
+    """What ranks `chosen` ahead of `other`, in the ranking's order; None when level."""
+    if len(shape_anti_patterns(chosen)) < len(shape_anti_patterns(other)):
+        shown = ", ".join(shape_anti_patterns(other))
+        return f"fewest anti-patterns (the next best shows {shown})"
+    if chosen.edits_after < other.edits_after:
+        return f"fewest edits ({chosen.edits_after}, the next best {other.edits_after})"
+    if failures[chosen.key] < failures[other.key]:
         return (
-            f"{prefix}: fewest edits ({chosen.edits_after}, the next best {runner_up.edits_after})"
-        )
-    if failures[chosen.key] < failures[runner_up.key]:
-        return (
-            f"{prefix}: fewest new failures (raises or hangs on {failures[chosen.key]} of the"
+            f"fewest new failures (raises or hangs on {failures[chosen.key]} of the"
             f" {answered} generated inputs the seed answers, the next best on"
-            f" {failures[runner_up.key]})"
+            f" {failures[other.key]})"
         )
-    if len(chosen.anti_patterns) < len(runner_up.anti_patterns):
-        shown = ", ".join(runner_up.anti_patterns)
-        return f"{prefix}: fewest anti-patterns (the next best shows {shown})"
-    if sizes[chosen.key] < sizes[runner_up.key]:
+    if len(chosen.anti_patterns) < len(other.anti_patterns):
+        shown = ", ".join(other.anti_patterns)
+        return f"fewest anti-patterns (the next best shows {shown})"
+    if sizes[chosen.key] < sizes[other.key]:
         return (
-            f"{prefix}: smallest change of the code ({_count(sizes[chosen.key], 'token')},"
-            f" the next best {sizes[runner_up.key]})"
+            f"smallest change of the code ({_count(sizes[chosen.key], 'token')},"
+            f" the next best {sizes[other.key]})"
         )
-    if changes[chosen.key] < changes[runner_up.key]:
+    if changes[chosen.key] < changes[other.key]:
         return (
-            f"{prefix}: least change of behaviour from the seed"
+            "least change of behaviour from the seed"
             f" ({changes[chosen.key]} of the {answered} generated inputs the seed answers,"
-            f" against {changes[runner_up.key]})"
+            f" against {changes[other.key]})"
         )
-    return f"{prefix}: found first, the others no better"
+    return None
 
 
 def _disagreements(

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evolve.acceptance.ask import agrees, append_cases, ask, undecided
+from evolve.acceptance.ask import agrees, append_cases, ask, unanswered, undecided
 from evolve.errors import UsageError
 from evolve.store.chain import CHECKS
 from evolve.store.database import AcceptedChange, Review, RunStore
 from evolve.task import ReviewMode, load_task
+from sandbox import CaseSuite
 
 APPROVED, REJECTED = "approved", "rejected"
 # Recorded by `review --ask` when a person's answers agree with the chosen repair: the tie the
@@ -181,7 +182,8 @@ def ask_walk(
             continue
         change = changes[number]
         evidence = json.loads(change.evidence)
-        disagreements = undecided(evidence)
+        cases = task.suite.cases if isinstance(task.suite, CaseSuite) else ()
+        disagreements = unanswered(undecided(evidence), cases)
         if not disagreements:
             continue
         asked_any = True
@@ -201,15 +203,21 @@ def ask_walk(
         source = f"evolve review --ask, run {run_id}, change #{number}"
         append_cases(task.cases_file, answers, source)
         write(f"added {len(answers)} case(s) to {task.cases_file}\n")
-        if agrees(disagreements, 0, answers):
+        if not agrees(disagreements, 0, answers):
+            decide(store, number, REJECTED)
+            write(f"change #{number}'s repair answers otherwise: rejected\n")
+        elif len(answers) < len(disagreements):
+            left = len(disagreements) - len(answers)
+            write(
+                f"change #{number}'s repair answers as you said; {left} input(s) skipped,"
+                " asked again next time\n"
+            )
+        else:
             decide(store, number, ANSWERED)
             write(
                 f"change #{number}'s repair answers as you said: the tie is settled"
                 " (approving the change itself is still `evolve review`)\n"
             )
-        else:
-            decide(store, number, REJECTED)
-            write(f"change #{number}'s repair answers otherwise: rejected\n")
     if not asked_any:
         write("no change left undecided by the tests\n")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from evolve.commands.parser import BUNDLED_TASKS, DEFAULT_TASK
-from evolve.commands.render import change_dict, print_json, verdict
+from evolve.commands.render import change_dict, print_json, undecided_inputs, verdict
 from evolve.errors import UsageError
 from evolve.evaluation.executor import check_executor
 from evolve.progress import ProgressReporter
@@ -132,7 +132,8 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
     if refused and not summary.get("solved"):
         print(
             f"refused {refused} plausible repair{'s' if refused != 1 else ''}: each passes every"
-            " test but shows an anti-pattern of a wrong repair, or ranks level with another"
+            " test but shows an anti-pattern of a wrong repair, takes more than three edits,"
+            " or ranks level with another"
             " that answers otherwise (`plausible_refused` in events.jsonl names them and says"
             " which; with `[review] ask = true` a person settles such ties)"
         )
@@ -140,11 +141,17 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
     if summary.get("solved") and summary.get("accepted") and not summary.get("holdout_evaluations"):
         # With no holdout, "solved" is as good as the tests: a patch can fit them and still
         # be wrong on what they do not try.
+        undecided = sum(undecided_inputs(change) for change in changes)
+        settle = (
+            f"; its candidates answer differently on {undecided} generated input(s):"
+            f" `evolve review {summary['run_dir']} --ask` shows them and asks which is right"
+            if undecided
+            else f"; `evolve log --json {summary['run_dir']}` lists the candidates it was"
+            " chosen among"
+        )
         print(
             "no holdout checked it: a repair that passes every given test may still be wrong"
-            f" on inputs they do not try; `evolve log --json {summary['run_dir']}` lists the"
-            " other candidates and the inputs on which they disagree, and `evolve review --ask`"
-            " settles them"
+            f" on inputs they do not try{settle}"
         )
 
 

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evolve.acceptance.ask import Answer, agrees, append_cases, ask, undecided
+from evolve.acceptance.ask import Answer, agrees, append_cases, ask, unanswered, undecided
 from evolve.task import read_cases
+from sandbox import Case
 
 DISAGREEMENTS: list[dict[str, Any]] = [
     {"input": {"args": [[1, 3]], "kwargs": {}}, "answers": [3, 1]},
@@ -23,7 +24,7 @@ def scripted(*lines: str) -> tuple[Any, list[str]]:
 
 
 def test_a_person_picks_types_or_skips_and_end_of_input_stops() -> None:
-    read, shown = scripted("1", "s", "t", "not json", "t", "[5]")
+    read, shown = scripted("a", "s", "t", "not json", "t", "[5]")
     answers = ask(DISAGREEMENTS, ["max(xs)", "xs[0]"], read, shown.append)
     assert [(a.args, a.kwargs, a.expected) for a in answers] == [
         ([[1, 3]], {}, 3),
@@ -31,9 +32,26 @@ def test_a_person_picks_types_or_skips_and_end_of_input_stops() -> None:
     ]
     text = "".join(shown)
     assert "([1, 3]) the candidates answer" in text and "(raises or hangs)" in text
+    assert "  a. 3    max(xs)\n  b. 1    xs[0]\n" in text
+    assert "recorded: ([1, 3]) -> 3\n" in text and "recorded: ([0, 5], k=1) -> [5]\n" in text
     assert "not JSON" in text
-    read, shown = scripted("2")
+    read, shown = scripted("B")
     assert len(ask(DISAGREEMENTS, ["a", "b"], read, shown.append)) == 1  # then end of input
+
+
+def test_a_number_is_not_taken_for_a_candidate() -> None:
+    # The answers are small integers: "1" typed for the answer 1 must not pick candidate 1,
+    # whose answer is 3.
+    read, shown = scripted("1", "b")
+    [answer] = ask(DISAGREEMENTS[:1], ["max(xs)", "xs[0]"], read, shown.append)
+    assert answer.expected == 1
+    assert "please answer a to b, t or s" in "".join(shown)
+
+
+def test_inputs_already_among_the_cases_are_not_asked_again() -> None:
+    cases = [Case("added", args=([1, 3],), kwargs={}, expected=1)]
+    assert unanswered(DISAGREEMENTS, cases) == DISAGREEMENTS[1:]
+    assert unanswered(DISAGREEMENTS, []) == DISAGREEMENTS
 
 
 def test_a_candidate_agrees_only_where_it_answered_as_said() -> None:

@@ -73,7 +73,12 @@ def test_a_tie_on_edits_goes_to_the_least_change_then_to_the_first_found() -> No
     same = plausible("same", ("1", "2", "7", "5"), found_at=30)
     ranking = rank([near, far, same], SEED_OUTPUTS)
     assert ranking.chosen.candidate.variant.source == same.candidate.variant.source
-    assert "found first" in ranking.reason
+    # "Found first" decided between the two alike, not why they beat the third.
+    assert ranking.reason == (
+        "chosen among 3 plausible patches: found first of 2 alike on every count, which have"
+        " the least change of behaviour from the seed (1 of the 3 generated inputs the seed"
+        " answers, against 3)"
+    )
     assert rank([far, near], SEED_OUTPUTS).reason.startswith(
         "chosen among 2 plausible patches: least change of behaviour from the seed (1 of the 3"
     )

@@ -9,6 +9,7 @@ import io
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,7 +148,7 @@ def test_review_mode_must_be_known(tmp_path: Path) -> None:
         load_task(task_dir)
 
 
-def _forge_disagreement(run: Run, answers: list[object]) -> int:
+def _forge_disagreement(run: Run, answers: list[object], *more: dict[str, Any]) -> int:
     """Give the last change a choice among two plausible repairs that disagree on one input,
     resealed so the chain still verifies."""
     store = RunStore.open(run.run_dir)
@@ -162,7 +163,9 @@ def _forge_disagreement(run: Run, answers: list[object]) -> int:
             {"variant": "0" * 64, "edits": ["other edit"], "anti_patterns": [],
              "behaviour_change": 1, "found_at": 2},
         ],
-        "disagreements": [{"input": {"args": ["mul", 7, 7], "kwargs": {}}, "answers": answers}],
+        "disagreements": [
+            {"input": {"args": ["mul", 7, 7], "kwargs": {}}, "answers": answers}, *more
+        ],
     }  # fmt: skip
     forged = dataclasses.replace(last, evidence=json.dumps(evidence, sort_keys=True))
     with sqlite3.connect(run.run_dir / "run.sqlite") as db:
@@ -173,7 +176,7 @@ def _forge_disagreement(run: Run, answers: list[object]) -> int:
     return last.number
 
 
-@pytest.mark.parametrize(("pick", "rejected"), [("1", False), ("2", True)])
+@pytest.mark.parametrize(("pick", "rejected"), [("a", False), ("b", True)])
 def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagrees(
     calc_run: Run,
     capsys: pytest.CaptureFixture[str],
@@ -209,7 +212,7 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
         assert "answer differently" not in out and "settled by answers to review --ask" in out
         assert main(["log", str(calc_run.run_dir), "--json"]) == 0
         assert json.loads(capsys.readouterr().out)[-1]["undecided_inputs"] == 0
-        monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
+        monkeypatch.setattr("sys.stdin", io.StringIO("a\n"))
         assert main(["review", str(calc_run.run_dir), "--ask"]) == 0
         assert "no change left undecided by the tests" in capsys.readouterr().out
         assert cases.read_text()[len(before) :].count("\n") == 1
@@ -217,6 +220,27 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
         review = json.loads(capsys.readouterr().out)
         assert review["changes"][-1]["standing"] == "pending"
         assert review["changes"][-1]["decided_by"] is None
+
+
+def test_a_skipped_input_is_asked_again_and_the_tie_stays_open_until_answered(
+    calc_run: Run, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second = {"input": {"args": ["mul", 6, 9], "kwargs": {}}, "answers": [54, 15]}
+    _forge_disagreement(calc_run, [49, 14], second)
+    cases = calc_run.task_dir / "cases.jsonl"
+    before = cases.read_text()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a\ns\n"))
+    assert main(["review", str(calc_run.run_dir), "--ask"]) == 0
+    assert "1 input(s) skipped, asked again next time" in capsys.readouterr().out
+    assert main(["log", str(calc_run.run_dir)]) == 0
+    assert "answer differently on 2 input(s)" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a\n"))
+    assert main(["review", str(calc_run.run_dir), "--ask"]) == 0
+    out = capsys.readouterr().out
+    assert '("mul", 7, 7)' not in out  # answered before
+    assert 'recorded: ("mul", 6, 9) -> 54' in out and "the tie is settled" in out
+    added = [json.loads(line) for line in cases.read_text()[len(before) :].splitlines()]
+    assert [case["args"] for case in added] == [["mul", 7, 7], ["mul", 6, 9]]
 
 
 def test_piped_review_answers_are_echoed_after_their_prompt(
