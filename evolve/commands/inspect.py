@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from evolve.audit.review import settled
+from evolve.audit.review import current_plan, settled
 from evolve.commands.render import (
     change_dict,
     plausible_reason,
@@ -168,6 +168,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     run_dir = resolve_run(args.run, args.runs_dir)
     with read_run(run_dir) as store:
         text = _diff(store, args.number)
+        rejected = current_plan(store).rejected if args.number is None else None
+    if rejected is not None:  # said on stderr: stdout stays the diff
+        print(
+            f"{run_dir.name}: change #{rejected} was rejected; this is the seed against what"
+            " `evolve apply` writes, not against the run's champion",
+            file=sys.stderr,
+        )
     if args.json:
         print_json({"run": run_dir.name, "number": args.number, "diff": text})
     elif text:
@@ -179,7 +186,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def _diff(store: RunStore, number: int | None) -> str:
     """Change `number`'s diff, or without a number the seed's against the champion's (the
-    last accepted change's, for a run that has not finished)."""
+    last accepted change's, for a run that has not finished). Once a change is rejected, the
+    champion is the one the reviews leave: what `evolve apply` writes."""
     if number is not None:
         numbers = store.accepted_numbers()
         if number not in numbers:
@@ -189,7 +197,12 @@ def _diff(store: RunStore, number: int | None) -> str:
     changes = store.accepted()
     last = changes[-1].child if changes else config["seed_hash"]
     seed = store.variant_source(config["seed_hash"])
-    champion = store.variant_source(str(config.get("champion_hash", last)))
+    champion_hash = str(config.get("champion_hash", last))
+    plan = current_plan(store)
+    if plan.rejected is not None:
+        kept = plan.champion
+        champion_hash = store.accepted_change(kept).child if kept else config["seed_hash"]
+    champion = store.variant_source(champion_hash)
     several = bool(config.get("program_files"))
     return program_diff(seed, champion, path=str(config["program"]), several=several)
 

@@ -265,3 +265,16 @@ def test_a_repairs_checks_say_how_it_was_chosen_not_that_inputs_hold() -> None:
     assert "40 generated inputs compared them with the seed" in line
     speedup = {"generated_inputs": 40, "minimised": {"edits_before": 1, "edits_after": 1}}
     assert _describe_checks(speedup).startswith("checks: 40 generated inputs hold")
+
+
+def test_after_a_rejection_the_runs_diff_is_what_apply_writes(
+    calc_run: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["diff", str(calc_run.run_dir), "1"]) == 0
+    first = capsys.readouterr().out
+    assert main(["review", str(calc_run.run_dir), "--reject", "2"]) == 0
+    capsys.readouterr()
+    assert main(["diff", str(calc_run.run_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert out == first  # the seed against change #1, the champion the reviews leave
+    assert "change #2 was rejected" in err and err.count("\n") == 1
