@@ -105,6 +105,9 @@ class RunSummary:
     # vouched for it); each is a `plausible_refused` event.
     refused: int = 0
     check_evaluations: int = 0  # sandbox runs on generated inputs, besides the search's
+    # The champion's holdout tests passed, "passed/total"; None when it has no holdout (or
+    # it is hidden). `best` counts the search tests alone.
+    best_holdout: str | None = None
     goal: str = Goal.REPAIR.value
     # What the run did, honestly: `solved` is for repairs only (the champion passes every
     # search and holdout test); `improved` says the champion is better than the seed at all
@@ -372,6 +375,7 @@ def execute(
                 solved=task.goal is Goal.REPAIR and is_solved(result.champion),
                 stop_reason=result.stop_reason.value,
                 best=fitness_text(task.goal, result.champion.evaluation),
+                best_holdout=_holdout_text(result.champion.holdout),
                 holdout_rejections=result.holdout_rejections,
                 cache_hit_rate=evaluator.cache_hit_rate,
                 plausible_overfitting=result.plausible_overfitting,
@@ -460,6 +464,7 @@ def _abort_summary(
         solved=task.goal is Goal.REPAIR and passes_all,
         stop_reason=StopReason.ABORTED.value,
         best="" if evaluation is None else fitness_text(task.goal, evaluation),
+        best_holdout=_holdout_text(holdout),
         holdout_rejections=search.acceptor.holdout_rejections,
         cache_hit_rate=search.evaluator.cache_hit_rate,
         plausible_overfitting=len(search.acceptor.checks.overfitting),
@@ -504,3 +509,7 @@ def outcome(
         "champion_cost": champion_cost,
         "cost_ratio": ratio,
     }
+
+
+def _holdout_text(holdout: Evaluation | None) -> str | None:
+    return None if holdout is None else f"{holdout.passed}/{holdout.total}"

@@ -89,11 +89,15 @@ def verdict(summary: Mapping[str, Any], goal: str | None = None) -> str:
             )
         shown = f"; cost {seed_cost}" if seed_cost is not None else ""
         return f"not improved ({reason}){shown}"
+    holdout = summary.get("best_holdout")
     if summary.get("solved"):
         if summary.get("accepted") == 0 and reason == "solved":
             return f"nothing to repair: the seed passes every test ({best})"
         start = summary.get("seed_fitness")
-        return f"solved: passes every test ({start} -> {best})" if start else "solved"
+        held = f"; holdout {holdout}" if holdout else ""
+        return f"solved: passes every test ({start} -> {best}{held})" if start else "solved"
     start = summary.get("seed_fitness")
     from_seed = f" from {start}" if start else ""
-    return f"not solved ({reason}): best {best}{from_seed}"
+    # Every search test passing but the holdout's not: say which, or "best 8/8" reads solved.
+    held = f", holdout {holdout}" if holdout else ""
+    return f"not solved ({reason}): best {best}{from_seed}{held}"

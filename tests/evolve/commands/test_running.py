@@ -145,6 +145,16 @@ def test_a_speedup_that_did_not_improve_does_not_say_solved(
              "seed_fitness": "2/4", "accepted": 2},
             "solved: passes every test (2/4 -> 4/4)",
         ),
+        (
+            {"goal": "repair", "stop_reason": "budget", "solved": False, "best": "8/8",
+             "seed_fitness": "2/8", "best_holdout": "3/6"},
+            "not solved (budget): best 8/8 from 2/8, holdout 3/6",
+        ),
+        (
+            {"goal": "repair", "stop_reason": "solved", "solved": True, "best": "8/8",
+             "seed_fitness": "2/8", "accepted": 1, "best_holdout": "6/6"},
+            "solved: passes every test (2/8 -> 8/8; holdout 6/6)",
+        ),
     ],
 )  # fmt: skip
 def test_verdicts_say_what_happened(summary: dict[str, object], said: str) -> None:
