@@ -81,12 +81,10 @@ def neighbours(
         return True
 
     singles = limit if len(new) < 2 else limit // 2
-    for address in _around(program, new, weights=None, everywhere=False):
+    for single in _single_edits(program, _around(program, new, None, everywhere=False), base):
         if len(patches) >= singles:
             break
-        for edit in program.edits_at(address):
-            if edit not in base and offer((*base, edit)) and len(patches) >= singles:
-                break
+        offer(single)
     if len(new) < 2:
         return patches
     swaps = []
@@ -121,15 +119,21 @@ def other_single_edits(
         return []
     seen = set(tried)
     patches: list[Patch] = []
-    for address in _around(program, new, weights, everywhere=True):
-        for edit in program.edits_at(address):
-            if len(patches) >= limit:
-                return patches
-            patch = (*base, edit)
-            if edit not in base and patch not in seen:
-                seen.add(patch)
-                patches.append(patch)
+    for patch in _single_edits(program, _around(program, new, weights, everywhere=True), base):
+        if len(patches) >= limit:
+            break
+        if patch not in seen:
+            seen.add(patch)
+            patches.append(patch)
     return patches
+
+
+def _single_edits(program: Program, addresses: list[str], base: Patch) -> Iterator[Patch]:
+    """`base` plus each edit at `addresses` it does not have, in order."""
+    for address in addresses:
+        for edit in program.edits_at(address):
+            if edit not in base:
+                yield (*base, edit)
 
 
 def _new_edits(found: Patch, base: Patch) -> list[Edit]:
