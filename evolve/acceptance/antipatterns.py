@@ -13,6 +13,10 @@ fix was to handle that case. They are read here from the programs themselves (se
 candidate, function by function, on Python's `ast`), so any operator that produces one is
 caught, and from what the programs return on the generated inputs. Tan et al. also name the
 early exit: a `return` put in front of statements the seed runs, which cuts them off.
+The last is an input thrown away: a parameter or a loop variable that the seed reads and the
+candidate binds but never reads (`sum((9 - i) * v for i, v in ...)` made `(9 - i) * (len(code)
+- 1)`). The code was written around that value; a repair that stops looking at it answers
+the tests from something else.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ RESULT_TYPE = "result-type"  # returns another kind of value than the seed does
 IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x - 1 + 1`... than the seed
 SILENCED_CHECK = "silenced-check"  # fewer `strict=True`, `check=True`... arguments than the seed
 DEAD_CODE = "dead-code"  # more statements after a return/raise/break/continue than the seed
+DISCARDED_INPUT = "discarded-input"  # a parameter or loop variable the seed reads, now unread
 # Patterns of style rather than of shape: the code computes what a clean fix computes, written
 # oddly (`n - 0` is `n`). They rank a candidate after one that raises on fewer inputs, not
 # before every other test (`repair-compound/range_sums`: `min(.., n - 0)` is the fix, `min(..,
@@ -81,6 +86,8 @@ def _compare(seed: ast.AST, candidate: ast.AST) -> Iterator[str]:
         yield SILENCED_CHECK
     if _dead_statements(candidate) > _dead_statements(seed):
         yield DEAD_CODE
+    if _discarded_inputs(seed, candidate):
+        yield DISCARDED_INPUT
 
 
 def _functions(source: str) -> dict[str, ast.AST]:
@@ -177,6 +184,58 @@ def _dead_statements(function: ast.AST) -> int:
             if exits:
                 dead += len(block) - exits[0] - 1
     return dead
+
+
+def _discarded_inputs(seed: ast.AST, candidate: ast.AST) -> bool:
+    """Whether the candidate leaves unread a parameter the seed reads, or has more loop
+    variables left unread than the seed: a comprehension's where the comprehension never
+    reads it (its scope), a `for` statement's where the function never does. Names that start
+    with `_` say they are unused on purpose. Across the bench runs of the repair suites, every
+    chosen repair this flagged was wrong (an ISBN check digit summed from the code's length
+    instead of its digits) and no correct one was; counting every assigned name as well
+    flagged correct repairs (a temporary that the fix inlines)."""
+    before, after = _reads(seed), _reads(candidate)
+    parameters = _parameters(seed) & _parameters(candidate)
+    if any(before[name] > 0 and after[name] == 0 for name in parameters):
+        return True
+    return _unread_loop_variables(candidate) > _unread_loop_variables(seed)
+
+
+def _parameters(function: ast.AST) -> set[str]:
+    arguments = getattr(function, "args", None)
+    if not isinstance(arguments, ast.arguments):
+        return set()
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
+    return {arg.arg for arg in every if not arg.arg.startswith("_")}
+
+
+def _unread_loop_variables(function: ast.AST) -> int:
+    unread = 0
+    reads = _reads(function)
+    for node in _own_nodes(function):
+        if isinstance(node, ast.For | ast.AsyncFor):
+            scope = reads
+        elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            scope = _reads(node)
+        else:
+            continue
+        targets = (
+            [node.target]
+            if isinstance(node, ast.For | ast.AsyncFor)
+            else [generator.target for generator in node.generators]
+        )
+        names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        unread += sum(1 for name in names if not name.startswith("_") and scope[name] == 0)
+    return unread
+
+
+def _reads(node: ast.AST) -> Counter[str]:
+    return Counter(
+        child.id
+        for child in ast.walk(node)
+        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
+    )
 
 
 # Keyword arguments that, set True, make a call check and raise: `zip(a, b, strict=True)`,

@@ -111,6 +111,9 @@ def _infer_kind(kind: str, values: list[Any]) -> Shape:
 
 
 def _infer_list(values: list[Any]) -> Shape:
+    record = _infer_record(values)
+    if record is not None:
+        return record
     elements = [item for value in values for item in value]
     lengths = [len(value) for value in values]
     if not elements:
@@ -122,6 +125,29 @@ def _infer_list(values: list[Any]) -> Shape:
     if _all_sorted(values) and element.kind in ("int", "float", "str"):
         lists = lists.map(sorted)
     return Shape(lists, f"list[{element.kind}]")
+
+
+def _infer_record(values: list[Any]) -> Shape | None:
+    """Lists that are records, drawn position by position; None for lists of one kind of item.
+
+    A record is what every observed list is when all have one length (two or more) and their
+    positions hold different kinds: `[cost, [children]]`, `(name, score)`. Pooled, the items
+    would be drawn in any order and number: a cost-tree's `[6, [[2, []]]]` became `[6, 0]`,
+    which the seed cannot even read, and an input the seed does not answer checks nothing.
+    Position by position, each keeps its own kind and range, nested records too (down to the
+    depth the cases show)."""
+    lengths = {len(value) for value in values}
+    if len(lengths) != 1 or min(lengths) < 2:
+        return None
+    columns = [[value[i] for value in values] for i in range(min(lengths))]
+    kinds = [{_kind(item) for item in column} for column in columns]
+    if all(column_kinds == kinds[0] for column_kinds in kinds):
+        return None
+    shapes = [infer(column) for column in columns]
+    records: st.SearchStrategy[Any] = st.tuples(*(shape.strategy for shape in shapes))
+    if not all(isinstance(value, tuple) for value in values):
+        records = records.map(list)
+    return Shape(records, "record[" + ", ".join(shape.kind for shape in shapes) + "]")
 
 
 def _infer_dict(values: list[Any]) -> Shape:

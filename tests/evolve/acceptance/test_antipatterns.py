@@ -8,6 +8,7 @@ from evolve.acceptance.antipatterns import (
     CONSTANT_CONDITION,
     CONSTANT_RETURN,
     DEAD_CODE,
+    DISCARDED_INPUT,
     IDENTITY_OPERATION,
     REMOVED_CONTROL,
     SILENCED_CHECK,
@@ -34,10 +35,14 @@ def ok(flag):
     ("before", "after", "expected"),
     [
         ("    return -1\n", "    return -1\n", []),
-        ("            return i\n", "            return 0\n", [CONSTANT_RETURN]),
-        ("        if x == target:\n", "        if True:\n", [CONSTANT_CONDITION]),
-        ("        if x == target:\n", "        if not 0:\n", [CONSTANT_CONDITION]),
-        ("        if x == target:\n            return i\n", "        pass\n", [REMOVED_CONTROL]),
+        ("            return i\n", "            return 0\n", [CONSTANT_RETURN, DISCARDED_INPUT]),
+        ("        if x == target:\n", "        if True:\n", [CONSTANT_CONDITION, DISCARDED_INPUT]),
+        ("        if x == target:\n", "        if not 0:\n", [CONSTANT_CONDITION, DISCARDED_INPUT]),
+        (
+            "        if x == target:\n            return i\n",
+            "        pass\n",
+            [REMOVED_CONTROL, DISCARDED_INPUT],
+        ),
         ("    while flag:\n        flag = False\n", "    flag = False\n", [REMOVED_CONTROL]),
         ("            return i\n", "            return i + 1\n", []),
         ("            return i\n", "            return i / 1\n", [IDENTITY_OPERATION]),
@@ -59,6 +64,13 @@ def ok(flag):
         ),
         ("        flag = False\n", "        flag = False\n        break\n", []),
         ("    return flag\n", "    return flag\n    flag = True\n", [DEAD_CODE]),
+        # A loop variable, or a parameter, the seed reads and the candidate never does.
+        ("        if x == target:\n", "        if i == target:\n", [DISCARDED_INPUT]),
+        ("        if x == target:\n", "        if x == 3:\n", [DISCARDED_INPUT]),
+        ("            return i\n", "            return x\n", [DISCARDED_INPUT]),
+        # Still read, though otherwise: nothing thrown away.
+        ("        if x == target:\n", "        if x >= target:\n", []),
+        ("    while flag:\n", "    while not flag:\n", []),
     ],
 )
 def test_code_anti_patterns(before: str, after: str, expected: list[str]) -> None:
@@ -72,6 +84,31 @@ def test_nested_functions_and_other_files_are_compared_apart() -> None:
     moved = {"a.py": "def f():\n    def g():\n        return 1\n    return 2\n"}
     assert code_anti_patterns(seed, moved) == [CONSTANT_RETURN]
     assert code_anti_patterns(seed, {"b.py": moved["a.py"]}) == []  # a new file: no baseline
+
+
+def test_an_input_thrown_away_counts_reads_in_nested_code_and_spares_underscored_names() -> None:
+    seed = "def total(rows, scale):\n    return sum(v * scale for _, v in rows)\n"
+    assert code_anti_patterns({"": seed}, {"": seed.replace("v * scale", "2 * scale")}) == [
+        DISCARDED_INPUT
+    ]
+    # `scale` read inside a lambda is still read.
+    kept = seed.replace("v * scale", "(lambda: scale)() * v")
+    assert code_anti_patterns({"": seed}, {"": kept}) == []
+    # A name that says it is unused may stay unused.
+    underscored = "def total(rows):\n    return sum(v + _ for _, v in rows)\n"
+    assert code_anti_patterns({"": underscored}, {"": underscored.replace("v + _", "v")}) == []
+
+
+def test_a_comprehension_that_stops_reading_its_own_variable_is_flagged() -> None:
+    # The variable is read elsewhere, in another comprehension: the sum itself discards it.
+    seed = (
+        "def check(values):\n"
+        "    if sum(v for v in values) > 9:\n"
+        "        return False\n"
+        "    return sum(i * v for i, v in enumerate(values)) % 11 == 0\n"
+    )
+    assert code_anti_patterns({"": seed}, {"": seed.replace("i * v", "i * 2")}) == [DISCARDED_INPUT]
+    assert code_anti_patterns({"": seed}, {"": seed.replace("i * v", "i + v")}) == []
 
 
 def test_a_result_of_another_kind_than_the_seeds_is_flagged() -> None:

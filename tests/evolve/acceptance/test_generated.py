@@ -54,6 +54,33 @@ def test_inputs_keep_the_shape_of_the_cases() -> None:
         assert isinstance(target, int) and 0 <= target <= 10
 
 
+def test_lists_that_are_records_are_drawn_position_by_position() -> None:
+    # A cost tree, `[cost, [children]]`: pooled items would give `[6, 0]` or `[[2, []], 4]`.
+    trees = [[6, [[2, []], [3, [[1, []]]]]], [4, []], [9, [[5, []]]]]
+    assert infer(trees).kind == "record[int, list[record[int, list[record[int, list]]]]]"
+
+    def well_formed(tree: Any, depth: int = 0) -> bool:
+        return (
+            isinstance(tree, list)
+            and len(tree) == 2
+            and isinstance(tree[0], int)
+            and isinstance(tree[1], list)
+            and depth <= 3
+            and all(well_formed(child, depth + 1) for child in tree[1])
+        )
+
+    drawn = generate_inputs(cases(*((tree,) for tree in trees)), 30, run_seed=1)
+    assert len(drawn) == 30
+    assert all(well_formed(args[0]) for args, _ in drawn)
+    # Pairs keep their positions' kinds; tuples stay tuples. Lists of one kind of item, or of
+    # lengths that vary, are not records.
+    assert infer([("ann", 3), ("bo", 5)]).kind == "record[str, int]"
+    pairs = generate_inputs(cases(*(([("ann", 3), ("bo", 5)],), ([("cy", 1)],))), 10)
+    assert all(isinstance(n, str) and isinstance(k, int) for args, _ in pairs for n, k in args[0])
+    assert infer([[1, 2], [3, 4]]).kind == "list[int]"
+    assert infer([[1, "a"], [2]]).kind == "list[int|str]"
+
+
 @given(
     st.lists(st.lists(st.integers(-50, 50), max_size=6), min_size=1, max_size=5),
     st.data(),
