@@ -222,4 +222,22 @@ def rerun_evidence(store: RunStore, chain: Chain) -> list[str]:
                 f"{name}: {len(recorded['passing'])} recorded passing tests still pass"
                 f" ({result.passed}/{result.total}; layers {', '.join(result.layers)})"
             )
+            grown = _grown(name, recorded, result)
+            if grown:
+                lines.append(grown)
     return lines
+
+
+def _grown(name: str, recorded: dict[str, Any], result: Evaluation) -> str | None:
+    """A line for tests the task has gained since the record (answers to `review --ask` are
+    added to its cases): the record is intact, but it vouches only for the tests it knew."""
+    total = recorded.get("total")
+    if not isinstance(total, int) or result.total <= total:
+        return None
+    failing = [test.name for test in result.tests if not test.passed]
+    verdict = (
+        "the champion passes all of them"
+        if not failing
+        else f"the champion fails {len(failing)} of them (first {failing[0]})"
+    )
+    return f"{name}: the task has {result.total} tests now, {total} when recorded; {verdict}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -40,6 +41,22 @@ def test_an_untouched_run_verifies(calc_run: Run, capsys: pytest.CaptureFixture[
     assert out.startswith("OK: 3 record(s)")
     assert "search: 11 recorded passing tests still pass" in out
     assert "apply would write change #3" in out
+
+
+def test_tests_added_to_the_task_since_the_record_are_reported(
+    calc_template: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As `review --ask` adds answers to cases.jsonl: the record is intact, and says so, but
+    # it vouches for 11 tests, not for the one added.
+    run = copy_run(calc_template, tmp_path)
+    cases = run.task_dir / "cases.jsonl"
+    with cases.open("a") as lines:
+        lines.write(json.dumps({"args": ["sub", 2, 2], "expected": 0}) + "\n")
+        lines.write(json.dumps({"args": ["mul", 0, 3], "expected": 99}) + "\n")
+    status, out, err = verify(capsys, run)
+    assert status == 0, err
+    assert "search: 11 recorded passing tests still pass (12/13" in out
+    assert "search: the task has 13 tests now, 11 when recorded; the champion fails 1" in out
 
 
 def test_records_are_chained(calc_run: Run) -> None:
