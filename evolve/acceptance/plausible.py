@@ -242,8 +242,8 @@ def rank(
         failures=tuple(failures[p.key] for p in ranked),
         undecided=tuple(
             p
-            for p in ranked[1:]
-            if sort_key(p)[:-1] == level and not _agree(ranked[0], p, tolerance)
+            for p, standing in zip(ranked[1:], standings[1:], strict=True)
+            if standing == level and not _agree(ranked[0], p, tolerance)
         ),
         standings=standings,
     )

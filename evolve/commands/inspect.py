@@ -167,8 +167,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     run_dir = resolve_run(args.run, args.runs_dir)
     with read_run(run_dir) as store:
-        text = _diff(store, args.number)
-        rejected = current_plan(store).rejected if args.number is None else None
+        text, rejected = _diff(store, args.number)
     if rejected is not None:  # said on stderr: stdout stays the diff
         print(
             f"{run_dir.name}: change #{rejected} was rejected; this is the seed against what"
@@ -184,15 +183,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _diff(store: RunStore, number: int | None) -> str:
+def _diff(store: RunStore, number: int | None) -> tuple[str, int | None]:
     """Change `number`'s diff, or without a number the seed's against the champion's (the
-    last accepted change's, for a run that has not finished). Once a change is rejected, the
-    champion is the one the reviews leave: what `evolve apply` writes."""
+    last accepted change's, for a run that has not finished), with the rejected change that
+    made the champion the one the reviews leave (what `evolve apply` writes), if any."""
     if number is not None:
         numbers = store.accepted_numbers()
         if number not in numbers:
             raise UsageError(f"run has no change #{number} (it has {len(numbers)})")
-        return store.accepted_change(number).diff
+        return store.accepted_change(number).diff, None
     config = store.config()
     changes = store.accepted()
     last = changes[-1].child if changes else config["seed_hash"]
@@ -204,7 +203,8 @@ def _diff(store: RunStore, number: int | None) -> str:
         champion_hash = store.accepted_change(kept).child if kept else config["seed_hash"]
     champion = store.variant_source(champion_hash)
     several = bool(config.get("program_files"))
-    return program_diff(seed, champion, path=str(config["program"]), several=several)
+    text = program_diff(seed, champion, path=str(config["program"]), several=several)
+    return text, plan.rejected
 
 
 # evolve report -------------------------------------------------------------------------------
