@@ -10,8 +10,10 @@ order.
 A repair that passes every search test is plausible, not yet accepted: plausible repairs are
 collected over a bounded number of further evaluations, each minimised, and the best by
 `evolve.acceptance.plausible`'s ranking is accepted, with the others and the reason in its
-evidence. A partial repair (more tests than the champion, not all) is accepted only when
-`SearchSettings.partial_repairs` allows it, and never while a collection is open.
+evidence, unless `evolve.acceptance.refusal` refuses the choice (no holdout vouches for it
+and the tests look gamed, or cannot decide). A partial repair (more tests than the champion,
+not all) is accepted only when `SearchSettings.partial_repairs` allows it, and never while a
+collection is open.
 """
 
 from __future__ import annotations
@@ -43,14 +45,13 @@ from evolve.acceptance.neighbourhood import (
 )
 from evolve.acceptance.overfitting import GENERATED
 from evolve.acceptance.plausible import (
-    MOST_EDITS,
     Collection,
     Plausible,
     Ranking,
     change_size,
     rank,
-    shape_anti_patterns,
 )
+from evolve.acceptance.refusal import RefusalPolicy
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
 from evolve.program.patch import Edit, patch_from_json, patch_to_json
 from evolve.program.program import Program
@@ -118,10 +119,9 @@ class Acceptor:
         self.accepted: list[AcceptedChange] = []
         self.holdout_rejections = 0  # passed the gate on search tests, failed the holdout
         self.refused = 0  # plausible repairs refused: an anti-pattern of shape, or a level tie
-        # The best standing (`Ranking.standings`) among the repairs refused as a level tie: a
-        # later repair must rank above it, or it is one more the tests cannot tell apart
-        # from those (found later, with an edit more, say); None while none was.
-        self.refused_level: tuple[int, ...] | None = None
+        # Whether a choice with no holdout to vouch for it is refused (see
+        # `evolve.acceptance.refusal`); it remembers the level ties refused before.
+        self.refusal_policy = RefusalPolicy()
         self.plausible = Collection(budget)
         # Asks a person what the tests could not decide (`[review] ask` at a terminal).
         self.asker = asker
@@ -136,7 +136,7 @@ class Acceptor:
         return {
             "checks": self.checks.state(),
             "refused": self.refused,
-            "refused_level": None if self.refused_level is None else list(self.refused_level),
+            **self.refusal_policy.state(),
             "plausible": {
                 "closes_at": self.plausible.closes_at,
                 "wanted": self.plausible.wanted,
@@ -158,8 +158,7 @@ class Acceptor:
         """Set back to `state`; the evaluator's cache must hold the run's evaluations."""
         self.checks.restore(state["checks"])
         self.refused = int(state.get("refused", 0))  # not in checkpoints of older versions
-        level = state.get("refused_level")
-        self.refused_level = None if level is None else tuple(int(n) for n in level)
+        self.refusal_policy.restore(state)
         self.plausible.clear()
         saved = state["plausible"]
         for entry in saved["pool"]:
@@ -243,7 +242,7 @@ class Acceptor:
                 return champion
             ranking = self._rank(survivors, generation)
         best = ranking.chosen
-        refusal = None if best.candidate.holdout is not None else self._refusal(ranking)
+        refusal = self.refusal_policy.refusal(ranking)
         if refusal is not None:
             for suspect in ranking.ranked:
                 self._refuse(suspect, refusal(suspect), generation)
@@ -266,46 +265,6 @@ class Acceptor:
             evidence["plausible"]["asked"] = [answer.to_json() for answer in asked]
         self._record(champion, new, generation, evidence)
         return new
-
-    def _refusal(self, ranking: Ranking) -> Callable[[Plausible], str] | None:
-        """Why each candidate of a pool no holdout vouches for is refused, or None to accept
-        its best. A refused level tie sets the standing later repairs must beat."""
-        best = ranking.chosen
-        if shape_anti_patterns(best):
-            # Shape anti-patterns rank first, so every candidate shows one: each is a known
-            # shape of a wrong repair. Refused, as Tan et al. forbid such patches; the search
-            # goes on for a clean one while budget remains.
-            return lambda suspect: (
-                f"passes every test but shows {', '.join(shape_anti_patterns(suspect))},"
-                " as every plausible repair found does"
-            )
-        if best.edits_after > MOST_EDITS:
-            # Edits rank right after anti-patterns of shape, so every clean candidate takes as
-            # many: a sprawling patch that passes few tests is a way of gaming them.
-            return lambda suspect: (
-                f"passes every test but takes {suspect.edits_after} edits (more than"
-                f" {MOST_EDITS}), as every plausible repair found does"
-            )
-        if ranking.undecided:
-            # The best candidates rank level and answer differently: which one is right is a
-            # coin toss the tests cannot settle, and a wrong repair that looks solved is worse
-            # than none. Refused with the rest of the pool (which ranks lower), and so is any
-            # later repair that does not rank above them; a person can decide with
-            # `[review] ask`, or a test that tells them apart.
-            level = ranking.standings[0]
-            if self.refused_level is None or level < self.refused_level:
-                self.refused_level = level
-            tied = len(ranking.undecided) + 1
-            return lambda _: (
-                f"passes every test, but the {tied} best repairs found rank level and"
-                " answer differently on generated inputs: the tests cannot decide"
-            )
-        if self.refused_level is not None and ranking.standings[0] >= self.refused_level:
-            return lambda _: (
-                "passes every test, but ranks no better than repairs refused before as"
-                " ones the tests cannot decide between"
-            )
-        return None
 
     def _refuse(self, suspect: Plausible, reason: str, generation: int) -> None:
         """Turn a plausible repair down for good: counted, never collected again."""

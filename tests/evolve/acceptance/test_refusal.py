@@ -1,163 +1,131 @@
-"""A plausible repair that shows an anti-pattern of shape, as every other one found does, or
-that ranks level with another that answers otherwise, is refused unless a holdout vouches for
-it: the search goes on for a better one."""
+"""The refusal policy on rankings made by hand: what it refuses, why, what a holdout changes,
+the level ties it remembers, and that memory's checkpoint entry."""
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable, Sequence
-from pathlib import Path
+import json
 
-from evolve.acceptance.acceptor import Acceptor, Champion
 from evolve.acceptance.antipatterns import DEAD_CODE, IDENTITY_OPERATION
 from evolve.acceptance.checks import Candidate
-from evolve.acceptance.plausible import MOST_EDITS, Plausible
-from evolve.evaluation.evaluator import Evaluator
-from evolve.run import read_program
-from evolve.store.database import RunStore
-from evolve.task import load_task
-from sandbox import Evaluation
-from tests.doubles import InProcessSandbox, SerialExecutor
+from evolve.acceptance.plausible import MOST_EDITS, Plausible, Ranking, rank
+from evolve.acceptance.refusal import RefusalPolicy
+from evolve.evaluation.evaluator import Variant, source_hash
+from sandbox import Evaluation, Status
 
-SEED = "def add(a, b):\n    return a - b\n"
+SEED_OUTPUTS: tuple[str | None, ...] = ("1", "2", "3", "4")
 
 
-Offer = tuple[str, tuple[str, ...], Callable[[list[str | None]], list[str | None]]]
-
-
-def conclude_with(
-    tmp_path: Path,
-    make_task: Callable[..., Path],
-    anti_patterns: tuple[str, ...] = (),
+def plausible(
+    name: str,
+    outputs: tuple[str | None, ...] = SEED_OUTPUTS,
+    *,
+    edits: int = 1,
+    found_at: int = 10,
+    anti: tuple[str, ...] = (),
     vouched: bool = False,
-    offers: Sequence[Offer] = (),
-    later: Sequence[Offer] = (),
-) -> tuple[Acceptor, Champion, Champion]:
-    """The acceptor's choice among plausible repairs: by default one, `- -> +`, showing
-    `anti_patterns` (`vouched`: with a holdout it passed); else each of `offers`, an edit
-    described (edits joined by "; "), its anti-patterns and its answers on the generated
-    inputs made from the seed's. With `later`, a second choice among those follows, and its
-    result is returned."""
-    offers = offers or [("binary-operator at line 2: - -> +", anti_patterns, list)]
-    task = load_task(make_task(tmp_path / "add", SEED, "add", [([1, 2], 3), ([2, 2], 4)]))
-    program = read_program(task)
-    store = RunStore.create(tmp_path / "run")
-    sandbox = InProcessSandbox()
-    try:
-        evaluator = Evaluator(task, program, store, SerialExecutor(), sandbox)
-        acceptor = Acceptor(task, program, evaluator, random.Random(0), budget=1000)
-        seed = evaluator.variant(())
-        [seed_evaluation] = evaluator.evaluate([seed], 0, 1000)
-        assert seed_evaluation is not None
-        champion = Champion(seed, seed_evaluation, None)
-        seed_outputs = list(acceptor.checks.generated.seed_outputs(1))
-        edits = {
-            program.describe(edit): edit
-            for site in program.sites
-            for edit in program.edits_at(site.address)
-        }
-        for pool in (offers, later) if later else (offers,):
-            for number, (described, patterns, answers) in enumerate(pool):
-                patch = tuple(edits[text] for text in described.split("; "))
-                variant = evaluator.variant(patch)
-                [evaluation] = evaluator.evaluate([variant], 1, 1000)
-                assert evaluation is not None
-                holdout: Evaluation | None = evaluation if vouched else None
-                candidate = Candidate(variant, evaluation, holdout)
-                outputs = tuple(answers(list(seed_outputs)))
-                plausible = Plausible(
-                    candidate, len(patch), len(patch), 1, 10 + number, outputs, patterns
-                )
-                acceptor.plausible.add(plausible, 10 + number)
-            new = acceptor.conclude(champion, 1)
-    finally:
-        sandbox.close()
-        store.close()
-    return acceptor, champion, new
+) -> Plausible:
+    """A plausible repair named `name` (its source), with a holdout passed if `vouched`."""
+    source = f"def f(x):\n    return {name!r}\n"
+    variant = Variant((), source, source_hash(source))
+    holdout = Evaluation(Status.OK) if vouched else None
+    candidate = Candidate(variant, Evaluation(Status.OK), holdout)
+    return Plausible(candidate, edits, edits, 1, found_at, outputs, anti)
 
 
-def test_a_repair_every_candidate_of_which_shows_a_shape_anti_pattern_is_refused(
-    tmp_path: Path, make_task: Callable[..., Path]
-) -> None:
-    acceptor, champion, new = conclude_with(tmp_path, make_task, (DEAD_CODE,))
-    assert new is champion
-    assert acceptor.accepted == [] and acceptor.refused == 1
-    assert not acceptor.pending
-    assert len(acceptor.checks.overfitting) == 1  # never collected again
+def ranked(*pool: Plausible) -> Ranking:
+    return rank(pool, SEED_OUTPUTS)
 
 
-def test_a_style_anti_pattern_or_a_holdout_passed_does_not_refuse(
-    tmp_path: Path, make_task: Callable[..., Path]
-) -> None:
-    acceptor, champion, new = conclude_with(tmp_path / "style", make_task, (IDENTITY_OPERATION,))
-    assert new is not champion and acceptor.refused == 0
-    vouched = conclude_with(tmp_path / "holdout", make_task, (DEAD_CODE,), vouched=True)
-    assert vouched[2] is not vouched[1] and vouched[0].refused == 0
+def level_tie(edits: int = 1, vouched: bool = False) -> Ranking:
+    """Two repairs level on every count that answer otherwise on the first input."""
+    first = plausible("first", ("9", *SEED_OUTPUTS[1:]), edits=edits, vouched=vouched)
+    later = plausible("later", ("8", *SEED_OUTPUTS[1:]), edits=edits, found_at=20)
+    ranking = ranked(first, later)
+    assert ranking.undecided == (later,)
+    return ranking
 
 
-def answering(value: str) -> Callable[[list[str | None]], list[str | None]]:
-    """Answers as the seed does, but `value` on the first generated input."""
-    return lambda seed: [value, *seed[1:]]
+def test_a_clean_small_repair_alone_is_accepted() -> None:
+    policy = RefusalPolicy()
+    assert policy.refusal(ranked(plausible("fix", edits=MOST_EDITS))) is None
+    assert policy.refused_level is None
 
 
-def test_repairs_that_rank_level_and_answer_differently_are_refused(
-    tmp_path: Path, make_task: Callable[..., Path]
-) -> None:
-    # Two one-token edits, found one after the other, that the tests cannot tell apart.
-    plus = "binary-operator at line 2: - -> +"
-    times = "binary-operator at line 2: - -> *"
-    acceptor, champion, new = conclude_with(
-        tmp_path, make_task, offers=[(plus, (), answering("7")), (times, (), answering("8"))]
-    )
-    assert new is champion and acceptor.refused == 2
-    assert acceptor.state()["refused_level"] == list(acceptor.refused_level or [])
-    # A later repair that ranks no better (an edit more) is one more the tests cannot
-    # decide on; one that ranks better is taken.
-    worse = (f"{plus}; extend-expression at line 2: a - b -> a - b + 1", (), answering("7"))
-    acceptor, champion, new = conclude_with(
-        tmp_path / "worse",
-        make_task,
-        offers=[(plus, (), answering("7")), (times, (), answering("8"))],
-        later=[worse],
-    )
-    assert new is champion and acceptor.refused == 3
-    # Level and answering alike: harmless, the first found is taken.
-    agreeing = conclude_with(
-        tmp_path / "alike",
-        make_task,
-        offers=[(plus, (), answering("7")), (times, (), answering("7"))],
-    )
-    assert agreeing[2] is not agreeing[1] and agreeing[0].refused == 0
-    # One raises where the other answers: an input outside what the function handles,
-    # most likely; no disagreement.
-    raising = conclude_with(
-        tmp_path / "raises",
-        make_task,
-        offers=[
-            (plus, (), lambda seed: [None, *seed[1:]]),
-            (times, (), lambda seed: [seed[0], None, *seed[2:]]),
-        ],
-    )
-    assert raising[2] is not raising[1] and raising[0].refused == 0
+def test_a_pool_whose_best_shows_a_shape_anti_pattern_is_refused() -> None:
+    dead = plausible("dead", anti=(DEAD_CODE,))
+    both = plausible("both", anti=(DEAD_CODE, "constant-return"), found_at=20)
+    refusal = RefusalPolicy().refusal(ranked(dead, both))
+    assert refusal is not None
+    # Each candidate is refused with its own anti-patterns of shape (style ones left out).
+    assert f"shows {DEAD_CODE}," in refusal(dead)
+    assert f"shows {DEAD_CODE}, constant-return," in refusal(both)
+    # A clean candidate ranks first: the pool is not refused for the others' shapes.
+    assert RefusalPolicy().refusal(ranked(dead, plausible("clean", edits=2))) is None
+    # An anti-pattern of style alone refuses nothing.
+    assert RefusalPolicy().refusal(ranked(plausible("same", anti=(IDENTITY_OPERATION,)))) is None
 
 
-def test_a_repair_of_more_edits_than_most_is_refused_unless_a_holdout_vouches(
-    tmp_path: Path, make_task: Callable[..., Path]
-) -> None:
-    sprawling = "; ".join(
-        [
-            "binary-operator at line 2: - -> +",
-            "extend-expression at line 2: a - b -> a - b + 1",
-            "guard-statement at line 2: guard `return a - b` with `if a:`",
-            "copy-statement at line 2: insert `return a - b` (from line 2) at position 1",
-        ]
-    )
-    assert sprawling.count(";") + 1 > MOST_EDITS
-    acceptor, champion, new = conclude_with(
-        tmp_path, make_task, offers=[(sprawling, (), answering("7"))]
-    )
-    assert new is champion and acceptor.refused == 1
-    vouched = conclude_with(
-        tmp_path / "holdout", make_task, offers=[(sprawling, (), answering("7"))], vouched=True
-    )
-    assert vouched[2] is not vouched[1] and vouched[0].refused == 0
+def test_a_repair_of_more_edits_than_most_is_refused() -> None:
+    sprawling = plausible("sprawling", edits=MOST_EDITS + 1)
+    refusal = RefusalPolicy().refusal(ranked(sprawling))
+    assert refusal is not None
+    assert f"takes {MOST_EDITS + 1} edits (more than {MOST_EDITS})" in refusal(sprawling)
+
+
+def test_a_holdout_passed_vouches_for_the_best() -> None:
+    policy = RefusalPolicy()
+    assert policy.refusal(ranked(plausible("dead", anti=(DEAD_CODE,), vouched=True))) is None
+    assert policy.refusal(ranked(plausible("sprawling", edits=9, vouched=True))) is None
+    assert policy.refusal(level_tie(vouched=True)) is None
+    assert policy.refused_level is None  # a vouched tie is not remembered
+
+
+def test_a_level_tie_is_refused_and_sets_the_standing_later_repairs_must_beat() -> None:
+    policy = RefusalPolicy()
+    tie = level_tie(edits=2)
+    refusal = policy.refusal(tie)
+    assert refusal is not None
+    assert "the 2 best repairs found rank level" in refusal(tie.chosen)
+    assert policy.refused_level == tie.standings[0]
+    # Level with the tie, or below it: one more the tests cannot decide on.
+    changed = ("7", *SEED_OUTPUTS[1:])  # as much a change of behaviour as the tie's
+    for later in (plausible("level", changed, edits=2), plausible("worse", changed, edits=3)):
+        assert ranked(later).standings[0] >= tie.standings[0]
+        no_better = policy.refusal(ranked(later))
+        assert no_better is not None and "ranks no better" in no_better(later)
+    # Above it: accepted, and the standing stays.
+    assert policy.refusal(ranked(plausible("better", changed, edits=1))) is None
+    assert policy.refused_level == tie.standings[0]
+
+
+def test_the_standing_to_beat_is_the_best_of_the_ties_refused() -> None:
+    policy = RefusalPolicy()
+    worse, better = level_tie(edits=3), level_tie(edits=1)
+    assert policy.refusal(worse) is not None and policy.refusal(better) is not None
+    assert policy.refused_level == better.standings[0]
+    assert policy.refusal(level_tie(edits=2)) is not None
+    assert policy.refused_level == better.standings[0]  # a worse tie does not raise it
+
+
+def test_level_repairs_that_answer_alike_are_no_tie() -> None:
+    policy = RefusalPolicy()
+    alike = ranked(plausible("first"), plausible("later", found_at=20))
+    assert alike.undecided == ()
+    assert policy.refusal(alike) is None and policy.refused_level is None
+
+
+def test_the_standing_is_checkpointed_under_the_acceptors_key() -> None:
+    policy = RefusalPolicy()
+    assert policy.state() == {"refused_level": None}
+    policy.refusal(level_tie(edits=2))
+    level = policy.refused_level
+    assert level is not None
+    assert policy.state() == {"refused_level": list(level)}  # a list, as it always was
+    saved = json.loads(json.dumps(policy.state()))  # as a checkpoint stores it
+    restored = RefusalPolicy()
+    # Read from the acceptor's whole state, beside its other entries.
+    restored.restore({"checks": {}, "refused": 2, **saved, "plausible": {}})
+    assert restored.refused_level == level
+    # A checkpoint of a version before level ties were refused has no entry: none was.
+    restored.restore({"checks": {}, "plausible": {}})
+    assert restored.refused_level is None
