@@ -129,6 +129,13 @@ class Search:
         self.site_weights = SiteWeights(
             program, self.localisation, self.operator_bandit, self.widening
         )
+        self.sweep_site_weights = SiteWeights(
+            program,
+            self.localisation,
+            self.operator_bandit,
+            self.widening,
+            base=self.localisation.sweep_weights,
+        )
 
     def run(self, checkpoint: Checkpoint | None = None) -> SearchResult:
         """Search from the seed, or from a checkpoint on exactly as if never stopped."""
@@ -357,7 +364,7 @@ class Search:
         swept = self.sweep.next(
             self.program,
             champion.variant.patch,
-            self.site_weights(),
+            self.sweep_site_weights(),
             self.operator_bandit.weights(),
             lambda patch: self._identify(patch)[1],
         )

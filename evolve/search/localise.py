@@ -162,6 +162,8 @@ class Localisation:
     weights: dict[str, float] | None = None
     top_lines: list[int] = field(default_factory=list)  # most suspicious or hottest first
     deciding: list[int] = field(default_factory=list)  # lines of conditions that decide failures
+    # The weights as the spectrum gave them, before `favour`; None until favoured.
+    spectrum: dict[str, float] | None = None
 
     def compute(
         self,
@@ -187,6 +189,7 @@ class Localisation:
         if not lines or self.weights is None:
             return
         weights = self.weights
+        self.spectrum = dict(weights)
         favoured = {
             site.address: 1.0
             if site.lines.start in lines
@@ -199,12 +202,26 @@ class Localisation:
     def mutation_weights(self) -> dict[str, float] | None:
         return self.weights if self.enabled else None
 
+    def sweep_weights(self) -> dict[str, float] | None:
+        """The weights for the sweep of single edits (`evolve.search.sweeping`): the
+        spectrum's, not favoured. A deciding condition is a guess at where the fix is, and the
+        draws follow it; the sweep tries edits in turn, and in that order a 4-times demotion
+        puts a spectrum-top line hundreds of edits back. A two-defect `longest_streak`
+        (`min` for `max` on the line after an if/else whose condition decides failures) had
+        its fix about the 400th single edit favoured and 210th not, and falling further
+        back as the fix templates weighed in; the probes have tried the negated conditions
+        already."""
+        if not self.enabled:
+            return None
+        return self.spectrum if self.spectrum is not None else self.weights
+
     def state(self) -> dict[str, Any]:
         return {
             "enabled": self.enabled,
             "weights": self.weights,
             "top_lines": self.top_lines,
             "deciding": self.deciding,
+            "spectrum": self.spectrum,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -213,3 +230,8 @@ class Localisation:
         self.weights = None if weights is None else {str(k): float(v) for k, v in weights.items()}
         self.top_lines = [int(line) for line in state.get("top_lines", [])]
         self.deciding = [int(line) for line in state.get("deciding", [])]
+        # A checkpoint from before the spectrum was kept sweeps by the favoured weights.
+        spectrum = state.get("spectrum")
+        self.spectrum = (
+            None if spectrum is None else {str(k): float(v) for k, v in spectrum.items()}
+        )

@@ -8,7 +8,7 @@ enough (`Widening.uniform_sites`), every site weighs alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from evolve.program.program import Program
 from evolve.search.bandit import OperatorBandit
@@ -23,9 +23,13 @@ class SiteWeights:
         localisation: Localisation,
         bandit: OperatorBandit,
         widening: Widening,
+        base: Callable[[], Mapping[str, float] | None] | None = None,
     ) -> None:
         self.program = program
         self.localisation = localisation
+        # Which of localisation's weights to scale: the draws' (`mutation_weights`) unless
+        # told otherwise (the sweep's, `sweep_weights`).
+        self.base = base or localisation.mutation_weights
         self.bandit = bandit
         self.widening = widening
         # (localisation's weights, the escalation, the scaled weights): rescaled only when
@@ -36,7 +40,7 @@ class SiteWeights:
         """The weights to draw a site by; None: every site alike."""
         if self.widening.uniform_sites:
             return None
-        weights = self.localisation.mutation_weights()
+        weights = self.base()
         if weights is None:
             return None
         bandit = self.bandit

@@ -30,6 +30,34 @@ def pick(rows, weights):
 """
 
 
+STREAK = """\
+def longest_streak(days):
+    if not days:
+        return 0
+    best = 1
+    current = 1
+    for i in range(1, len(days)):
+        if days[i] == days[i - 1]:
+            continue
+        if days[i] == days[i - 1] + 1:
+            current += 1
+        else:
+            current = 0
+        best = min(best, current)
+    return best
+"""
+STREAK_CASES: list[tuple[list[object], object]] = [
+    ([[]], 0),
+    ([[7]], 1),
+    ([[1, 2, 3, 4]], 4),
+    ([[1, 3, 5, 9]], 1),
+    ([[1, 2, 5, 6, 7]], 3),
+    ([[10, 11, 12, 20, 21]], 3),
+    ([[3, 3, 4, 4, 5, 9]], 3),
+    ([[1, 2, 4, 5]], 2),
+]
+
+
 def _cases() -> list[tuple[list[object], object]]:
     rows = [[3, 1, 2], [5, 9], [4], [7, 7, 0], [2, 8, 6], [1, 2]]
     cases: list[tuple[list[object], object]] = []
@@ -103,6 +131,39 @@ def test_the_deciding_line_outweighs_a_flat_spectrum() -> None:
     restored = Localisation()
     restored.restore(localisation.state())
     assert restored.deciding == [6] and restored.weights == weights
+
+
+def test_the_sweep_keeps_the_spectrum_the_draws_are_favoured_over() -> None:
+    program = Program.parse(PICK)
+    localisation = Localisation()
+    spectrum = {site.address: 0.98 for site in program.sites}
+    localisation.weights = dict(spectrum)
+    assert localisation.sweep_weights() == spectrum  # nothing favoured: one set of weights
+    localisation.favour(program, {6})
+    assert localisation.sweep_weights() == spectrum
+    assert localisation.mutation_weights() != spectrum
+    restored = Localisation()
+    restored.restore(localisation.state())
+    assert restored.sweep_weights() == spectrum
+    # A checkpoint written before the spectrum was kept sweeps by the weights it has.
+    old = {k: v for k, v in localisation.state().items() if k != "spectrum"}
+    restored.restore(old)
+    assert restored.sweep_weights() == restored.weights
+    assert Localisation(enabled=False).sweep_weights() is None
+
+
+def test_a_fix_after_a_deciding_condition_is_swept_early(
+    tmp_path: Path, make_task: Callable[..., Path]
+) -> None:
+    # Two defects: `min` for `max`, on the line after the if/else whose condition decides
+    # failures, and a run reset to 0 instead of 1. Favoured, that line weighs a quarter and
+    # its fix is about the 400th single edit; the sweep reaches it by the spectrum's order.
+    task = make_task(tmp_path / "streak", STREAK, "longest_streak", STREAK_CASES)
+    request = RunRequest(task, seed=1, budget=3000, runs_dir=tmp_path / "r")
+    summary = start_run(request, Quiet())
+    assert summary.solved
+    champion = Path(summary.champion_path).read_text()
+    assert "best = max(best, current)" in champion and "current = 1\n" in champion
 
 
 def test_nothing_deciding_leaves_the_weights_alone() -> None:
