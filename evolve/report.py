@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from evolve.acceptance.antipatterns import STYLE
 from evolve.audit.review import Plan, Standing, plan
 from evolve.store.chain import CHECKS, reverts_text
 from evolve.store.database import AcceptedChange, EvaluationRow, Review
@@ -404,7 +405,13 @@ def _plausible(choice: dict[str, Any]) -> str:
         if not isinstance(candidate, dict):
             continue
         edits = "; ".join(map(str, candidate.get("edits") or []))
-        anti = ", ".join(map(str, candidate.get("anti_patterns") or [])) or "none"
+        # Patterns of style rank after new failures, those of shape before everything: say
+        # which is which, or a chosen candidate with `identity-operation` reads as a mistake.
+        anti = ", ".join(
+            f"{name} (style)" if name in STYLE else str(name)
+            for name in candidate.get("anti_patterns") or []
+        )
+        anti = anti or "none"
         rows.append(
             f"<tr><td>{rank}{' (chosen)' if rank == 1 else ''}</td><td>{html.escape(edits)}</td>"
             f"<td>{html.escape(anti)}</td>"

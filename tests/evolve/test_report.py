@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from evolve.cli import main
-from evolve.report import REPORT_FILE, RunData, operator_counts, render
+from evolve.report import REPORT_FILE, RunData, _plausible, operator_counts, render
 from evolve.run import RunRequest, start_run
 from evolve.store.database import AcceptedChange, EvaluationRow
 from tests.doubles import Quiet, SerialExecutor
@@ -75,6 +75,19 @@ def test_run_text_is_escaped() -> None:
     text = render(data, hostile)
     assert hostile not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_a_candidates_patterns_of_style_are_marked_as_such() -> None:
+    choice = {
+        "reason": "r",
+        "candidates": [
+            {"edits": ["a"], "anti_patterns": ["identity-operation"]},
+            {"edits": ["b"], "anti_patterns": ["constant-return"]},
+        ],
+    }
+    text = _plausible(choice)
+    assert "identity-operation (style)" in text
+    assert "constant-return (style)" not in text and "constant-return" in text
 
 
 def test_operator_counts_count_a_variant_once_per_operator() -> None:
