@@ -1,9 +1,13 @@
 """Swap an augmented assignment for another of its family, or for a plain `=`; and turn a
-plain `total = x` into `total += x` where the function accumulates into `total` elsewhere.
+plain `total = x` into `total += x` where the function accumulates into `total` elsewhere,
+or starts it empty and overwrites it in a loop.
 
 The last is the lost accumulation: one branch adds to the total and another overwrites it
-(`total += inner(item)` beside `total = item * depth`). Only names the function already
-augments get it, so an ordinary assignment is never offered an operator it does not need.
+(`total += inner(item)` beside `total = item * depth`), or the only update of a sum started
+at `total = 0` keeps the last term (`total = num * units[ch]` in the loop over a duration's
+characters). Only names the function already augments, or starts at `0`, `""` or `[]` and
+assigns in a loop, get it, so an ordinary assignment is never offered an operator it does
+not need.
 """
 
 from __future__ import annotations
@@ -51,7 +55,11 @@ def _accumulation(node: cst.CSTNode, context: Context) -> str | None:
     target = node.targets[0].target
     if not isinstance(target, cst.Name):
         return None
-    operator = context.scope.ingredients.accumulated.get(target.value)
+    ingredients = context.scope.ingredients
+    operator = ingredients.accumulated.get(target.value)
+    if operator is None and context.in_loop and target.value in ingredients.started:
+        # Started empty before, overwritten in a loop: a sum that keeps only its last term.
+        operator = cst.AddAssign
     if operator is None or operator not in _TABLE:
         return None
     # The start (`total = 0`) and a recomputation from itself are not lost accumulations.
@@ -123,6 +131,12 @@ class AugmentedAssignment(Operator):
                 "def last(xs):\n    t = 0\n    for x in xs:\n        t = x\n    return t\n",
             ),
             ("def f(m):\n    m |= 4\n    return m\n", "def f(m):\n    m ^= 4\n    return m\n"),
+            (
+                "def seconds(parts):\n    total = 0\n    for n, unit in parts:\n"
+                "        total = n * unit\n    return total\n",
+                "def seconds(parts):\n    total = 0\n    for n, unit in parts:\n"
+                "        total += n * unit\n    return total\n",
+            ),
             (
                 "def weigh(items, depth):\n    total = 0\n    for item in items:\n"
                 "        if isinstance(item, list):\n"

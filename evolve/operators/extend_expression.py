@@ -147,7 +147,11 @@ class ExtendExpression(Operator):
         slot = (context.parent, context.slot)
         ingredients = context.scope.ingredients
         own = names_in(node)
-        names = [n for n in ingredients.numbers if n not in own][:_NAMES]
+        # Numbers first; where the function has fewer than `_NAMES`, names whose kind its code
+        # does not tell: `cost, children = tree` ... `return best` where `cost + best` was
+        # meant, `cost` only ever unpacked and returned.
+        names = [n for n in (*ingredients.numbers, *ingredients.untyped) if n not in own]
+        names = names[:_NAMES]
         if isinstance(node, cst.Integer):
             # A bare constant where a difference was meant: `min(d, 360)` -> `min(d, 360 - d)`.
             if not context.is_value or slot in NUDGED or slot == (cst.Expr, "value"):

@@ -78,11 +78,17 @@ class Ingredient:
 class Ingredients:
     kinds: Mapping[str, str] = field(default_factory=dict)  # name -> kind of its uses
     numbers: tuple[str, ...] = ()  # numeric names, the function's own first
+    # Names with no telling use (a value unpacked from a record and only returned), in the
+    # same order: numbers as likely as not, where the function has few known ones.
+    untyped: tuple[str, ...] = ()
     sized: tuple[str, ...] = ()  # sequences and strings: `len()` applies
     expressions: tuple[Ingredient, ...] = ()  # reusable sub-expressions, in source order
     # Names the function accumulates into (`total += x`), with the first such operator's
     # class: a plain `total = y` beside it may be the accumulation gone wrong.
     accumulated: Mapping[str, type[cst.BaseAugOp]] = field(default_factory=dict)
+    # Names the function starts at an empty value (`total = 0`, `out = []`, `text = ""`):
+    # the start of a sum, a plain `total = x` in a loop beside it may be one gone wrong.
+    started: frozenset[str] = frozenset()
 
     def kind(self, node: cst.CSTNode) -> str:
         return kind_of(node, self.kinds)
@@ -379,6 +385,7 @@ def ingredients(
         return all(reusable(child) for _, _, child in children(node))
 
     accumulated: dict[str, type[cst.BaseAugOp]] = {}
+    started: set[str] = set()
 
     def visit(node: cst.CSTNode) -> None:
         if type(node) in _SKIPPED:
@@ -386,6 +393,10 @@ def ingredients(
         _vote(node, votes)
         if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
             accumulated.setdefault(node.target.value, type(node.operator))
+        if isinstance(node, cst.Assign) and len(node.targets) == 1 and _empty(node.value):
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                started.add(target.value)
         if type(node) in _REUSABLE:
             bare = node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
             code = module.code_for_node(bare)
@@ -402,6 +413,7 @@ def ingredients(
     kinds = _share_copied_kinds(function.body, votes.kinds()) | dict(returns)
     # Only names the scope can read, in the scope's order (the function's own first).
     numbers = tuple(name for name in names if kinds.get(name) == NUM)
+    untyped = tuple(name for name in names if kinds.get(name, ANY) == ANY)
     sized = tuple(name for name in names if kinds.get(name) in (SEQ, STR))
     expressions = tuple(
         Ingredient(code, kind_of(node, kinds), positions[node].start.line)
@@ -410,7 +422,18 @@ def ingredients(
     return Ingredients(
         kinds=kinds,
         numbers=numbers,
+        untyped=untyped,
         sized=sized,
         expressions=expressions,
         accumulated=accumulated,
+        started=frozenset(started),
     )
+
+
+def _empty(value: cst.BaseExpression) -> bool:
+    """`0`, `0.0`, `""`, `[]`: where a sum, a joined text or a collected list starts."""
+    if isinstance(value, cst.Integer | cst.Float):
+        return float(value.evaluated_value) == 0
+    if isinstance(value, cst.SimpleString):
+        return value.evaluated_value in ("", b"")
+    return isinstance(value, cst.List) and not value.elements

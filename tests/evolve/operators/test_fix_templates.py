@@ -393,3 +393,33 @@ def test_a_plain_assignment_beside_an_accumulation_may_accumulate() -> None:
     assert any("            total += -1\n" in r for r in offers["total = -1"])
     # The start, and names never accumulated into, are left alone.
     assert "total = 0" not in offers and "last = total" not in offers
+
+
+def test_a_sum_started_empty_and_overwritten_in_a_loop_may_accumulate() -> None:
+    source = (
+        "def seconds(text, units):\n    total = 0\n    num = 0\n    last = None\n"
+        "    for ch in text:\n        if ch.isdigit():\n            num = num * 10 + int(ch)\n"
+        "        else:\n            total = num * units[ch]\n            last = ch\n"
+        "            num = 0\n    return total\n"
+    )
+    offers = offered(source, "augmented-assignment")
+    assert any(
+        "            total += num * units[ch]\n" in r for r in offers["total = num * units[ch]"]
+    )
+    # Not a name started at something other than empty, nor one outside a loop, nor a
+    # reset to a literal, nor an update that reads the name itself.
+    assert "last = ch" not in offers and "total = 0" not in offers
+    assert "num = 0" not in offers and "num = num * 10 + int(ch)" not in offers
+
+
+def test_a_name_the_code_does_not_type_is_a_term_where_numbers_are_few() -> None:
+    # `cost` is only unpacked and returned: its kind is unknown, and the missing term.
+    source = (
+        "def cheapest(tree):\n    cost, children = tree\n    if not children:\n"
+        "        return cost\n    best = min(cheapest(child) for child in children)\n"
+        "    return best\n"
+    )
+    extended = offered(source, "extend-expression")
+    assert any("    return best + cost\n" in r for r in extended["best"])
+    # A name the code uses as a sequence is still no term.
+    assert not any("best + children" in r for r in extended["best"])
