@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from evolve import __version__
-from evolve.acceptance.acceptor import is_solved
+from evolve.acceptance.acceptor import Champion, is_solved
 from evolve.acceptance.ask import Asker, terminal_asker
 from evolve.acceptance.gate import fitness_text
 from evolve.errors import RunAborted, UsageError
@@ -108,6 +108,10 @@ class RunSummary:
     # The champion's holdout tests passed, "passed/total"; None when it has no holdout (or
     # it is hidden). `best` counts the search tests alone.
     best_holdout: str | None = None
+    # For a repair: the most search tests a partial fix passed, "passed/total", where that is
+    # more than the champion passes (a fix of one defect of two, kept to be combined, and
+    # accepted only with `--partial-repairs`); None otherwise.
+    best_partial: str | None = None
     goal: str = Goal.REPAIR.value
     # What the run did, honestly: `solved` is for repairs only (the champion passes every
     # search and holdout test); `improved` says the champion is better than the seed at all
@@ -376,6 +380,7 @@ def execute(
                 stop_reason=result.stop_reason.value,
                 best=fitness_text(task.goal, result.champion.evaluation),
                 best_holdout=_holdout_text(result.champion.holdout),
+                best_partial=_partial_text(search.partial_fixes.best_passed(), result.champion),
                 holdout_rejections=result.holdout_rejections,
                 cache_hit_rate=evaluator.cache_hit_rate,
                 plausible_overfitting=result.plausible_overfitting,
@@ -513,3 +518,11 @@ def outcome(
 
 def _holdout_text(holdout: Evaluation | None) -> str | None:
     return None if holdout is None else f"{holdout.passed}/{holdout.total}"
+
+
+def _partial_text(passed: int | None, champion: Champion) -> str | None:
+    """`RunSummary.best_partial`: a partial fix's tests, where more than the champion's."""
+    evaluation = champion.evaluation
+    if passed is None or evaluation is None or passed <= evaluation.passed:
+        return None
+    return f"{passed}/{evaluation.total}"

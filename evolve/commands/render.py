@@ -100,4 +100,8 @@ def verdict(summary: Mapping[str, Any], goal: str | None = None) -> str:
     from_seed = f" from {start}" if start else ""
     # Every search test passing but the holdout's not: say which, or "best 8/8" reads solved.
     held = f", holdout {holdout}" if holdout else ""
-    return f"not solved ({reason}): best {best}{from_seed}{held}"
+    # A partial fix passes more than the champion but was not accepted: say so, or "best
+    # 2/8" reads as if the search never got past the seed.
+    partial = summary.get("best_partial")
+    kept = f"; partial fixes kept up to {partial}" if partial else ""
+    return f"not solved ({reason}): best {best}{from_seed}{held}{kept}"

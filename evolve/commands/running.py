@@ -138,6 +138,13 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
             " which; with `[review] ask = true` a person settles such ties)"
         )
     print(f"run {summary['run_id']}: champion written to {summary['champion_path']}")
+    if summary.get("best_partial") and not summary.get("solved"):
+        print(
+            f"partial fixes pass up to {summary['best_partial']} and keep every test the seed"
+            " passes; none was accepted, as a repair must pass every test. A larger --budget"
+            " gives the search more time to combine them; --partial-repairs accepts each as a"
+            " step (and may climb through wrong ones); more tests pin the behaviour down"
+        )
     if summary.get("solved") and summary.get("accepted") and not summary.get("holdout_evaluations"):
         # With no holdout, "solved" is as good as the tests: a patch can fit them and still
         # be wrong on what they do not try.

@@ -74,6 +74,13 @@ class PartialFixes:
             kept = {gained for gained, _ in ranked[:MAX_FIXES]}
             self.fixes = {gained: patch for gained, patch in self.fixes.items() if gained in kept}
 
+    def best_passed(self) -> int | None:
+        """Tests the best partial fix kept passes (the baseline's and those it gains); None
+        when none was kept."""
+        if not self.fixes:
+            return None
+        return len(self.baseline) + max(len(gained) for gained in self.fixes)
+
     def unions(self, seen: Seen, limit: int = PER_GENERATION, max_edits: int = 0) -> list[Patch]:
         """Up to `limit` unions of two partial fixes the run has not evaluated, those that
         gain the most tests together first, then the smallest."""

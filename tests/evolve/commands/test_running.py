@@ -155,10 +155,56 @@ def test_a_speedup_that_did_not_improve_does_not_say_solved(
              "seed_fitness": "2/8", "accepted": 1, "best_holdout": "6/6"},
             "solved: passes every test (2/8 -> 8/8; holdout 6/6)",
         ),
+        (
+            {"goal": "repair", "stop_reason": "budget", "solved": False, "best": "2/8",
+             "seed_fitness": "2/8", "best_partial": "7/8"},
+            "not solved (budget): best 2/8 from 2/8; partial fixes kept up to 7/8",
+        ),
     ],
 )  # fmt: skip
 def test_verdicts_say_what_happened(summary: dict[str, object], said: str) -> None:
     assert verdict(summary) == said
+
+
+# Two defects (`min` for `max`, a run reset to 0 for 1): either fix alone passes more tests.
+STREAK = """\
+def longest_streak(days):
+    if not days:
+        return 0
+    best = 1
+    current = 1
+    for i in range(1, len(days)):
+        if days[i] == days[i - 1] + 1:
+            current += 1
+        else:
+            current = 0
+        best = min(best, current)
+    return best
+"""
+STREAK_CASES: list[tuple[list[object], object]] = [
+    ([[]], 0),
+    ([[7]], 1),
+    ([[1, 2, 3, 4]], 4),
+    ([[1, 3, 5, 9]], 1),
+    ([[1, 2, 5, 6, 7]], 3),
+    ([[10, 11, 12, 20, 21]], 3),
+    ([[1, 2, 4, 5]], 2),
+]
+
+
+def test_an_unsolved_repair_says_how_far_its_partial_fixes_got(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task = write_task(tmp_path / "t", STREAK, "longest_streak", STREAK_CASES)
+    runs = ("--runs-dir", str(tmp_path / "runs"), "--seed", "1", "--budget", "60")
+    status, out, err = cli(capsys, "run", str(task), *runs, "--quiet", "--json")
+    assert status == 0, err
+    summary = last_json(out)
+    assert not summary["solved"] and summary["best"] == "2/7"
+    assert summary["best_partial"] in {f"{n}/7" for n in range(3, 7)}
+    status, out, err = cli(capsys, "run", str(task), *runs, "--quiet")
+    assert f"partial fixes kept up to {summary['best_partial']}" in out
+    assert "none was accepted, as a repair must pass every test" in out
 
 
 def test_run_without_a_task_names_the_demo_and_how_to_choose(
