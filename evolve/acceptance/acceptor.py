@@ -140,6 +140,7 @@ class Acceptor:
             "plausible": {
                 "closes_at": self.plausible.closes_at,
                 "wanted": self.plausible.wanted,
+                "unexplored": self.plausible.unexplored,
                 "pool": [
                     {
                         "patch": patch_to_json(p.candidate.variant.patch),
@@ -182,6 +183,8 @@ class Acceptor:
             )
         closes_at = saved["closes_at"]
         self.plausible.closes_at = None if closes_at is None else int(closes_at)
+        # Not in checkpoints of older versions.
+        self.plausible.unexplored = int(saved.get("unexplored", 0))
         wanted = saved.get("wanted")  # not in checkpoints of older versions
         self.plausible.wanted = None if wanted is None else int(wanted)
 
@@ -249,6 +252,7 @@ class Acceptor:
             self.plausible.clear()
             return champion
         short = self.plausible.cut_short(self.evaluator.evaluations)
+        unexplored = self.plausible.unexplored
         self.plausible.clear()
         new = Champion(best.candidate.variant, best.candidate.evaluation, best.candidate.holdout)
         evidence = self.checks.evidence(
@@ -260,6 +264,13 @@ class Acceptor:
             evidence["plausible"]["cut_short"] = short
             evidence["plausible"]["reason"] += (
                 f"; the run ended {short} evaluations before the look for other candidates was done"
+            )
+        if unexplored:
+            # The same for the patches one edit from the first repair, and the other single
+            # edits it is checked against: a repair with fewer edits may be among them.
+            evidence["plausible"]["unexplored"] = unexplored
+            evidence["plausible"]["reason"] += (
+                f"; the run ended before {unexplored} patches one edit from it were tried"
             )
         if asked:
             evidence["plausible"]["asked"] = [answer.to_json() for answer in asked]
@@ -361,6 +372,7 @@ class Acceptor:
         variants = [self.evaluator.variant(patch) for patch in patches]
         left = self.budget - self.evaluator.evaluations
         results = self.evaluator.evaluate(variants, generation, left)
+        self.plausible.unexplored += sum(1 for result in results if result is None)
         # Fewest edits first: only so many are collected for one choice.
         passing = [
             (

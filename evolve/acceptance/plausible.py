@@ -367,6 +367,9 @@ class Collection:
     pool: list[Plausible] = field(default_factory=list)
     closes_at: int | None = None  # search evaluations; None while nothing was found
     wanted: int | None = None  # where it would close if the budget did not end first
+    # Patches of the first repair's neighbourhood, and the other single edits checked against
+    # it, that the budget ended before (`Acceptor._explore_neighbourhood`).
+    unexplored: int = 0
 
     def add(self, plausible: Plausible, evaluations: int) -> None:
         if any(p.key == plausible.key for p in self.pool):
@@ -397,6 +400,7 @@ class Collection:
     def clear(self) -> None:
         self.pool.clear()
         self.closes_at = self.wanted = None
+        self.unexplored = 0
 
 
 def shape_anti_patterns(plausible: Plausible) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,6 +178,21 @@ def test_a_two_edit_repair_gives_way_to_the_one_edit_fix_on_its_line(
     assert ["binary-operator at line 2: - -> +"] in described
     assert contrived in described
     assert "fewest edits" in reason or "smallest change" in reason
+
+
+def test_a_neighbourhood_the_budget_cut_short_says_so(
+    tmp_path: Path, make_task: Callable[..., Path]
+) -> None:
+    cases: list[tuple[list[object], object]] = [([1, 2], 3), ([2, 1], 3)]
+    contrived = [
+        "binary-operator at line 2: - -> *",
+        "extend-expression at line 3: total -> total + 1",
+    ]
+    task = make_task(tmp_path / "add", SEED, "add", cases)
+    _, _, reason = choose_among(task, tmp_path / "run", contrived, 30)
+    assert re.search(r"; the run ended before \d+ patches one edit from it were tried$", reason)
+    _, _, reason = choose_among(task, tmp_path / "run2", contrived, 2000)
+    assert "patches one edit from it" not in reason
 
 
 PATH_SUM = (
