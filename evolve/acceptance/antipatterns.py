@@ -13,10 +13,10 @@ fix was to handle that case. They are read here from the programs themselves (se
 candidate, function by function, on Python's `ast`), so any operator that produces one is
 caught, and from what the programs return on the generated inputs. Tan et al. also name the
 early exit: a `return` put in front of statements the seed runs, which cuts them off.
-The last is an input thrown away: a parameter or a loop variable that the seed reads and the
-candidate binds but never reads (`sum((9 - i) * v for i, v in ...)` made `(9 - i) * (len(code)
-- 1)`). The code was written around that value; a repair that stops looking at it answers
-the tests from something else.
+So is an input thrown away: a parameter or a loop variable that the seed reads and the
+candidate binds but never reads (`(9 - i) * v for i, v in ...` made `(9 - i) * (len(code) -
+1) for i, v in ...`). The code was written around that value; a repair that stops looking at
+it answers the tests from something else.
 """
 
 from __future__ import annotations
