@@ -57,8 +57,11 @@ def _accumulation(node: cst.CSTNode, context: Context) -> str | None:
         return None
     ingredients = context.scope.ingredients
     operator = ingredients.accumulated.get(target.value)
-    if operator is None and context.in_loop and target.value in ingredients.started:
-        # Started empty before, overwritten in a loop: a sum that keeps only its last term.
+    computed = not isinstance(node.value, cst.Name | cst.Attribute)
+    if operator is None and computed and context.in_loop and target.value in ingredients.started:
+        # Started empty before, overwritten in a loop by a computed value: a sum that keeps
+        # only its last term. A copy (`start = found`, `best = x`) is a position or a state
+        # moving on, not a term.
         operator = cst.AddAssign
     if operator is None or operator not in _TABLE:
         return None

@@ -147,11 +147,11 @@ class ExtendExpression(Operator):
         slot = (context.parent, context.slot)
         ingredients = context.scope.ingredients
         own = names_in(node)
-        # Numbers first; where the function has fewer than `_NAMES`, names whose kind its code
-        # does not tell: `cost, children = tree` ... `return best` where `cost + best` was
-        # meant, `cost` only ever unpacked and returned.
-        names = [n for n in (*ingredients.numbers, *ingredients.untyped) if n not in own]
-        names = names[:_NAMES]
+        names = [n for n in ingredients.numbers if n not in own][:_NAMES]
+        # Where the function has fewer numbers, names whose kind its code does not tell, after
+        # every other payload: `cost, children = tree` ... `return best` where `cost + best`
+        # was meant, `cost` only ever unpacked and returned.
+        untyped = [n for n in ingredients.untyped if n not in own][: _NAMES - len(names)]
         if isinstance(node, cst.Integer):
             # A bare constant where a difference was meant: `min(d, 360)` -> `min(d, 360 - d)`.
             if not context.is_value or slot in NUDGED or slot == (cst.Expr, "value"):
@@ -178,6 +178,7 @@ class ExtendExpression(Operator):
         if slot in _WHOLE_VALUES:
             found += [("%", period, "right") for period in _periods(node, context)]
         found += [("//", "2", "right"), ("*", "2", "right"), ("%", "2", "right")]
+        found += [("+", name, "right") for name in untyped]
         return [p for p in found if not _repeats(node, p, context.seed.code)][:MAX_PAYLOADS]
 
     def apply(self, node: cst.CSTNode, payload: Payload, context: Context) -> Result:

@@ -45,6 +45,10 @@ _STRING_METHODS = frozenset(
     | {"isalnum", "isdigit", "isalpha", "isspace", "islower", "isupper", "replace", "find"}
     | {"title", "capitalize", "zfill", "center", "ljust", "rjust", "encode", "splitlines"}
 )
+# String methods whose first argument is a string too.
+_SUBSTRING_METHODS = frozenset(
+    {"find", "rfind", "index", "startswith", "endswith", "replace", "split", "count"}
+)
 _STRING_RESULTS = frozenset(
     {"lower", "upper", "strip", "lstrip", "rstrip", "join", "replace", "format", "title"}
     | {"capitalize", "zfill", "center", "ljust", "rjust"}
@@ -275,6 +279,8 @@ def _vote(node: cst.CSTNode, votes: _Votes) -> None:
                 votes.add(receiver, SEQ)
             elif attr in _STRING_METHODS or (attr == "join" and isinstance(receiver, cst.Name)):
                 votes.add(receiver, STR)
+                if attr in _SUBSTRING_METHODS and values:
+                    votes.add(values[0], STR)  # `text.find(word)`: what is looked for
             if attr == "join" and values:
                 votes.add(values[0], SEQ)
     elif isinstance(node, cst.For | cst.CompFor):
