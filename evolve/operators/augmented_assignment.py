@@ -5,9 +5,10 @@ or starts it empty and overwrites it in a loop.
 The last is the lost accumulation: one branch adds to the total and another overwrites it
 (`total += inner(item)` beside `total = item * depth`), or the only update of a sum started
 at `total = 0` keeps the last term (`total = num * units[ch]` in the loop over a duration's
-characters). Only names the function already augments, or starts at `0`, `""` or `[]` and
-assigns in a loop, get it, so an ordinary assignment is never offered an operator it does
-not need.
+characters, which never reads `total`). Only names the function already augments, or starts
+at `0`, `""` or `[]` and assigns in a loop that never reads them, get it, so an ordinary
+assignment, or a state carried from pass to pass (`carry = total // 10`), is never offered an
+operator it does not need.
 """
 
 from __future__ import annotations
@@ -58,10 +59,11 @@ def _accumulation(node: cst.CSTNode, context: Context) -> str | None:
     ingredients = context.scope.ingredients
     operator = ingredients.accumulated.get(target.value)
     computed = not isinstance(node.value, cst.Name | cst.Attribute)
-    if operator is None and computed and context.in_loop and target.value in ingredients.started:
-        # Started empty before, overwritten in a loop by a computed value: a sum that keeps
-        # only its last term. A copy (`start = found`, `best = x`) is a position or a state
-        # moving on, not a term.
+    overwritten = target.value in ingredients.overwritten
+    if operator is None and computed and context.in_loop and overwritten:
+        # Started empty before, overwritten in a loop that never reads it by a computed
+        # value: a sum that keeps only its last term. A copy (`start = found`, `best = x`) is
+        # a position or a state moving on, not a term.
         operator = cst.AddAssign
     if operator is None or operator not in _TABLE:
         return None

@@ -90,9 +90,11 @@ class Ingredients:
     # Names the function accumulates into (`total += x`), with the first such operator's
     # class: a plain `total = y` beside it may be the accumulation gone wrong.
     accumulated: Mapping[str, type[cst.BaseAugOp]] = field(default_factory=dict)
-    # Names the function starts at an empty value (`total = 0`, `out = []`, `text = ""`):
-    # the start of a sum, a plain `total = x` in a loop beside it may be one gone wrong.
-    started: frozenset[str] = frozenset()
+    # Names the function starts at an empty value (`total = 0`, `out = []`, `text = ""`) that
+    # a loop assigns and never reads: each pass overwrites what the last one left, unused, as
+    # a sum does that keeps only its last term (`total = num * units[ch]`). A name the loop
+    # reads carries state from pass to pass (`carry = total // 10`).
+    overwritten: frozenset[str] = frozenset()
 
     def kind(self, node: cst.CSTNode) -> str:
         return kind_of(node, self.kinds)
@@ -432,8 +434,48 @@ def ingredients(
         sized=sized,
         expressions=expressions,
         accumulated=accumulated,
-        started=frozenset(started),
+        overwritten=frozenset(started & _overwritten_in_loops(function.body)),
     )
+
+
+def _overwritten_in_loops(body: cst.CSTNode) -> set[str]:
+    """Names some loop of `body` assigns (a plain `name = ...`) and never reads."""
+    found: set[str] = set()
+
+    def visit(node: cst.CSTNode) -> None:
+        if type(node) in _SKIPPED:
+            return
+        if isinstance(node, cst.For | cst.While):
+            assigned, read = _assigned_and_read(node)
+            found.update(assigned - read)
+        for _, _, child in children(node):
+            visit(child)
+
+    visit(body)
+    return found
+
+
+def _assigned_and_read(loop: cst.CSTNode) -> tuple[set[str], set[str]]:
+    """The names a loop assigns with a plain `=`, and those it reads anywhere in it."""
+    assigned: set[str] = set()
+    targets: set[int] = set()
+    names: list[cst.Name] = []
+
+    def visit(node: cst.CSTNode) -> None:
+        if type(node) in _SKIPPED:
+            return
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    assigned.add(target.target.value)
+                    targets.add(id(target.target))
+        if isinstance(node, cst.Name):
+            names.append(node)
+        for _, _, child in children(node):
+            visit(child)
+
+    visit(loop)
+    return assigned, {name.value for name in names if id(name) not in targets}
 
 
 def _empty(value: cst.BaseExpression) -> bool:

@@ -410,6 +410,13 @@ def test_a_sum_started_empty_and_overwritten_in_a_loop_may_accumulate() -> None:
     # reset to a literal, nor an update that reads the name itself.
     assert "last = ch" not in offers and "total = 0" not in offers
     assert "num = 0" not in offers and "num = num * 10 + int(ch)" not in offers
+    # Nor a state the loop reads, carried from pass to pass.
+    carried = (
+        "def add(a, b):\n    carry = 0\n    out = []\n    for x, y in zip(a, b):\n"
+        "        total = x + y + carry\n        out.append(total % 10)\n"
+        "        carry = total // 10\n    return out\n"
+    )
+    assert "carry = total // 10" not in offered(carried, "augmented-assignment")
 
 
 def test_a_name_the_code_does_not_type_is_a_term_where_numbers_are_few() -> None:
