@@ -278,7 +278,9 @@ HANGING = {
 }
 
 # Runs programs in a child process, one case at a time under an alarm, so a seed that loops
-# forever costs a tenth of a second a case. Outcomes: "pass", "fail", "error", "timeout".
+# forever costs a tenth of a second a case. Outcomes: "pass", "fail", "error", "timeout". The
+# alarm counts the process's CPU time, not the wall clock: on a machine busy with other runs a
+# fixed program's case took more than a tenth of a second of wall time and read as a hang.
 RUNNER = textwrap.dedent(
     """
     import json, signal, sys, types
@@ -292,7 +294,7 @@ RUNNER = textwrap.dedent(
     def on_alarm(signum, frame):
         raise Timeout()
 
-    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGPROF, on_alarm)
     results = {}
     for job in json.load(sys.stdin):
         module = types.ModuleType("program")
@@ -300,13 +302,13 @@ RUNNER = textwrap.dedent(
         function = getattr(module, job["entry"])
         outcomes = []
         for case in job["cases"]:
-            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            signal.setitimer(signal.ITIMER_PROF, 0.1)
             try:
                 try:
                     value = function(*case["args"], **case.get("kwargs", {}))
                     got = json.loads(json.dumps(value))
                 finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.setitimer(signal.ITIMER_PROF, 0)
                 outcomes.append("pass" if outputs_equal(got, case["expected"]) else "fail")
             except Timeout:
                 outcomes.append("timeout")

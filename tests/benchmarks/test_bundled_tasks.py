@@ -186,7 +186,8 @@ FIXES: dict[str, list[tuple[str, str]]] = {
 CONTROLS = {"lower_bound", "gcd", "max_subarray_sum"}
 
 # Runs programs in a child process, one case at a time under an alarm, so a seed that loops
-# forever costs a fraction of a second and counts as failing that case.
+# forever costs a fraction of a second and counts as failing that case. The alarm counts CPU
+# time, so a busy machine does not turn a slow case into a hang.
 _RUNNER = textwrap.dedent(
     """
     import importlib, json, os, signal, sys, tempfile, types
@@ -197,7 +198,7 @@ _RUNNER = textwrap.dedent(
     def on_alarm(signum, frame):
         raise Timeout()
 
-    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGPROF, on_alarm)
     results = {}
     for job in json.load(sys.stdin):
         if len(job["files"]) == 1:
@@ -220,7 +221,7 @@ _RUNNER = textwrap.dedent(
         function = getattr(module, job["entry"])
         outcomes = []
         for case in job["cases"]:
-            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            signal.setitimer(signal.ITIMER_PROF, 0.1)
             try:
                 value = function(*case["args"], **case.get("kwargs", {}))
                 got = json.loads(json.dumps(value))
@@ -228,7 +229,7 @@ _RUNNER = textwrap.dedent(
             except Exception:
                 outcomes.append(False)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.setitimer(signal.ITIMER_PROF, 0)
         results[job["label"]] = outcomes
     print(json.dumps(results))
     """
