@@ -8,6 +8,7 @@ folder importable by that name.
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import sys
 import threading
@@ -135,11 +136,18 @@ class InProcessSandbox:
             started_wall, started_cpu = time.monotonic(), time.thread_time()
             run = _Run(request, code, limits)
             previous = sys.modules.get(module_name)
+            # The watchdog's exception, raised inside a garbage-collector callback (Hypothesis
+            # keeps one), would be unraisable: lost to the case, and reported by pytest as a
+            # failure of the test. No collection runs while a case runs under the watchdog.
+            collecting = gc.isenabled()
+            gc.disable()
             try:
                 result = run.run()
             except (harness._CaseTimeout, _WallTimeout):  # a timer that fired as its block
                 result = None  # ended, raised after the harness could catch it: a timeout
             finally:
+                if collecting:
+                    gc.enable()
                 if previous is None:
                     sys.modules.pop(module_name, None)
                 else:
