@@ -176,6 +176,8 @@ class Search:
             self._advance(
                 loop, self.acceptor.consider(loop.champion, population, variants, generation)
             )
+            champion = loop.champion
+            self.sweep.observe(population, champion.variant.patch, champion.evaluation.passed)
             self.widening.observe(new, len(population), len(self.accepted) > accepted)
             loop.stale = loop.stale + 1 if self.evaluator.evaluations == before else 0
             self._checkpoint(loop)

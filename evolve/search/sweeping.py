@@ -20,19 +20,36 @@ kept by `combining` if it is a partial fix (so two single fixes of a two-defect 
 joined) and bred from if selection picks it. The sweep spends at most `SHARE` of the budget.
 A new champion starts a new neighbourhood. Repairs only, and not for random search, the
 baseline. The tried edits are checkpointed.
+
+A defect can hide another: `is_subsequence` starts its scan of `big` at 1 instead of 0 and
+then answers True whatever the scan found. Fixing the start alone changes no answer, so no
+test rewards it; fixing the return alone (`return i == len(small)`) passes the four tests
+that want False and fails two that want True, which the scan's wrong start now decides. The
+champion stays the seed (that trade breaks tests it passed), the trade is one variant among
+hundreds that pass more tests by gaming them, and the fix one edit from it was never tried in
+5,000 evaluations. So the sweep also follows a *stepping stone*: the single edit of the
+champion that passes the most tests the run has seen, more than the champion, not all (a
+whole repair is the acceptor's). One of its own single edits, in the same order, is tried
+with each generation: the repair is two edits from the champion, the stone one of them. A
+better stone, or a new champion, starts its neighbourhood afresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from evolve.program.patch import Edit, Patch, Payload, patch_from_json, patch_to_json
 from evolve.program.program import Program, operator_shares
+from evolve.search.individual import Individual
+from sandbox import Status
 
-# Single edits evaluated with each generation.
+# Single edits of the champion evaluated with each generation.
 PER_GENERATION = 3
+# ...and of the stepping stone, beyond them.
+STONE_PER_GENERATION = 1
 # The most of the budget the sweep spends.
 SHARE = 0.25
 # Candidates looked at in one generation before giving up on finding new ones (each check
@@ -79,18 +96,110 @@ def likeliest(
             yield Edit(name, address, payload)
 
 
+Groups = list[tuple[str, str, tuple[Payload, ...]]]
+
+
 @dataclass
-class Sweep:
-    enabled: bool = True
-    budget: int = 0
-    spent: int = 0  # single edits handed out over the run
-    base: Patch = ()  # the champion whose neighbourhood is being swept
+class Neighbourhood:
+    """The single edits of one patch handed out so far, in the order `ranked_groups` gives."""
+
+    base: Patch = ()
     tried: list[Edit] = field(default_factory=list)  # in the order they were tried
     # (operator, site) -> how many of its payloads were taken: they are taken in order.
     taken: dict[tuple[str, str], int] = field(default_factory=dict)
     # Each tried edit's text, kept as they are tried: a checkpoint is taken every generation,
     # and writing the whole list afresh each time grew with the run.
     _tried_json: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    def take(self, groups: Groups, limit: int, seen: Seen) -> list[Patch]:
+        """Up to `limit` patches of the base and one edit not taken before, unseen ones."""
+        chosen: list[Patch] = []
+        looks = 0
+        for name, address, payloads in groups:
+            if len(chosen) == limit or looks == MAX_LOOKS:
+                break
+            group = (name, address)
+            for index in range(self.taken.get(group, 0), len(payloads)):
+                if len(chosen) == limit or looks == MAX_LOOKS:
+                    break
+                self.taken[group] = index + 1
+                edit = Edit(name, address, payloads[index])
+                if edit in self.base:
+                    continue
+                self.tried.append(edit)
+                self._tried_json.append(patch_to_json((edit,))[1:-1])
+                looks += 1
+                patch = (*self.base, edit)
+                if not seen(patch):
+                    chosen.append(patch)
+        return chosen
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "base": patch_to_json(self.base),
+            "tried": "[" + ",".join(self._tried_json) + "]",
+            "taken": [[name, site, count] for (name, site), count in self.taken.items()],
+        }
+
+    @classmethod
+    def restored(cls, state: dict[str, Any]) -> Neighbourhood:
+        tried = list(patch_from_json(state["tried"]))
+        return cls(
+            base=patch_from_json(state["base"]),
+            tried=tried,
+            taken={(str(name), str(site)): int(count) for name, site, count in state["taken"]},
+            _tried_json=[patch_to_json((edit,))[1:-1] for edit in tried],
+        )
+
+
+def _one_edit_beyond(patch: Patch, champion: Patch) -> bool:
+    """Whether `patch` is `champion` and one edit more, in whatever order."""
+    mine, theirs = Counter(patch), Counter(champion)
+    return not theirs - mine and sum((mine - theirs).values()) == 1
+
+
+@dataclass
+class Sweep:
+    enabled: bool = True
+    budget: int = 0
+    spent: int = 0  # single edits handed out over the run
+    champion: Neighbourhood = field(default_factory=Neighbourhood)
+    # The stepping stone (the module's docstring), with the champion it is one edit from
+    # and the tests it passes; its base is () while there is none.
+    stone: Neighbourhood = field(default_factory=Neighbourhood)
+    stone_of: Patch = ()
+    stone_passed: int = 0
+
+    @property
+    def base(self) -> Patch:
+        """The champion whose neighbourhood is being swept."""
+        return self.champion.base
+
+    @property
+    def tried(self) -> list[Edit]:
+        return self.champion.tried
+
+    def observe(
+        self, population: Sequence[Individual], champion: Patch, champion_passed: int
+    ) -> None:
+        """Take the best stepping stone among an evaluated population: a single edit of
+        `champion` that ran every test, passing more than it and than the stone so far but
+        not all."""
+        if not self.enabled:
+            return
+        if champion != self.stone_of:
+            self.stone, self.stone_of, self.stone_passed = Neighbourhood(), champion, 0
+        for individual in population:
+            evaluation = individual.evaluation
+            # Only one that ran to the end: where a time limit cut a variant short, how many
+            # tests it passed first depends on the machine's load, and the run would not
+            # repeat.
+            if evaluation is None or evaluation.status is not Status.FAILED:
+                continue
+            better = evaluation.passed > max(champion_passed, self.stone_passed)
+            if better and _one_edit_beyond(individual.patch, champion):
+                self.stone = Neighbourhood(base=individual.patch)
+                self.stone_passed = evaluation.passed
 
     def next(
         self,
@@ -102,33 +211,21 @@ class Sweep:
         limit: int = PER_GENERATION,
     ) -> list[Patch]:
         """Up to `limit` patches, each the champion and one edit it has not been swept with,
-        likeliest first; none once the sweep has spent its share of the budget."""
+        likeliest first, and then `STONE_PER_GENERATION` of the stepping stone's; none once
+        the sweep has spent its share of the budget."""
         if not self.enabled:
             return []
-        limit = min(limit, int(SHARE * self.budget) - self.spent)
-        if limit <= 0:
+        left = int(SHARE * self.budget) - self.spent
+        if left <= 0:
             return []
-        if champion != self.base:
-            self.base, self.tried, self.taken, self._tried_json = champion, [], {}, []
-        chosen: list[Patch] = []
-        looks = 0
-        for name, address, payloads in ranked_groups(program, site_weights, operator_weights):
-            if len(chosen) == limit or looks == MAX_LOOKS:
-                break
-            group = (name, address)
-            for index in range(self.taken.get(group, 0), len(payloads)):
-                if len(chosen) == limit or looks == MAX_LOOKS:
-                    break
-                self.taken[group] = index + 1
-                edit = Edit(name, address, payloads[index])
-                if edit in champion:
-                    continue
-                self.tried.append(edit)
-                self._tried_json.append(patch_to_json((edit,))[1:-1])
-                looks += 1
-                patch = (*champion, edit)
-                if not seen(patch):
-                    chosen.append(patch)
+        if champion != self.champion.base:
+            self.champion = Neighbourhood(base=champion)
+        groups = ranked_groups(program, site_weights, operator_weights)
+        chosen = self.champion.take(groups, min(limit, left), seen)
+        if self.stone.base and self.stone_of == champion:
+            more = min(STONE_PER_GENERATION, left - len(chosen))
+            if more > 0:
+                chosen += self.stone.take(groups, more, lambda p: p in chosen or seen(p))
         self.spent += len(chosen)
         return chosen
 
@@ -137,16 +234,18 @@ class Sweep:
             "enabled": self.enabled,
             "budget": self.budget,
             "spent": self.spent,
-            "base": patch_to_json(self.base),
-            "tried": "[" + ",".join(self._tried_json) + "]",
-            "taken": [[name, site, count] for (name, site), count in self.taken.items()],
+            **self.champion.state(),
+            "stone": self.stone.state(),
+            "stone_of": patch_to_json(self.stone_of),
+            "stone_passed": self.stone_passed,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
         self.enabled = bool(state["enabled"])
         self.budget = int(state["budget"])
         self.spent = int(state["spent"])
-        self.base = patch_from_json(state["base"])
-        self.tried = list(patch_from_json(state["tried"]))
-        self._tried_json = [patch_to_json((edit,))[1:-1] for edit in self.tried]
-        self.taken = {(str(name), str(site)): int(count) for name, site, count in state["taken"]}
+        self.champion = Neighbourhood.restored(state)
+        # Checkpoints from before stepping stones have none.
+        self.stone = Neighbourhood.restored(state["stone"]) if "stone" in state else Neighbourhood()
+        self.stone_of = patch_from_json(state.get("stone_of", "[]"))
+        self.stone_passed = int(state.get("stone_passed", 0))
