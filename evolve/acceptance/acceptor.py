@@ -19,15 +19,14 @@ collection is open.
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from evolve import __version__
 from evolve.acceptance.antipatterns import RESULT_TYPE, code_anti_patterns, result_type_changed
 from evolve.acceptance.ask import Answer, Asker, agrees, append_cases
+from evolve.acceptance.change import sealed_change
 from evolve.acceptance.checks import AcceptanceChecks, Candidate, Minimised
 from evolve.acceptance.gate import (
     UNMEASURED_COST,
@@ -53,9 +52,8 @@ from evolve.acceptance.plausible import (
 )
 from evolve.acceptance.refusal import RefusalPolicy
 from evolve.evaluation.evaluator import HOLDOUT, SEARCH, Evaluator, Variant
-from evolve.program.patch import Edit, patch_from_json, patch_to_json
+from evolve.program.patch import Patch
 from evolve.program.program import Program
-from evolve.store.chain import GENESIS, edit_actions, edits_json, evidence_json, seal
 from evolve.store.database import AcceptedChange
 from evolve.store.events import EventLog
 from evolve.task import Goal, Task
@@ -137,22 +135,7 @@ class Acceptor:
             "checks": self.checks.state(),
             "refused": self.refused,
             **self.refusal_policy.state(),
-            "plausible": {
-                "closes_at": self.plausible.closes_at,
-                "wanted": self.plausible.wanted,
-                "unexplored": self.plausible.unexplored,
-                "pool": [
-                    {
-                        "patch": patch_to_json(p.candidate.variant.patch),
-                        "edits_before": p.edits_before,
-                        "edits_after": p.edits_after,
-                        "generation": p.generation,
-                        "found_at": p.found_at,
-                        "anti_patterns": list(p.anti_patterns),
-                    }
-                    for p in self.plausible.pool
-                ],
-            },
+            "plausible": self.plausible.state(),
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -160,33 +143,17 @@ class Acceptor:
         self.checks.restore(state["checks"])
         self.refused = int(state.get("refused", 0))  # not in checkpoints of older versions
         self.refusal_policy.restore(state)
-        self.plausible.clear()
-        saved = state["plausible"]
-        for entry in saved["pool"]:
-            variant = self.evaluator.variant(patch_from_json(entry["patch"]))
-            evaluation = self.evaluator.cached(variant, SEARCH)
-            generated = self.evaluator.cached(variant, GENERATED)
-            if evaluation is None:
-                raise ValueError(f"no evaluation of plausible variant {variant.digest[:12]}")
-            outputs = () if generated is None else generated.outputs
-            candidate = Candidate(variant, evaluation, self.evaluator.cached(variant, HOLDOUT))
-            self.plausible.pool.append(
-                Plausible(
-                    candidate,
-                    int(entry["edits_before"]),
-                    int(entry["edits_after"]),
-                    int(entry["generation"]),
-                    int(entry["found_at"]),
-                    outputs,
-                    tuple(str(name) for name in entry["anti_patterns"]),
-                )
-            )
-        closes_at = saved["closes_at"]
-        self.plausible.closes_at = None if closes_at is None else int(closes_at)
-        # Not in checkpoints of older versions.
-        self.plausible.unexplored = int(saved.get("unexplored", 0))
-        wanted = saved.get("wanted")  # not in checkpoints of older versions
-        self.plausible.wanted = None if wanted is None else int(wanted)
+        self.plausible.restore(state["plausible"], self._candidate)
+
+    def _candidate(self, patch: Patch) -> tuple[Candidate, tuple[str | None, ...]]:
+        """A collected repair's candidate and generated outputs, from the evaluator's cache."""
+        variant = self.evaluator.variant(patch)
+        evaluation = self.evaluator.cached(variant, SEARCH)
+        generated = self.evaluator.cached(variant, GENERATED)
+        if evaluation is None:
+            raise ValueError(f"no evaluation of plausible variant {variant.digest[:12]}")
+        outputs = () if generated is None else generated.outputs
+        return Candidate(variant, evaluation, self.evaluator.cached(variant, HOLDOUT)), outputs
 
     def consider(
         self,
@@ -497,41 +464,17 @@ class Acceptor:
     ) -> None:
         """Seal the change into the chain. It is stored and announced with the generation's
         checkpoint, in one transaction, by the search."""
-        added = list((Counter(new.variant.patch) - Counter(old.variant.patch)).elements())
-        dropped = list((Counter(old.variant.patch) - Counter(new.variant.patch)).elements())
-        removed = [(edit, self._introduced_by(edit)) for edit in dropped]
-        operators = tuple(e.operator for e in added)
-        goal = self.task.goal
-        change = AcceptedChange(
-            number=len(self.accepted) + 1,
+        change = sealed_change(
+            self.program,
+            self.accepted,
+            Candidate(old.variant, old.evaluation, old.holdout),
+            Candidate(new.variant, new.evaluation, new.holdout),
             generation=generation,
             evaluations=self.evaluator.evaluations,
-            parent=old.variant.digest,
-            child=new.variant.digest,
-            patch=patch_to_json(new.variant.patch),
-            operators=operators,
-            diff=self.program.diff(old.variant.source, new.variant.source),
-            fitness_before=fitness_text(goal, old.evaluation),
-            fitness_after=fitness_text(goal, new.evaluation),
-            tests_gained=tuple(sorted(new.evaluation.passed_names - old.evaluation.passed_names)),
-            created_at=time.time(),
-            edits=edits_json(self.program, added, removed),
-            evidence=evidence_json(
-                old.evaluation, new.evaluation, old.holdout, new.holdout, checks
-            ),
-            layers=new.evaluation.layers,
-            engine_version=__version__,
+            goal=self.task.goal,
+            checks=checks,
         )
-        change = seal(change, self.accepted[-1].hash if self.accepted else GENESIS)
         self.accepted.append(change)
-
-    def _introduced_by(self, edit: Edit) -> int:
-        """The number of the latest accepted change that added `edit` (0 if none did)."""
-        for change in reversed(self.accepted):
-            added, _ = edit_actions(change.edits)
-            if edit in added:
-                return change.number
-        return 0
 
 
 __all__ = ["Acceptor", "Champion", "is_solved"]

@@ -37,14 +37,18 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import Any
 
 from evolve.acceptance.antipatterns import STYLE
 from evolve.acceptance.checks import Candidate
+from evolve.program.patch import Patch, patch_from_json, patch_to_json
 from sandbox import outputs_equal
+
+# A collected repair's candidate and its outputs on the generated inputs, by its patch.
+Lookup = Callable[[Patch], tuple[Candidate, tuple[str | None, ...]]]
 
 # The collection's extra evaluations: as many as the first plausible repair took to find
 # (a hard-won repair deserves a longer look for a better one), at least `COLLECT_MIN` and at
@@ -401,6 +405,49 @@ class Collection:
         self.pool.clear()
         self.closes_at = self.wanted = None
         self.unexplored = 0
+
+    def state(self) -> dict[str, Any]:
+        """For a checkpoint: each candidate by its patch (the evaluator's cache, restored
+        first, holds its evaluations and outputs)."""
+        return {
+            "closes_at": self.closes_at,
+            "wanted": self.wanted,
+            "unexplored": self.unexplored,
+            "pool": [
+                {
+                    "patch": patch_to_json(p.candidate.variant.patch),
+                    "edits_before": p.edits_before,
+                    "edits_after": p.edits_after,
+                    "generation": p.generation,
+                    "found_at": p.found_at,
+                    "anti_patterns": list(p.anti_patterns),
+                }
+                for p in self.pool
+            ],
+        }
+
+    def restore(self, saved: dict[str, Any], lookup: Lookup) -> None:
+        """Set back to `saved`; `lookup` gives a patch's candidate and generated outputs."""
+        self.clear()
+        for entry in saved["pool"]:
+            candidate, outputs = lookup(patch_from_json(entry["patch"]))
+            self.pool.append(
+                Plausible(
+                    candidate,
+                    int(entry["edits_before"]),
+                    int(entry["edits_after"]),
+                    int(entry["generation"]),
+                    int(entry["found_at"]),
+                    outputs,
+                    tuple(str(name) for name in entry["anti_patterns"]),
+                )
+            )
+        closes_at = saved["closes_at"]
+        self.closes_at = None if closes_at is None else int(closes_at)
+        # Not in checkpoints of older versions.
+        self.unexplored = int(saved.get("unexplored", 0))
+        wanted = saved.get("wanted")  # not in checkpoints of older versions
+        self.wanted = None if wanted is None else int(wanted)
 
 
 def shape_anti_patterns(plausible: Plausible) -> tuple[str, ...]:
