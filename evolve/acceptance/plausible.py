@@ -160,7 +160,8 @@ class Ranking:
     reason: str
     sizes: tuple[int, ...] = ()  # tokens changed from the seed of each, in ranked order
     failures: tuple[int, ...] = ()  # new failures on the generated inputs, in ranked order
-    disagreements: tuple[dict[str, Any], ...] = field(default=())
+    disagreements: tuple[dict[str, Any], ...] = field(default=())  # the first few shown
+    disagreeing: int = 0  # generated inputs on which the candidates answer differently, all
     # Candidates that rank level with the chosen one on every count (only found later) and
     # answer otherwise on some generated input: the tests cannot tell which is right.
     undecided: tuple[Plausible, ...] = ()
@@ -196,6 +197,7 @@ class Ranking:
                 )
             ],
             "disagreements": list(self.disagreements),
+            "disagreeing": self.disagreeing,
         }
 
 
@@ -242,6 +244,7 @@ def rank(
         changes=tuple(changes[p.key] for p in ranked),
         reason=_reason(ranked, changes, sizes, failures, answered),
         disagreements=tuple(_disagreements(ranked, inputs, tolerance)),
+        disagreeing=len(disagreeing(ranked, len(inputs), tolerance)),
         sizes=tuple(sizes[p.key] for p in ranked),
         failures=tuple(failures[p.key] for p in ranked),
         undecided=tuple(
@@ -339,21 +342,28 @@ def _disagreements(
     """Generated inputs on which the plausible patches answer differently: where the tests
     could not decide between them. Each with the input and every candidate's answer."""
     found: list[dict[str, Any]] = []
-    if len(ranked) < 2:
-        return found
-    for index, (args, kwargs) in enumerate(inputs):
+    for index in disagreeing(ranked, len(inputs), tolerance)[:SHOWN_DISAGREEMENTS]:
+        args, kwargs = inputs[index]
         answers = [p.outputs[index] if index < len(p.outputs) else None for p in ranked]
-        first = answers[0]
-        if all(_same(first, other, tolerance) for other in answers[1:]):
-            continue
         found.append(
             {
                 "input": {"args": list(args), "kwargs": dict(kwargs)},
                 "answers": [None if a is None else json.loads(a) for a in answers],
             }
         )
-        if len(found) >= SHOWN_DISAGREEMENTS:
-            break
+    return found
+
+
+def disagreeing(ranked: Sequence[Plausible], inputs: int, tolerance: float) -> list[int]:
+    """The indices of every generated input (of `inputs`) on which the plausible patches
+    answer differently."""
+    if len(ranked) < 2:
+        return []
+    found = []
+    for index in range(inputs):
+        answers = [p.outputs[index] if index < len(p.outputs) else None for p in ranked]
+        if not all(_same(answers[0], other, tolerance) for other in answers[1:]):
+            found.append(index)
     return found
 
 

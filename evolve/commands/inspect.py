@@ -16,6 +16,7 @@ from pathlib import Path
 from evolve.audit.review import current_plan, settled
 from evolve.commands.render import (
     change_dict,
+    chosen_new_failures,
     plausible_reason,
     print_json,
     undecided_inputs,
@@ -155,7 +156,12 @@ def cmd_log(args: argparse.Namespace) -> int:
             elif undecided:
                 lines.append(
                     f"     tests could not decide: the candidates answer differently on"
-                    f" {undecided} input(s) (evolve review RUN --ask)"
+                    f" {undecided} generated input(s) (evolve review RUN --ask)"
+                )
+            crashes = chosen_new_failures(change)
+            if crashes:
+                lines.append(
+                    f"     raises or hangs on {crashes} generated input(s) the seed answers"
                 )
     print("\n".join(lines) if lines else "no accepted changes")
     return EXIT_OK

@@ -59,13 +59,24 @@ def plausible_reason(change: AcceptedChange) -> str | None:
 
 
 def undecided_inputs(change: AcceptedChange) -> int:
-    """On how many inputs the plausible repairs answered differently with nobody asked
-    which answer is right (`evolve review RUN --ask` asks); 0 when none."""
+    """On how many generated inputs the plausible repairs answered differently with nobody
+    asked which answer is right (`evolve review RUN --ask` asks about the first few); 0 when
+    none. Records from before the whole count was kept give the number shown."""
     choice = _plausible(change)
     if choice is None or choice.get("asked"):
         return 0
     disagreements = choice.get("disagreements", [])
-    return len(disagreements) if isinstance(disagreements, list) else 0
+    shown = len(disagreements) if isinstance(disagreements, list) else 0
+    return max(shown, int(choice.get("disagreeing") or 0))
+
+
+def chosen_new_failures(change: AcceptedChange) -> int:
+    """On how many generated inputs the seed answers the chosen repair raises or hangs."""
+    choice = _plausible(change)
+    candidates = choice.get("candidates") if choice is not None else None
+    if not isinstance(candidates, list) or not candidates:
+        return 0
+    return int(candidates[0].get("new_failures") or 0)
 
 
 def _plausible(change: AcceptedChange) -> dict[str, Any] | None:

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from evolve.commands.parser import BUNDLED_TASKS, DEFAULT_TASK
-from evolve.commands.render import change_dict, print_json, undecided_inputs, verdict
+from evolve.commands.render import (
+    change_dict,
+    chosen_new_failures,
+    print_json,
+    undecided_inputs,
+    verdict,
+)
 from evolve.errors import UsageError
 from evolve.evaluation.executor import check_executor
 from evolve.progress import ProgressReporter
@@ -138,20 +144,32 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
             " which; with `[review] ask = true` a person settles such ties)"
         )
     print(f"run {summary['run_id']}: champion written to {summary['champion_path']}")
-    if summary.get("best_partial") and not summary.get("solved"):
-        print(
-            f"partial fixes pass up to {summary['best_partial']} and keep every test the seed"
-            " passes; none was accepted, as a repair must pass every test. A larger --budget"
-            " gives the search more time to combine them; --partial-repairs accepts each as a"
-            " step (and may climb through wrong ones); more tests pin the behaviour down"
-        )
+    best_partial = str(summary.get("best_partial") or "")
+    if best_partial and not summary.get("solved"):
+        passed, _, total = best_partial.partition("/")
+        if passed == total:
+            # The best "partial" fix passes every test: it is one of the refused repairs.
+            print(
+                f"repairs passing every test ({best_partial}) were found and refused (above);"
+                " more tests pin the behaviour down, and a larger --budget may find one with"
+                " fewer edits"
+            )
+        else:
+            print(
+                f"partial fixes pass up to {best_partial} and keep every test the seed"
+                " passes; none was accepted, as a repair must pass every test. A larger"
+                " --budget gives the search more time to combine them; --partial-repairs"
+                " accepts each as a step (and may climb through wrong ones); more tests pin"
+                " the behaviour down"
+            )
     if summary.get("solved") and summary.get("accepted") and not summary.get("holdout_evaluations"):
         # With no holdout, "solved" is as good as the tests: a patch can fit them and still
         # be wrong on what they do not try.
         undecided = sum(undecided_inputs(change) for change in changes)
         settle = (
             f"; its candidates answer differently on {undecided} generated input(s):"
-            f" `evolve review {summary['run_dir']} --ask` shows them and asks which is right"
+            f" `evolve review {summary['run_dir']} --ask` shows the first of them and asks"
+            " which answer is right"
             if undecided
             else f"; `evolve log --json {summary['run_dir']}` lists the candidates it was"
             " chosen among"
@@ -160,6 +178,15 @@ def _finish(summary: dict[str, Any], as_json: bool, *, resumed: bool | None) -> 
             "no holdout checked it: a repair that passes every given test may still be wrong"
             f" on inputs they do not try{settle}"
         )
+        crashes = max((chosen_new_failures(change) for change in changes), default=0)
+        if crashes:
+            # Raising where the seed answered is the plainest sign of a repair that only
+            # fits its tests; the ranking prefers fewer, but may have had nothing better.
+            print(
+                f"warning: the repair raises or hangs on {crashes} generated input(s) the"
+                " seed answers (`new_failures` in `evolve log --json`): add a test of such"
+                " an input, or check that it lies outside what the function must handle"
+            )
 
 
 def _heading(change: AcceptedChange) -> str:

@@ -14,6 +14,7 @@ from evolve.acceptance.checks import Candidate
 from evolve.acceptance.plausible import (
     _TOKEN,
     ENOUGH,
+    SHOWN_DISAGREEMENTS,
     SUSPECT_SHARE,
     Collection,
     Plausible,
@@ -200,7 +201,22 @@ def test_disagreements_show_the_inputs_the_tests_could_not_decide() -> None:
     )
     evidence = ranking.evidence(lambda edit: str(edit))
     assert json.loads(json.dumps(evidence))["candidates"][1]["behaviour_change"] == 1
+    assert evidence["disagreeing"] == 2
     assert rank([a], SEED_OUTPUTS, inputs).reason == "the only plausible patch found"
+
+
+def test_only_the_first_disagreements_are_shown_but_all_are_counted() -> None:
+    count = SHOWN_DISAGREEMENTS + 4
+    inputs: list[tuple[list[Any], dict[str, Any]]] = [([i], {}) for i in range(count)]
+    a = plausible("a", tuple(str(i) for i in range(count)))
+    b = plausible("b", tuple(str(-i) for i in range(count)), found_at=20)
+    ranking = rank([a, b], SEED_OUTPUTS, inputs)
+    # Input 0 answers alike (0 and -0 are one number).
+    assert ranking.disagreeing == count - 1
+    assert [d["input"]["args"] for d in ranking.disagreements] == [
+        [i] for i in range(1, SHOWN_DISAGREEMENTS + 1)
+    ]
+    assert ranking.evidence(str)["disagreeing"] == count - 1
 
 
 def test_the_collection_closes_after_its_extra_evaluations_or_when_enough_are_found() -> None:

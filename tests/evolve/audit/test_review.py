@@ -186,7 +186,7 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
 ) -> None:
     number = _forge_disagreement(calc_run, [49, 14])
     assert main(["log", str(calc_run.run_dir)]) == 0
-    assert "tests could not decide: the candidates answer differently on 1 input(s)" in (
+    assert "tests could not decide: the candidates answer differently on 1 generated input(s)" in (
         capsys.readouterr().out
     )
     cases = calc_run.task_dir / "cases.jsonl"
@@ -233,7 +233,7 @@ def test_a_skipped_input_is_asked_again_and_the_tie_stays_open_until_answered(
     assert main(["review", str(calc_run.run_dir), "--ask"]) == 0
     assert "1 input(s) skipped, asked again next time" in capsys.readouterr().out
     assert main(["log", str(calc_run.run_dir)]) == 0
-    assert "answer differently on 2 input(s)" in capsys.readouterr().out
+    assert "answer differently on 2 generated input(s)" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin", io.StringIO("a\n"))
     assert main(["review", str(calc_run.run_dir), "--ask"]) == 0
     out = capsys.readouterr().out

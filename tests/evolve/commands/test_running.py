@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -236,6 +237,48 @@ def test_a_run_that_refused_repairs_says_how_many_and_why(
     assert "ranks level with another that answers otherwise" in said
     _finish({**summary, "refused": 0}, False, resumed=None)
     assert "plausible repair" not in capsys.readouterr().out
+
+
+def test_a_run_whose_refused_repairs_pass_every_test_does_not_call_them_partial(
+    add_run: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A new user's run ended "partial fixes pass up to 8/8 ... none was accepted, as a repair
+    # must pass every test": the 8/8 were the repairs it had refused.
+    summary = {
+        "task": "add", "accepted": 0, "evaluations": 300, "wall_s": 1.0, "cache_hits": 0,
+        "run_id": add_run.run_dir.name, "run_dir": str(add_run.run_dir),
+        "champion_path": str(add_run.run_dir / "champion.py"), "solved": False,
+        "goal": "repair", "stop_reason": "budget", "refused": 2, "best_partial": "4/4",
+    }  # fmt: skip
+    _finish(summary, False, resumed=None)
+    said = capsys.readouterr().out
+    assert "repairs passing every test (4/4) were found and refused" in said
+    assert "partial fixes pass up to" not in said
+    _finish({**summary, "best_partial": "3/4"}, False, resumed=None)
+    assert "partial fixes pass up to 3/4" in capsys.readouterr().out
+
+
+def test_a_repair_that_raises_where_the_seed_answered_is_flagged(
+    add_run: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(add_run.run_dir / "run.sqlite") as db:
+        [(number, text)] = db.execute("SELECT number, evidence FROM accepted")
+        evidence = json.loads(text)
+        evidence["checks"]["plausible"]["candidates"][0]["new_failures"] = 29
+        db.execute(
+            "UPDATE accepted SET evidence = ? WHERE number = ?", (json.dumps(evidence), number)
+        )
+    summary = {
+        "task": "add", "accepted": 1, "evaluations": 300, "wall_s": 1.0, "cache_hits": 0,
+        "run_id": add_run.run_dir.name, "run_dir": str(add_run.run_dir),
+        "champion_path": str(add_run.run_dir / "champion.py"), "solved": True,
+        "goal": "repair", "stop_reason": "solved", "holdout_evaluations": 0,
+    }  # fmt: skip
+    _finish(summary, False, resumed=None)
+    said = capsys.readouterr().out
+    assert "warning: the repair raises or hangs on 29 generated input(s) the seed answers" in said
+    status, out, _ = cli(capsys, "log", str(add_run.run_dir))
+    assert status == 0 and "raises or hangs on 29 generated input(s)" in out
 
 
 def test_a_run_started_from_a_relative_task_is_read_from_anywhere(
