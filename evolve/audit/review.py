@@ -156,7 +156,7 @@ def walk(store: RunStore, read_line: Callable[[], str], write: Callable[[str], N
         if not todo:
             return
         change = changes[todo[0]]
-        write(describe(change, len(changes)))
+        write(describe(change, len(changes), settled=change.number in settled(store.reviews())))
         answer = _ask(read_line, write)
         if answer == "quit":
             return
@@ -235,8 +235,9 @@ def _ask(read_line: Callable[[], str], write: Callable[[str], None]) -> str:
         write("please answer a, r, s or q\n")
 
 
-def describe(change: AcceptedChange, total: int) -> str:
-    """A change as a reviewer reads it: what changed, why it was accepted, the diff."""
+def describe(change: AcceptedChange, total: int, *, settled: bool = False) -> str:
+    """A change as a reviewer reads it: what changed, why it was accepted, the diff;
+    `settled`: the inputs its tests could not decide were answered (`review --ask`)."""
     lines = [
         f"=== change #{change.number} of {total}: generation {change.generation},"
         f" {change.evaluations} evaluations ===",
@@ -252,6 +253,12 @@ def describe(change: AcceptedChange, total: int) -> str:
     ):
         if suite == CHECKS:
             lines.append(_describe_checks(evidence))
+            open_inputs = 0 if settled else _undecided_count(evidence)
+            if open_inputs:
+                lines.append(
+                    f"tests could not decide: the candidates answer differently on {open_inputs}"
+                    " generated input(s); `evolve review RUN --ask` asks which answer is right"
+                )
             continue
         fixed = _names(evidence["fixed"])
         lines.append(
@@ -279,6 +286,15 @@ def _describe_checks(checks: Mapping[str, Any]) -> str:
     if timing:
         parts.append(f"timed {timing['ratio']}x faster (p = {timing['p_value']})")
     return "checks: " + "; ".join(parts)
+
+
+def _undecided_count(checks: Mapping[str, Any]) -> int:
+    """On how many generated inputs the plausible repairs disagreed, nobody asked."""
+    plausible = checks.get("plausible")
+    if not isinstance(plausible, dict) or plausible.get("asked"):
+        return 0
+    shown = plausible.get("disagreements")
+    return max(len(shown) if isinstance(shown, list) else 0, int(plausible.get("disagreeing") or 0))
 
 
 def _names(names: Sequence[str], shown: int = 6) -> str:

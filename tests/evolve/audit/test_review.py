@@ -189,6 +189,12 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
     assert "tests could not decide: the candidates answer differently on 1 generated input(s)" in (
         capsys.readouterr().out
     )
+    # The plain walk says so too, and where to settle it (each change skipped).
+    monkeypatch.setattr("sys.stdin", io.StringIO("s\n" * number))
+    assert main(["review", str(calc_run.run_dir)]) == 0
+    assert "tests could not decide: the candidates answer differently on 1 generated" in (
+        capsys.readouterr().out
+    )
     cases = calc_run.task_dir / "cases.jsonl"
     before = cases.read_text()
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{pick}\n"))
@@ -210,6 +216,10 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
         assert main(["log", str(calc_run.run_dir)]) == 0
         out = capsys.readouterr().out
         assert "answer differently" not in out and "settled by answers to review --ask" in out
+        monkeypatch.setattr("sys.stdin", io.StringIO("s\n" * number))
+        assert main(["review", str(calc_run.run_dir)]) == 0
+        walked = capsys.readouterr().out
+        assert f"change #{number} of" in walked and "tests could not decide" not in walked
         assert main(["log", str(calc_run.run_dir), "--json"]) == 0
         assert json.loads(capsys.readouterr().out)[-1]["undecided_inputs"] == 0
         monkeypatch.setattr("sys.stdin", io.StringIO("a\n"))
