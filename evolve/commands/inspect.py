@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from evolve.audit.review import current_plan, settled
+from evolve.audit.review import Standing, current_plan, settled
 from evolve.commands.render import (
     change_dict,
     chosen_new_failures,
@@ -136,13 +136,22 @@ def cmd_log(args: argparse.Namespace) -> int:
         if args.json:
             print_json([change_dict(change, settled=answered) for change in changes])
             return EXIT_OK
+        standings = current_plan(store).standings
         lines = []
         for change in changes:
+            # A rejection (or a change built on one) is said on the change's own line: the
+            # run's record keeps the change, but `apply` will not write it.
+            standing = standings.get(change.number)
+            out = (
+                f"  [{standing.value}]"
+                if standing in (Standing.REJECTED, Standing.EXCLUDED)
+                else ""
+            )
             lines.append(
                 f"#{change.number:<3} gen {change.generation:<4} evals {change.evaluations:<6}"
                 f" {', '.join(change.operators) or 'edits dropped':<36}"
                 f" +{len(change.tests_gained)} tests"
-                f"  {change.fitness_before} -> {change.fitness_after}"
+                f"  {change.fitness_before} -> {change.fitness_after}{out}"
             )
             reverts = reverts_text(change.edits)
             if reverts:
@@ -150,7 +159,7 @@ def cmd_log(args: argparse.Namespace) -> int:
             reason = plausible_reason(change)
             if reason:
                 lines.append(f"     {reason}")
-            undecided = undecided_inputs(change)
+            undecided = 0 if out else undecided_inputs(change)
             if undecided and change.number in answered:
                 lines.append("     tests could not decide: settled by answers to review --ask")
             elif undecided:

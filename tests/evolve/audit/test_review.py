@@ -84,6 +84,11 @@ def test_rejecting_a_change_excludes_it_and_later_ones(
     assert lines[1].startswith("#2   rejected")
     assert lines[2].startswith("#3   excluded") and "(built on rejected #2)" in lines[2]
     assert "champion: change #1" in lines[3]
+    # The log says so on each change's line.
+    status, out, _ = cli(capsys, "log", str(calc_run.run_dir))
+    heads = [line for line in out.splitlines() if line.startswith("#")]
+    assert not heads[0].endswith("]")
+    assert heads[1].endswith("[rejected]") and heads[2].endswith("[excluded]")
 
     status, out, _ = cli(capsys, "apply", str(calc_run.run_dir))
     assert status == 0 and "applied change #1" in out
