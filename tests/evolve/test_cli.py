@@ -138,7 +138,7 @@ def test_a_repair_no_holdout_checked_says_so(
     assert status == 0 and "solved" in out
     [hint] = [line for line in out.splitlines() if line.startswith("no holdout checked it")]
     # Its candidates disagree on some generated inputs: the hint says how to settle them.
-    assert f"evolve review {tmp_path}" in hint and "--ask` shows them" in hint
+    assert f"evolve review {tmp_path}" in hint and "--ask` shows the first of them" in hint
 
 
 def break_toml(task: Path) -> None:
