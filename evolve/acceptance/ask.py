@@ -61,6 +61,18 @@ def undecided(evidence: dict[str, Any]) -> list[dict[str, Any]]:
     return [d for d in choice.get("disagreements", []) if "input" in d and "answers" in d]
 
 
+def undecided_count(evidence: Any) -> int:
+    """On how many generated inputs a change's plausible candidates answered differently,
+    with nobody asked which answer is right (`evolve review RUN --ask` asks about the first
+    few); 0 when none. Records from before the whole count was kept give the number shown."""
+    checks = evidence.get("checks") if isinstance(evidence, dict) else None
+    choice = checks.get("plausible") if isinstance(checks, dict) else None
+    if not isinstance(choice, dict) or choice.get("asked"):
+        return 0
+    shown = choice.get("disagreements")
+    return max(len(shown) if isinstance(shown, list) else 0, int(choice.get("disagreeing") or 0))
+
+
 def unanswered(
     disagreements: Sequence[dict[str, Any]], cases: Sequence[Case]
 ) -> list[dict[str, Any]]:

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evolve.acceptance.ask import agrees, append_cases, ask, unanswered, undecided
+from evolve.acceptance.ask import (
+    agrees,
+    append_cases,
+    ask,
+    unanswered,
+    undecided,
+    undecided_count,
+)
 from evolve.errors import UsageError
 from evolve.store.chain import CHECKS
 from evolve.store.database import AcceptedChange, Review, RunStore
@@ -253,7 +260,7 @@ def describe(change: AcceptedChange, total: int, *, settled: bool = False) -> st
     ):
         if suite == CHECKS:
             lines.append(_describe_checks(evidence))
-            open_inputs = 0 if settled else _undecided_count(evidence)
+            open_inputs = 0 if settled else undecided_count({CHECKS: evidence})
             if open_inputs:
                 lines.append(
                     f"tests could not decide: the candidates answer differently on {open_inputs}"
@@ -286,15 +293,6 @@ def _describe_checks(checks: Mapping[str, Any]) -> str:
     if timing:
         parts.append(f"timed {timing['ratio']}x faster (p = {timing['p_value']})")
     return "checks: " + "; ".join(parts)
-
-
-def _undecided_count(checks: Mapping[str, Any]) -> int:
-    """On how many generated inputs the plausible repairs disagreed, nobody asked."""
-    plausible = checks.get("plausible")
-    if not isinstance(plausible, dict) or plausible.get("asked"):
-        return 0
-    shown = plausible.get("disagreements")
-    return max(len(shown) if isinstance(shown, list) else 0, int(plausible.get("disagreeing") or 0))
 
 
 def _names(names: Sequence[str], shown: int = 6) -> str:

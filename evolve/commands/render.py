@@ -12,6 +12,7 @@ import sys
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from evolve.acceptance.ask import undecided_count
 from evolve.store.chain import CHECKS, edit_actions
 from evolve.store.database import AcceptedChange
 
@@ -60,14 +61,8 @@ def plausible_reason(change: AcceptedChange) -> str | None:
 
 def undecided_inputs(change: AcceptedChange) -> int:
     """On how many generated inputs the plausible repairs answered differently with nobody
-    asked which answer is right (`evolve review RUN --ask` asks about the first few); 0 when
-    none. Records from before the whole count was kept give the number shown."""
-    choice = _plausible(change)
-    if choice is None or choice.get("asked"):
-        return 0
-    disagreements = choice.get("disagreements", [])
-    shown = len(disagreements) if isinstance(disagreements, list) else 0
-    return max(shown, int(choice.get("disagreeing") or 0))
+    asked which answer is right; 0 when none (`undecided_count`)."""
+    return undecided_count(json.loads(change.evidence))
 
 
 def chosen_new_failures(change: AcceptedChange) -> int:

@@ -10,6 +10,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -220,17 +221,24 @@ def test_run_without_a_task_names_the_demo_and_how_to_choose(
     assert "evolve tasks" in first and "evolve run DIR" in first
 
 
+def _closing(run: Run, **overrides: Any) -> dict[str, Any]:
+    """A finished run's summary as `_finish` reads it: 300 evaluations of `add`, nothing
+    solved unless `overrides` say otherwise; the run's own directory supplies its changes."""
+    summary: dict[str, Any] = {
+        "task": "add", "accepted": 0, "evaluations": 300, "wall_s": 1.0, "cache_hits": 0,
+        "run_id": run.run_dir.name, "run_dir": str(run.run_dir),
+        "champion_path": str(run.run_dir / "champion.py"), "solved": False,
+        "goal": "repair", "stop_reason": "budget",
+    }  # fmt: skip
+    return {**summary, **overrides}
+
+
 def test_a_run_that_refused_repairs_says_how_many_and_why(
     add_run: Run, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The closing lines of a run that refused three repairs and solved nothing; the run's
     # own directory supplies the accepted changes the lines before them list.
-    summary = {
-        "task": "add", "accepted": 0, "evaluations": 300, "wall_s": 1.0, "cache_hits": 0,
-        "run_id": add_run.run_dir.name, "run_dir": str(add_run.run_dir),
-        "champion_path": str(add_run.run_dir / "champion.py"), "solved": False,
-        "goal": "repair", "stop_reason": "budget", "refused": 3,
-    }  # fmt: skip
+    summary = _closing(add_run, refused=3)
     _finish(summary, False, resumed=None)
     said = capsys.readouterr().out
     assert "refused 3 plausible repairs: each passes every test but shows an anti-pattern" in said
@@ -244,12 +252,7 @@ def test_a_run_whose_refused_repairs_pass_every_test_does_not_call_them_partial(
 ) -> None:
     # A new user's run ended "partial fixes pass up to 8/8 ... none was accepted, as a repair
     # must pass every test": the 8/8 were the repairs it had refused.
-    summary = {
-        "task": "add", "accepted": 0, "evaluations": 300, "wall_s": 1.0, "cache_hits": 0,
-        "run_id": add_run.run_dir.name, "run_dir": str(add_run.run_dir),
-        "champion_path": str(add_run.run_dir / "champion.py"), "solved": False,
-        "goal": "repair", "stop_reason": "budget", "refused": 2, "best_partial": "4/4",
-    }  # fmt: skip
+    summary = _closing(add_run, refused=2, best_partial="4/4")
     _finish(summary, False, resumed=None)
     said = capsys.readouterr().out
     assert "repairs passing every test (4/4) were found and refused" in said
@@ -268,12 +271,9 @@ def test_a_repair_that_raises_where_the_seed_answered_is_flagged(
         db.execute(
             "UPDATE accepted SET evidence = ? WHERE number = ?", (json.dumps(evidence), number)
         )
-    summary = {
-        "task": "add", "accepted": 1, "evaluations": 300, "wall_s": 1.0, "cache_hits": 0,
-        "run_id": add_run.run_dir.name, "run_dir": str(add_run.run_dir),
-        "champion_path": str(add_run.run_dir / "champion.py"), "solved": True,
-        "goal": "repair", "stop_reason": "solved", "holdout_evaluations": 0,
-    }  # fmt: skip
+    summary = _closing(
+        add_run, accepted=1, solved=True, stop_reason="solved", holdout_evaluations=0
+    )
     _finish(summary, False, resumed=None)
     said = capsys.readouterr().out
     assert "warning: the repair raises or hangs on 29 generated input(s) the seed answers" in said
