@@ -239,12 +239,13 @@ def rank(
     answered = sum(1 for output in seed_outputs if output is not None)
     standings = tuple(sort_key(p)[:-1] for p in ranked)
     level = standings[0] if standings else ()
+    differing = disagreeing(ranked, len(inputs), tolerance)
     return Ranking(
         ranked=ranked,
         changes=tuple(changes[p.key] for p in ranked),
         reason=_reason(ranked, changes, sizes, failures, answered),
-        disagreements=tuple(_disagreements(ranked, inputs, tolerance)),
-        disagreeing=len(disagreeing(ranked, len(inputs), tolerance)),
+        disagreements=tuple(_disagreements(ranked, inputs, differing[:SHOWN_DISAGREEMENTS])),
+        disagreeing=len(differing),
         sizes=tuple(sizes[p.key] for p in ranked),
         failures=tuple(failures[p.key] for p in ranked),
         undecided=tuple(
@@ -337,12 +338,12 @@ def _ahead(
 def _disagreements(
     ranked: Sequence[Plausible],
     inputs: Sequence[tuple[Sequence[Any], dict[str, Any]]],
-    tolerance: float,
+    indices: Sequence[int],
 ) -> list[dict[str, Any]]:
-    """Generated inputs on which the plausible patches answer differently: where the tests
-    could not decide between them. Each with the input and every candidate's answer."""
+    """The generated inputs at `indices` (where the plausible patches answer differently:
+    the tests could not decide between them), each with every candidate's answer."""
     found: list[dict[str, Any]] = []
-    for index in disagreeing(ranked, len(inputs), tolerance)[:SHOWN_DISAGREEMENTS]:
+    for index in indices:
         args, kwargs = inputs[index]
         answers = [p.outputs[index] if index < len(p.outputs) else None for p in ranked]
         found.append(
