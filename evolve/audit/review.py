@@ -157,13 +157,14 @@ _ANSWERS = {"a": APPROVED, "r": REJECTED, "s": "skip", "q": "quit"}
 def walk(store: RunStore, read_line: Callable[[], str], write: Callable[[str], None]) -> None:
     """Show each pending change and ask; end of input counts as quit."""
     changes = {change.number: change for change in store.accepted()}
+    answered = settled(store.reviews())  # the walk's own decisions never settle a change
     skipped: set[int] = set()
     while True:
         todo = [n for n in current_plan(store).pending if n not in skipped]
         if not todo:
             return
         change = changes[todo[0]]
-        write(describe(change, len(changes), settled=change.number in settled(store.reviews())))
+        write(describe(change, len(changes), settled=change.number in answered))
         answer = _ask(read_line, write)
         if answer == "quit":
             return

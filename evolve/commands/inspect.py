@@ -142,16 +142,13 @@ def cmd_log(args: argparse.Namespace) -> int:
             # A rejection (or a change built on one) is said on the change's own line: the
             # run's record keeps the change, but `apply` will not write it.
             standing = standings.get(change.number)
-            out = (
-                f"  [{standing.value}]"
-                if standing in (Standing.REJECTED, Standing.EXCLUDED)
-                else ""
-            )
+            dropped = standing in (Standing.REJECTED, Standing.EXCLUDED)
+            marker = f"  [{standing.value}]" if standing is not None and dropped else ""
             lines.append(
                 f"#{change.number:<3} gen {change.generation:<4} evals {change.evaluations:<6}"
                 f" {', '.join(change.operators) or 'edits dropped':<36}"
                 f" +{len(change.tests_gained)} tests"
-                f"  {change.fitness_before} -> {change.fitness_after}{out}"
+                f"  {change.fitness_before} -> {change.fitness_after}{marker}"
             )
             reverts = reverts_text(change.edits)
             if reverts:
@@ -159,7 +156,7 @@ def cmd_log(args: argparse.Namespace) -> int:
             reason = plausible_reason(change)
             if reason:
                 lines.append(f"     {reason}")
-            undecided = 0 if out else undecided_inputs(change)
+            undecided = 0 if dropped else undecided_inputs(change)
             if undecided and change.number in answered:
                 lines.append("     tests could not decide: settled by answers to review --ask")
             elif undecided:

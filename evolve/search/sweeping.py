@@ -58,13 +58,15 @@ MAX_LOOKS = 30
 
 # Whether the run has evaluated the source a patch renders to (the search's cache).
 Seen = Callable[[Patch], bool]
+# (operator, site, its distinct payloads), likeliest first (`ranked_groups`).
+Groups = list[tuple[str, str, tuple[Payload, ...]]]
 
 
 def ranked_groups(
     program: Program,
     site_weights: Mapping[str, float] | None,
     operator_weights: Mapping[str, float] | None,
-) -> list[tuple[str, str, tuple[Payload, ...]]]:
+) -> Groups:
     """(operator, site, its distinct payloads) for every operator at every site, likeliest
     first under the weights `random_edit` draws by: an operator's payloads at a site share
     one chance, its share at the site over their number. Ties keep the program's order."""
@@ -94,9 +96,6 @@ def likeliest(
     for name, address, payloads in ranked_groups(program, site_weights, operator_weights):
         for payload in payloads:
             yield Edit(name, address, payload)
-
-
-Groups = list[tuple[str, str, tuple[Payload, ...]]]
 
 
 @dataclass
@@ -169,11 +168,6 @@ class Sweep:
     stone: Neighbourhood = field(default_factory=Neighbourhood)
     stone_of: Patch = ()
     stone_passed: int = 0
-
-    @property
-    def base(self) -> Patch:
-        """The champion whose neighbourhood is being swept."""
-        return self.champion.base
 
     @property
     def tried(self) -> list[Edit]:
