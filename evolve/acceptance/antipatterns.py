@@ -16,7 +16,10 @@ early exit: a `return` put in front of statements the seed runs, which cuts them
 So is an input thrown away: a parameter or a loop variable that the seed reads and the
 candidate binds but never reads (`(9 - i) * v for i, v in ...` made `(9 - i) * (len(code) -
 1) for i, v in ...`). The code was written around that value; a repair that stops looking at
-it answers the tests from something else.
+it answers the tests from something else. Recursion is control flow too: a recursive call
+dropped (a tree walk that answers from its root alone), or its answer negated so that it flips
+with the depth (`not any(walk(child) ...)`: right for a game tree's alternating turns, and in
+the repair runs of this project's suites only ever a wrong repair gaming a path-sum check).
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ IDENTITY_OPERATION = "identity-operation"  # more `x * 1`, `x - 0`, `x - 1 + 1`.
 SILENCED_CHECK = "silenced-check"  # fewer `strict=True`, `check=True`... arguments than the seed
 DEAD_CODE = "dead-code"  # more statements after a return/raise/break/continue than the seed
 DISCARDED_INPUT = "discarded-input"  # a parameter or loop variable the seed reads, now unread
+NEGATED_RECURSION = "negated-recursion"  # more `not f(...)` inside `f` itself than the seed
+REMOVED_RECURSION = "removed-recursion"  # fewer calls of `f` inside `f` itself than the seed
+EARLY_VERDICT = "early-verdict"  # a loop that only returned False (or True) returns more
 # Patterns of style rather than of shape: the code computes what a clean fix computes, written
 # oddly (`n - 0` is `n`). They rank a candidate after one that raises on fewer inputs, not
 # before every other test (`repair-compound/range_sums`: `min(.., n - 0)` is the fix, `min(..,
@@ -88,6 +94,12 @@ def _compare(seed: ast.AST, candidate: ast.AST) -> Iterator[str]:
         yield DEAD_CODE
     if _discarded_inputs(seed, candidate):
         yield DISCARDED_INPUT
+    if _negated_recursions(candidate) > _negated_recursions(seed):
+        yield NEGATED_RECURSION
+    if _recursions(candidate) < _recursions(seed):
+        yield REMOVED_RECURSION
+    if _early_verdict(seed, candidate):
+        yield EARLY_VERDICT
 
 
 def _functions(source: str) -> dict[str, ast.AST]:
@@ -236,6 +248,72 @@ def _reads(node: ast.AST) -> Counter[str]:
         for child in ast.walk(node)
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
     )
+
+
+def _negated_recursions(function: ast.AST) -> int:
+    """Negations of what the function's own recursive calls answer (`return not any(
+    _has_path(c) for c in children)` inside `_has_path`). The answer then flips with the
+    depth of the recursion: right for a game tree's alternating turns, and otherwise a
+    truth value turned round until a few tests pass (a path-sum check that answers True
+    for the leaves it ought to reject)."""
+    name = getattr(function, "name", None)
+    return sum(
+        1
+        for node in _own_nodes(function)
+        if isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.Not)
+        and any(_calls(child, name) for child in ast.walk(node.operand))
+    )
+
+
+def _early_verdict(seed: ast.AST, candidate: ast.AST) -> bool:
+    """Whether the seed's loops only ever return False from inside (a check of every
+    element: any bad one rejects, acceptance waits for the loop's end), and the candidate's
+    return something else from inside too (True, or a computed truth value), or the other
+    way round (a search: any match accepts). The loop then decides on the first element that
+    gets past its checks, and the rest go unread: an IPv4 check that answers True, or
+    `len(part) == 3`, once its first part is below 255. Across the bench runs of the repair
+    suites every chosen repair this flagged was wrong (49) and no correct one was (of 2,272)."""
+    before, after = _loop_returns(seed), _loop_returns(candidate)
+    for verdict in (True, False):
+        if before[verdict] and set(before) == {verdict} and set(after) - {verdict}:
+            return True
+    return False
+
+
+def _loop_returns(function: ast.AST) -> Counter[bool | None]:
+    """The function's returns inside its loops: of True, of False, and of anything else
+    (None)."""
+    found: Counter[bool | None] = Counter()
+    for loop in _own_nodes(function):
+        if not isinstance(loop, ast.For | ast.AsyncFor | ast.While):
+            continue
+        for node in _own_nodes(loop):
+            if isinstance(node, ast.Return):
+                value = node.value
+                if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+                    found[value.value] += 1
+                else:
+                    found[None] += 1
+    return found
+
+
+def _recursions(function: ast.AST) -> int:
+    """The function's calls of itself: a recursion the seed makes and the candidate does not
+    is control flow deleted, as a loop removed is (a tree walk that answers from the root
+    alone passes the tests on trees of one level)."""
+    name = getattr(function, "name", None)
+    return sum(1 for node in _own_nodes(function) if _calls(node, name))
+
+
+def _calls(node: ast.AST, name: str | None) -> bool:
+    """Whether `node` calls `name` (`name(...)`, or `self.name(...)` in a method)."""
+    if not isinstance(node, ast.Call):
+        return False
+    callee = node.func
+    if isinstance(callee, ast.Attribute):
+        return callee.attr == name
+    return isinstance(callee, ast.Name) and callee.id == name
 
 
 # Keyword arguments that, set True, make a call check and raise: `zip(a, b, strict=True)`,

@@ -179,13 +179,22 @@ def _sandbox_mode(config: dict[str, Any]) -> Literal["fork", "process"]:
     return "process" if config.get("sandbox") == "process" else "fork"
 
 
-def rerun_evidence(store: RunStore, chain: Chain) -> list[str]:
+@dataclass(frozen=True)
+class Rerun:
+    """What re-running the champion showed: a line per suite for the summary, and how many
+    of the tests the task gained since the record (answers to `review --ask`) it fails."""
+
+    lines: list[str]
+    failing_added: int = 0
+
+
+def rerun_evidence(store: RunStore, chain: Chain) -> Rerun:
     """Run the final champion again; every test its record says it passes must still pass.
 
-    Returns a line per suite for the summary; Tampered names the first test that fails.
+    Tampered names the first recorded test that fails.
     """
     if not chain.changes:
-        return ["no accepted changes: nothing to re-run"]
+        return Rerun(["no accepted changes: nothing to re-run"])
     config = store.config()
     last = chain.changes[-1]
     where = f"record #{last.number}"
@@ -198,6 +207,7 @@ def rerun_evidence(store: RunStore, chain: Chain) -> list[str]:
     text = chain.sources[last.child]
     source = unpack_files(text) if config.get("program_files") else text
     lines = []
+    failing_added = 0
     with closing(make_sandbox(_sandbox_mode(config), workers=1)) as box:
         for name, recorded in sorted(evidence.items(), key=lambda item: item[0] != SEARCH):
             if name == CHECKS:
@@ -224,13 +234,15 @@ def rerun_evidence(store: RunStore, chain: Chain) -> list[str]:
             )
             grown = _grown(name, recorded, result)
             if grown:
-                lines.append(grown)
-    return lines
+                lines.append(grown[0])
+                failing_added += grown[1]
+    return Rerun(lines, failing_added)
 
 
-def _grown(name: str, recorded: dict[str, Any], result: Evaluation) -> str | None:
+def _grown(name: str, recorded: dict[str, Any], result: Evaluation) -> tuple[str, int] | None:
     """A line for tests the task has gained since the record (answers to `review --ask` are
-    added to its cases): the record is intact, but it vouches only for the tests it knew."""
+    added to its cases), and how many of those the champion fails: the record is intact, but
+    it vouches only for the tests it knew."""
     total = recorded.get("total")
     if not isinstance(total, int) or result.total <= total:
         return None
@@ -240,4 +252,8 @@ def _grown(name: str, recorded: dict[str, Any], result: Evaluation) -> str | Non
         if not failing
         else f"the champion fails {len(failing)} of them (first {failing[0]})"
     )
-    return f"{name}: the task has {result.total} tests now, {total} when recorded; {verdict}"
+    # Every test recorded as passing still passes (or Tampered was raised), so the failures
+    # beyond those the record already counted are among the new tests.
+    failing_added = max(0, len(failing) - (total - len(recorded["passing"])))
+    line = f"{name}: the task has {result.total} tests now, {total} when recorded; {verdict}"
+    return line, failing_added

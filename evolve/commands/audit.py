@@ -71,8 +71,14 @@ def _verified(
 @_failing_on_tamper
 def cmd_verify(args: argparse.Namespace) -> int:
     with _verified(args, read_run) as (_, store, chain):
-        evidence = rerun_evidence(store, chain)
+        rerun = rerun_evidence(store, chain)
         plan = current_plan(store)
+    # The re-run is of the search's last champion; once a review rejected it (as `--ask` does
+    # a repair that answered otherwise), apply writes an earlier change and the failure is
+    # settled already.
+    failing = (
+        rerun.failing_added if chain.changes and plan.champion == chain.changes[-1].number else 0
+    )
     standings = [s.value for s in plan.standings.values()]
     tally = {s: standings.count(s) for s in dict.fromkeys(standings)}
     what = f"change #{plan.champion}" if plan.champion else "the seed"
@@ -82,21 +88,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "ok": True,
                 "records": len(chain.changes),
                 "chain_head": chain.head,
-                "evidence": evidence,
+                "evidence": rerun.lines,
+                "failing_added_tests": failing,
                 "reviews": tally,
                 "apply_writes": plan.champion,
                 "review_mode": plan.mode.value,
             }
         )
-        return EXIT_OK
+        return EXIT_FAILED if failing else EXIT_OK
     print(
         f"OK: {len(chain.changes)} record(s) chained and matching their sources, diffs and"
         f" patches; chain head {chain.head[:16]}"
     )
-    for line in evidence:
+    for line in rerun.lines:
         print(line)
     counts = ", ".join(f"{count} {name}" for name, count in tally.items())
     print(f"reviews: {counts or 'none'}; apply would write {what} ({plan.mode.value} mode)")
+    if failing:
+        # The records are sound, but the champion is not a repair of the task as it stands.
+        print(
+            f"evolve: the champion fails {failing} test(s) added to the task since"
+            " its record; run the task again to repair them",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return EXIT_OK
 
 

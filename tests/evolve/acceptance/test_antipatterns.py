@@ -9,8 +9,11 @@ from evolve.acceptance.antipatterns import (
     CONSTANT_RETURN,
     DEAD_CODE,
     DISCARDED_INPUT,
+    EARLY_VERDICT,
     IDENTITY_OPERATION,
+    NEGATED_RECURSION,
     REMOVED_CONTROL,
+    REMOVED_RECURSION,
     SILENCED_CHECK,
     code_anti_patterns,
     result_type_changed,
@@ -146,3 +149,81 @@ def test_a_check_that_opens_a_function_is_no_constant_return() -> None:
         "    return text", "    n = 1\n    if not word:\n        return 0\n    return text"
     )
     assert code_anti_patterns({"": seed}, {"": late}) == [CONSTANT_RETURN]
+
+
+PATH_SUM = """\
+def has_path(tree, i, target):
+    if i >= len(tree) or tree[i] is None:
+        return False
+    children = [c for c in (2 * i + 1, 2 * i + 2) if c < len(tree)]
+    if not children:
+        return tree[i] == target
+    return any(has_path(tree, c, target - tree[i]) for c in children)
+"""
+
+
+def test_a_recursive_answer_turned_round_or_dropped_is_flagged() -> None:
+    negated = PATH_SUM.replace("return any(", "return not any(")
+    assert code_anti_patterns({"": PATH_SUM}, {"": negated}) == [NEGATED_RECURSION]
+    dropped = PATH_SUM.replace(
+        "any(has_path(tree, c, target - tree[i]) for c in children)", "tree[i] is not None"
+    )
+    assert code_anti_patterns({"": PATH_SUM}, {"": dropped}) == [REMOVED_RECURSION]
+    # A method recurses through `self`; a negation the seed already has is its own.
+    method = "class Game:\n    def wins(self, n):\n        return n > 0 and not self.wins(n - 1)\n"
+    assert code_anti_patterns({"": method}, {"": method.replace("n - 1", "n - 2")}) == []
+    assert code_anti_patterns({"": method}, {"": method.replace("not self", "self")}) == []
+    # A call of another function is no recursion: negating it is a fix like any other.
+    other = "def f(x):\n    return g(x)\n"
+    assert code_anti_patterns({"": other}, {"": other.replace("g(x)", "not g(x)")}) == []
+    assert code_anti_patterns({"": other}, {"": other.replace("g(x)", "x")}) == []
+
+
+VALIDATOR = """\
+def valid(parts):
+    for part in parts:
+        if not part.isdigit():
+            return False
+        if int(part) > 255:
+            return False
+    return True
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "flagged"),
+    [
+        # A loop that only rejected now accepts from inside: the first part decides.
+        (
+            "        if int(part) > 255:\n            return False",
+            "        if int(part) <= 255:\n            return True",
+            True,
+        ),
+        (
+            "            return False\n    return True",
+            "            return len(part) == 3\n    return True",
+            True,
+        ),
+        # Its checks changed, or its answer after the loop: still a check of every part.
+        ("        if int(part) > 255:", "        if int(part) >= 255:", False),
+        ("    return True\n", "    return len(parts) == 4\n", False),
+    ],
+)
+def test_a_loop_that_answered_one_way_from_inside_and_now_answers_otherwise_is_flagged(
+    before: str, after: str, flagged: bool
+) -> None:
+    candidate = VALIDATOR.replace(before, after, 1)
+    assert candidate != VALIDATOR
+    assert (EARLY_VERDICT in code_anti_patterns({"": VALIDATOR}, {"": candidate})) is flagged
+
+
+def test_a_search_loop_that_now_rejects_from_inside_is_flagged() -> None:
+    search = "def has(xs, t):\n    for x in xs:\n        if x == t:\n            return True\n    return False\n"
+    assert code_anti_patterns(
+        {"": search}, {"": search.replace("return True", "return False", 1)}
+    ) == [EARLY_VERDICT]
+    # A loop that already answers both ways says nothing by answering otherwise.
+    both = search.replace(
+        "    return False\n", "        if x > t:\n            return False\n    return False\n"
+    )
+    assert code_anti_patterns({"": both}, {"": both.replace("return True", "return x < t")}) == []

@@ -54,9 +54,25 @@ def test_tests_added_to_the_task_since_the_record_are_reported(
         lines.write(json.dumps({"args": ["sub", 2, 2], "expected": 0}) + "\n")
         lines.write(json.dumps({"args": ["mul", 0, 3], "expected": 99}) + "\n")
     status, out, err = verify(capsys, run)
-    assert status == 0, err
+    # The records are sound, but the champion no longer repairs the task: not a success.
+    assert status == 1
     assert "search: 11 recorded passing tests still pass (12/13" in out
     assert "search: the task has 13 tests now, 11 when recorded; the champion fails 1" in out
+    assert "the champion fails 1 test(s) added to the task since its record" in err
+    assert main(["verify", str(run.run_dir), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and report["failing_added_tests"] == 1
+
+
+def test_tests_added_that_the_champion_passes_leave_verify_a_success(
+    calc_template: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = copy_run(calc_template, tmp_path)
+    with (run.task_dir / "cases.jsonl").open("a") as lines:
+        lines.write(json.dumps({"args": ["sub", 2, 2], "expected": 0}) + "\n")
+    status, out, err = verify(capsys, run)
+    assert status == 0, err
+    assert "search: the task has 12 tests now, 11 when recorded; the champion passes all" in out
 
 
 def test_records_are_chained(calc_run: Run) -> None:
