@@ -218,7 +218,10 @@ def test_a_loop_that_answered_one_way_from_inside_and_now_answers_otherwise_is_f
 
 
 def test_a_search_loop_that_now_rejects_from_inside_is_flagged() -> None:
-    search = "def has(xs, t):\n    for x in xs:\n        if x == t:\n            return True\n    return False\n"
+    search = (
+        "def has(xs, t):\n    for x in xs:\n        if x == t:\n            return True\n"
+        "    return False\n"
+    )
     assert code_anti_patterns(
         {"": search}, {"": search.replace("return True", "return False", 1)}
     ) == [EARLY_VERDICT]
