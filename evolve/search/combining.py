@@ -8,7 +8,14 @@ first 25 generations and spent the rest of its 5,000 evaluations without ever pu
 together, while a variant that gamed two tests took over the population.
 
 So the search keeps an archive of *partial fixes*: variants that pass every test the seed
-passes and some it fails, the smallest patch for each set of newly passed tests. Two partial
+passes and some it fails, the smallest patches for each set of newly passed tests. Two
+patches that make the same tests pass are different guesses at the defect, and only the
+right one joins with the fix of the other: on a user's two-defect range formatter, 42
+single edits made the one test of `if b - a == 2` pass (`b ** a == 2`, `if not ...`); with
+one patch kept for that test, the first of them took the place before `b - a == 1` was
+found, its union with the other defect's fix reached 7 of 8 tests, and the right pair was
+never tried (seed 2 unsolved at 3,000 evaluations; solved on seeds 1-4 with the guesses
+kept, each union of them tried in turn, two a generation). Two partial
 fixes whose gains differ (neither set holds the other) are joined, edits of the first then
 the edits of the second that it lacks, and a few such unions are evaluated with each new
 generation, those that would pass the most tests together first. A union the run has
@@ -34,8 +41,12 @@ from typing import Any
 from evolve.program.patch import Patch, patch_from_json, patch_to_json
 from evolve.search.individual import Individual
 
-# Partial fixes kept: the ones that gain the most tests, then the smallest.
-MAX_FIXES = 12
+# Partial fixes kept: the smallest, then those that gain the most tests. A patch of three
+# edits gaining three tests is likelier to game them than a one-edit fix of one test is, and
+# ranked by gain first such patches filled the archive and pushed out the fixes that join.
+MAX_FIXES = 24
+# Patches kept for one set of newly passed tests: the smallest, then the first found.
+PER_GAIN = 16
 # Unions that join each new population.
 PER_GENERATION = 2
 
@@ -47,9 +58,9 @@ Seen = Callable[[Patch], bool]
 class PartialFixes:
     enabled: bool = True
     baseline: tuple[str, ...] = ()  # the tests the seed passes
-    # The smallest patch found for each set of newly passed tests (sorted names), in the
-    # order they were found: the order is part of what makes a run repeatable.
-    fixes: dict[tuple[str, ...], Patch] = field(default_factory=dict)
+    # The smallest patches found for each set of newly passed tests (sorted names), in the
+    # order their sets were first reached: the order is part of what makes a run repeatable.
+    fixes: dict[tuple[str, ...], list[Patch]] = field(default_factory=dict)
 
     def set_baseline(self, passed: Iterable[str]) -> None:
         self.baseline = tuple(sorted(passed))
@@ -66,13 +77,22 @@ class PartialFixes:
             if not baseline <= passed or passed == baseline:
                 continue
             gained = tuple(sorted(passed - baseline))
-            known = self.fixes.get(gained)
-            if known is None or len(individual.patch) < len(known):
-                self.fixes[gained] = individual.patch
-        if len(self.fixes) > MAX_FIXES:
-            ranked = sorted(self.fixes.items(), key=lambda item: (-len(item[0]), len(item[1])))
-            kept = {gained for gained, _ in ranked[:MAX_FIXES]}
-            self.fixes = {gained: patch for gained, patch in self.fixes.items() if gained in kept}
+            known = self.fixes.setdefault(gained, [])
+            # The same edits in another order are the same guess.
+            if not any(set(patch) == set(individual.patch) for patch in known):
+                # Stable: of patches as small, the first found stays ahead.
+                known.append(individual.patch)
+                known.sort(key=len)
+                del known[PER_GAIN:]
+        entries = [(gained, patch) for gained, patches in self.fixes.items() for patch in patches]
+        if len(entries) > MAX_FIXES:
+            ranked = sorted(entries, key=lambda item: (len(item[1]), -len(item[0])))
+            kept = {(gained, patch) for gained, patch in ranked[:MAX_FIXES]}
+            self.fixes = {
+                gained: [patch for patch in patches if (gained, patch) in kept]
+                for gained, patches in self.fixes.items()
+                if any((gained, patch) in kept for patch in patches)
+            }
 
     def best_passed(self) -> int | None:
         """Tests the best partial fix kept passes (the baseline's and those it gains); None
@@ -86,7 +106,7 @@ class PartialFixes:
         gain the most tests together first, then the smallest."""
         if not self.enabled:
             return []
-        items = list(self.fixes.items())
+        items = [(gained, patch) for gained, patches in self.fixes.items() for patch in patches]
         candidates: list[tuple[int, int, int, Patch]] = []
         for i, (gained_a, a) in enumerate(items):
             for gained_b, b in items[i + 1 :]:
@@ -109,10 +129,17 @@ class PartialFixes:
         return {
             "enabled": self.enabled,
             "baseline": list(self.baseline),
-            "fixes": [[list(gained), patch_to_json(patch)] for gained, patch in self.fixes.items()],
+            # One entry a patch, as when a set of tests had one: older checkpoints restore.
+            "fixes": [
+                [list(gained), patch_to_json(patch)]
+                for gained, patches in self.fixes.items()
+                for patch in patches
+            ],
         }
 
     def restore(self, state: dict[str, Any]) -> None:
         self.enabled = bool(state["enabled"])
         self.baseline = tuple(state["baseline"])
-        self.fixes = {tuple(gained): patch_from_json(text) for gained, text in state["fixes"]}
+        self.fixes = {}
+        for gained, text in state["fixes"]:
+            self.fixes.setdefault(tuple(gained), []).append(patch_from_json(text))

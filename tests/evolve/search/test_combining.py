@@ -10,7 +10,7 @@ from pathlib import Path
 from evolve.program.patch import Edit, Patch
 from evolve.run import RunRequest, start_run
 from evolve.search import SearchSettings
-from evolve.search.combining import MAX_FIXES, PartialFixes
+from evolve.search.combining import MAX_FIXES, PER_GAIN, PartialFixes
 from evolve.search.individual import Individual, case_fitness_class
 from evolve.search.sweeping import PER_GENERATION, STONE_PER_GENERATION
 from evolve.store.checkpoint import Stateful
@@ -47,13 +47,30 @@ def test_only_fixes_that_keep_what_the_seed_passes_are_kept_the_smallest_for_eac
     fixes.observe(
         [
             individual([edit(1), edit(2)], {"t1", "t2"}),
-            individual([edit(3)], {"t1", "t2"}),  # the same gain, smaller: it wins
+            individual([edit(3)], {"t1", "t2"}),  # the same gain, smaller: it goes first
             individual([edit(4)], {"t2", "t3"}),  # gains two, loses t1: a trade, not a fix
             individual([edit(5)], {"t1"}),  # gains nothing
             individual([], {"t1", "t4"}),  # the seed itself is no fix
         ]
     )
-    assert fixes.fixes == {("t2",): (edit(3),)}
+    assert fixes.fixes == {("t2",): [(edit(3),), (edit(1), edit(2))]}
+    # The smallest first, and of those as small the first found; the same edits in another
+    # order are the same guess; at most PER_GAIN of them.
+    fixes.observe([individual([edit(n)], {"t1", "t2"}) for n in (6, 7, 3)])
+    fixes.observe([individual([edit(2), edit(1)], {"t1", "t2"})])
+    assert fixes.fixes[("t2",)] == [(edit(3),), (edit(6),), (edit(7),), (edit(1), edit(2))]
+    fixes.observe([individual([edit(10 + n)], {"t1", "t2"}) for n in range(PER_GAIN)])
+    assert len(fixes.fixes[("t2",)]) == PER_GAIN and (edit(1), edit(2)) not in fixes.fixes[("t2",)]
+
+
+def test_every_guess_at_one_defect_is_joined_with_the_fix_of_the_other() -> None:
+    # `not b - a == 2` and `b - a == 1` both make t2 pass; only the second joins with the
+    # other defect's fix into a repair, and the first was found first.
+    fixes = archive()
+    fixes.observe([individual([edit(1)], {"t1", "t2"}), individual([edit(2)], {"t1", "t3"})])
+    fixes.observe([individual([edit(3)], {"t1", "t2"})])
+    unions = fixes.unions(never_seen, limit=5)
+    assert unions == [(edit(1), edit(2)), (edit(3), edit(2))]
 
 
 def test_unions_join_fixes_of_different_tests_the_widest_first() -> None:
@@ -83,6 +100,7 @@ def test_the_archive_is_bounded_disabled_for_the_baseline_and_checkpointed() -> 
         population.append(one)
     fixes.observe(population)
     assert len(fixes.fixes) == MAX_FIXES
+    fixes.fixes[next(iter(fixes.fixes))].append((edit(99),))  # two for one gain round-trip
     restored = PartialFixes()
     restored.restore(json.loads(json.dumps(fixes.state())))
     assert isinstance(restored, Stateful) and restored == fixes
