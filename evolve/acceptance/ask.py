@@ -98,11 +98,17 @@ def ask(
     for disagreement in disagreements:
         case = disagreement["input"]
         write(f"\nfor {_call(case)} the candidates answer:\n")
-        choices = []
+        # One letter for each distinct answer, with every candidate that gives it: four
+        # letters for one answer read as four choices.
+        givers: dict[str, tuple[Any, list[str]]] = {}
         for label, answer in zip(labels, disagreement["answers"], strict=False):
+            key = "" if answer is None else _canonical(answer)
+            givers.setdefault(key, (answer, []))[1].append(label)
+        choices = []
+        for answer, names in givers.values():
             choices.append(answer)
             shown = "(raises or hangs)" if answer is None else json.dumps(answer)
-            write(f"  {LETTERS[len(choices) - 1]}. {shown}    {label}\n")
+            write(f"  {LETTERS[len(choices) - 1]}. {shown}    {', '.join(names)}\n")
         value = _read_answer(choices, read_line, write)
         if value is _STOP:
             break

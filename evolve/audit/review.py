@@ -214,6 +214,13 @@ def ask_walk(
         if not agrees(disagreements, 0, answers):
             decide(store, number, REJECTED)
             write(f"change #{number}'s repair answers otherwise: rejected\n")
+            agreeing = [
+                label for i, label in enumerate(labels) if agrees(disagreements, i, answers)
+            ]
+            if agreeing:
+                write(f"answering as you said: {' | '.join(agreeing)}\n")
+            # The run is over; a new one is judged by the answers as well.
+            write(f"to repair it again with your answers: evolve run {task.directory}\n")
         elif len(answers) < len(disagreements):
             left = len(disagreements) - len(answers)
             write(

@@ -102,6 +102,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     )
     for line in rerun.lines:
         print(line)
+    if rerun.failing_added and not failing:
+        print(f"(the change that fails them is rejected: apply would write {what} instead)")
     counts = ", ".join(f"{count} {name}" for name, count in tally.items())
     print(f"reviews: {counts or 'none'}; apply would write {what} ({plan.mode.value} mode)")
     if failing:

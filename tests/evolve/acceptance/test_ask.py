@@ -39,6 +39,16 @@ def test_a_person_picks_types_or_skips_and_end_of_input_stops() -> None:
     assert len(ask(DISAGREEMENTS, ["a", "b"], read, shown.append)) == 1  # then end of input
 
 
+def test_candidates_giving_one_answer_share_its_letter() -> None:
+    same = [{"input": {"args": [[4]], "kwargs": {}}, "answers": [2, [1], 2, (1,), None]}]
+    read, shown = scripted("c")
+    [answer] = ask(same, ["p", "q", "r", "s", "t"], read, shown.append)
+    text = "".join(shown)
+    # A tuple and a list are one answer once written as JSON, as outputs are compared.
+    assert "  a. 2    p, r\n  b. [1]    q, s\n  c. (raises or hangs)    t\n" in text
+    assert answer.expected is None
+
+
 def test_a_number_is_not_taken_for_a_candidate() -> None:
     # The answers are small integers: "1" typed for the answer 1 must not pick candidate 1,
     # whose answer is 3.

@@ -206,6 +206,9 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
     assert main(["review", str(calc_run.run_dir), "--ask"]) == 0
     out = capsys.readouterr().out
     assert "the tests could not decide between 2 repairs" in out
+    # A rejection names the candidate that answered as said, and how to repair again.
+    assert ("answering as you said: " in out) is rejected
+    assert (f"evolve run {calc_run.task_dir}" in out) is rejected
     added = cases.read_text()[len(before) :].splitlines()
     assert len(added) == 1
     case = json.loads(added[0])
@@ -216,6 +219,11 @@ def test_review_ask_turns_an_answer_into_a_case_and_rejects_a_repair_that_disagr
     store.close()
     assert (decisions.get(number) == "rejected") is rejected
     assert main(["verify", str(calc_run.run_dir)]) == 0
+    # The re-run champion fails the answer, and is the rejected change: verify says so.
+    out = capsys.readouterr().out
+    assert ("the change that fails them is rejected: apply would write change #" in out) is (
+        rejected
+    )
     if not rejected:  # settled: not flagged again, not asked again, still to be approved
         capsys.readouterr()
         assert main(["log", str(calc_run.run_dir)]) == 0
