@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from evolve.search.combining import MAX_FIXES, PER_GAIN, PartialFixes
 from evolve.search.individual import Individual, case_fitness_class
 from evolve.search.sweeping import PER_GENERATION, STONE_PER_GENERATION
 from evolve.store.checkpoint import Stateful
-from evolve.store.database import RunStore
+from evolve.store.database import AcceptedChange, RunStore
 from sandbox import Evaluation, Status, TestOutcome
 from tests.doubles import Quiet
 
@@ -135,17 +136,22 @@ CASES = [
 ]
 
 
-def test_a_run_joins_two_fixes_found_apart(tmp_path: Path, make_task: Callable[..., Path]) -> None:
-    task = make_task(tmp_path / "two", TWO_DEFECTS, "summary", CASES, budget=3000)
-    request = RunRequest(task, seed=1, budget=3000, runs_dir=tmp_path / "runs")
-    summary = start_run(request, Quiet())
+def _solved(task: Path, seed: int, runs_dir: Path) -> tuple[AcceptedChange, Any]:
+    """Run the repair with a budget of 3000; it must end solved in one accepted change,
+    returned with the run's last checkpoint."""
+    summary = start_run(RunRequest(task, seed=seed, budget=3000, runs_dir=runs_dir), Quiet())
     assert summary.solved, summary
     store = RunStore.open(Path(summary.run_dir))
     try:
         [change] = store.accepted()
-        checkpoint = store.last_checkpoint()
+        return change, store.last_checkpoint()
     finally:
         store.close()
+
+
+def test_a_run_joins_two_fixes_found_apart(tmp_path: Path, make_task: Callable[..., Path]) -> None:
+    task = make_task(tmp_path / "two", TWO_DEFECTS, "summary", CASES, budget=3000)
+    change, checkpoint = _solved(task, 1, tmp_path / "runs")
     assert "for x in xs:" in change.diff and ">=" in change.diff
     assert checkpoint is not None
     state = checkpoint[1]["components"]["partial_fixes"]
@@ -205,13 +211,6 @@ def test_the_right_guess_at_one_defect_meets_the_fix_of_the_other(
     # With one patch kept for each set of newly passed tests this seed ended unsolved, its
     # partial fixes joined into 7 of 8 with a wrong guess.
     task = make_task(tmp_path / "pages", PAGE_RANGES, "page_ranges", PAGE_CASES, budget=3000)
-    request = RunRequest(task, seed=2, budget=3000, runs_dir=tmp_path / "runs")
-    summary = start_run(request, Quiet())
-    assert summary.solved, summary
-    store = RunStore.open(Path(summary.run_dir))
-    try:
-        [change] = store.accepted()
-    finally:
-        store.close()
+    change, _ = _solved(task, 2, tmp_path / "runs")
     assert "+        if page == last + 1:" in change.diff
     assert "+    if last - first == 1:" in change.diff or "+    if last - first < 2:" in change.diff
