@@ -84,7 +84,7 @@ class PartialFixes:
                 known.append(individual.patch)
                 known.sort(key=len)
                 del known[PER_GAIN:]
-        entries = [(gained, patch) for gained, patches in self.fixes.items() for patch in patches]
+        entries = self._entries()
         if len(entries) > MAX_FIXES:
             ranked = sorted(entries, key=lambda item: (len(item[1]), -len(item[0])))
             kept = {(gained, patch) for gained, patch in ranked[:MAX_FIXES]}
@@ -93,6 +93,10 @@ class PartialFixes:
                 for gained, patches in self.fixes.items()
                 if any((gained, patch) in kept for patch in patches)
             }
+
+    def _entries(self) -> list[tuple[tuple[str, ...], Patch]]:
+        """Every patch kept, with the tests it gains, in the archive's order."""
+        return [(gained, patch) for gained, patches in self.fixes.items() for patch in patches]
 
     def best_passed(self) -> int | None:
         """Tests the best partial fix kept passes (the baseline's and those it gains); None
@@ -106,7 +110,7 @@ class PartialFixes:
         gain the most tests together first, then the smallest."""
         if not self.enabled:
             return []
-        items = [(gained, patch) for gained, patches in self.fixes.items() for patch in patches]
+        items = self._entries()
         candidates: list[tuple[int, int, int, Patch]] = []
         for i, (gained_a, a) in enumerate(items):
             for gained_b, b in items[i + 1 :]:
@@ -130,11 +134,7 @@ class PartialFixes:
             "enabled": self.enabled,
             "baseline": list(self.baseline),
             # One entry a patch, as when a set of tests had one: older checkpoints restore.
-            "fixes": [
-                [list(gained), patch_to_json(patch)]
-                for gained, patches in self.fixes.items()
-                for patch in patches
-            ],
+            "fixes": [[list(gained), patch_to_json(patch)] for gained, patch in self._entries()],
         }
 
     def restore(self, state: dict[str, Any]) -> None:
