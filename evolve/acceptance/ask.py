@@ -102,8 +102,7 @@ def ask(
         # letters for one answer read as four choices.
         givers: dict[str, tuple[Any, list[str]]] = {}
         for label, answer in zip(labels, disagreement["answers"], strict=False):
-            key = "" if answer is None else _canonical(answer)
-            givers.setdefault(key, (answer, []))[1].append(label)
+            givers.setdefault(_canonical(answer), (answer, []))[1].append(label)
         choices = []
         for answer, names in givers.values():
             choices.append(answer)
