@@ -307,7 +307,9 @@ def _recursions(function: ast.AST) -> int:
 
 
 def _calls(node: ast.AST, name: str | None) -> bool:
-    """Whether `node` calls `name` (`name(...)`, or `self.name(...)` in a method)."""
+    """Whether `node` calls `name`: `name(...)`, or `x.name(...)` on any receiver (a method
+    calls itself through `self`; the receiver is not checked, so a call of another object's
+    method of the same name counts too)."""
     if not isinstance(node, ast.Call):
         return False
     callee = node.func
